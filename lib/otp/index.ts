@@ -1,0 +1,144 @@
+import { generateSync } from "otplib";
+import { NodeCryptoPlugin } from "@otplib/plugin-crypto-node";
+
+// HOTP (RFC 4226) and TOTP (RFC 6238) through otplib, plus the window searches a validator needs.
+// Pure: no I/O, no environment. Secrets are raw bytes.
+
+export type OtpAlgorithm = "SHA1" | "SHA256" | "SHA512";
+
+const crypto = new NodeCryptoPlugin();
+const otplibAlgorithm = { SHA1: "sha1", SHA256: "sha256", SHA512: "sha512" } as const;
+
+export function hotp(secret: Uint8Array, counter: number, digits = 6, algorithm: OtpAlgorithm = "SHA1"): string {
+  return generateSync({
+    strategy: "hotp",
+    secret,
+    counter,
+    digits: digits as 6 | 7 | 8,
+    algorithm: otplibAlgorithm[algorithm],
+    crypto,
+  });
+}
+
+/** The RFC 6238 time step that contains `timeSeconds`. */
+export function timeStepAt(timeSeconds: number, stepSeconds = 30): number {
+  return Math.floor(timeSeconds / stepSeconds);
+}
+
+/** TOTP is HOTP over the time step; computing it that way keeps one code path for both modes. */
+export function totp(
+  secret: Uint8Array,
+  timeSeconds: number,
+  opts: { stepSeconds?: number; digits?: number; algorithm?: OtpAlgorithm } = {},
+): string {
+  return hotp(secret, timeStepAt(timeSeconds, opts.stepSeconds ?? 30), opts.digits ?? 6, opts.algorithm ?? "SHA1");
+}
+
+/** Seconds left in the current time step (for a countdown). */
+export function secondsLeftInStep(timeSeconds: number, stepSeconds = 30): number {
+  return stepSeconds - (Math.floor(timeSeconds) % stepSeconds);
+}
+
+/**
+ * First counter in [from, to] whose code equals `code`, or null.
+ * Walks in the given order so that a TOTP search can try the expected step first.
+ */
+export function findCounter(
+  secret: Uint8Array,
+  code: string,
+  counters: Iterable<number>,
+  digits = 6,
+  algorithm: OtpAlgorithm = "SHA1",
+): number | null {
+  if (code.length !== digits) return null;
+  for (const c of counters) {
+    if (c < 0) continue;
+    if (hotp(secret, c, digits, algorithm) === code) return c;
+  }
+  return null;
+}
+
+/** Counters from `from` to `to` inclusive, ascending. */
+export function* range(from: number, to: number): Generator<number> {
+  for (let c = from; c <= to; c++) yield c;
+}
+
+/** Steps around `center`, nearest first: center, center-1, center+1, center-2, … within ±radius. */
+export function* nearestFirst(center: number, radius: number): Generator<number> {
+  yield center;
+  for (let d = 1; d <= radius; d++) {
+    yield center - d;
+    yield center + d;
+  }
+}
+
+/** Steps at distance (inner, outer] from center, nearest first: the "outer window" ring. */
+export function* ring(center: number, inner: number, outer: number): Generator<number> {
+  for (let d = inner + 1; d <= outer; d++) {
+    yield center - d;
+    yield center + d;
+  }
+}
+
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** RFC 4648 base32 without padding, as authenticator apps expect in otpauth URIs. */
+export function base32Encode(bytes: Uint8Array): string {
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+export function base32Decode(text: string): Uint8Array {
+  const clean = text.replace(/[\s=-]/g, "").toUpperCase();
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of clean) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) throw new Error(`"${ch}" is not a base32 character.`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+export interface OtpauthParams {
+  mode: "time" | "event";
+  issuer: string;
+  account: string;
+  secret: Uint8Array;
+  digits: number;
+  stepSeconds?: number;
+  counter?: number;
+  algorithm?: OtpAlgorithm;
+}
+
+/** The Key URI Format of Google Authenticator: issuer and label URL-encoded, label "issuer:account". */
+export function otpauthUri(p: OtpauthParams): string {
+  const type = p.mode === "time" ? "totp" : "hotp";
+  const label = `${encodeURIComponent(p.issuer)}:${encodeURIComponent(p.account)}`;
+  const q = new URLSearchParams({
+    secret: base32Encode(p.secret),
+    issuer: p.issuer,
+    algorithm: p.algorithm ?? "SHA1",
+    digits: String(p.digits),
+  });
+  if (p.mode === "time") q.set("period", String(p.stepSeconds ?? 30));
+  else q.set("counter", String(p.counter ?? 0));
+  return `otpauth://${type}/${label}?${q.toString().replace(/\+/g, "%20")}`;
+}

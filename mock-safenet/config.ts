@@ -1,0 +1,62 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// The simulator's one environment module: every port, path and key it uses is read and checked here.
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const simulatorEnvSchema = z.object({
+  SAFENET_PORT: port(4010),
+  SMTP_SINK_PORT: port(2525),
+  SAFENET_HOST: z.string().default("127.0.0.1"),
+  DATA_DIR: z.string().min(1).default("data"),
+  SAFENET_TMS_API_KEY: z.string().min(16, "must be at least 16 characters (npm start writes one into .env)"),
+  SAFENET_AGENT_KEY: z.string().min(16, "must be at least 16 characters (npm start writes one into .env)"),
+  SAFENET_MASTER_KEY: z.string().optional(),
+  SAFENET_PUBLIC_URL: z.string().url().optional(),
+  PORTAL_URL: z.string().url().optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  SAFENET_LOG: z.enum(["off", "requests"]).default("requests"),
+});
+
+export type SimulatorConfig = {
+  port: number;
+  smtpPort: number;
+  host: string;
+  dataDir: string;
+  tmsApiKey: string;
+  agentKey: string;
+  masterKey?: string;
+  publicUrl: string;
+  portalUrl: string;
+  logRequests: boolean;
+};
+
+/** Reads `.env` from the working directory without overriding variables already set. */
+export function loadDotEnv(cwd = process.cwd()): void {
+  const file = path.join(cwd, ".env");
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfig {
+  const parsed = simulatorEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`The SafeNet simulator's environment is not valid:\n${lines.join("\n")}\nRun "npm start" once to write .env, or set the variables.`);
+  }
+  const e = parsed.data;
+  const publicUrl = e.SAFENET_PUBLIC_URL ?? `http://${e.SAFENET_HOST}:${e.SAFENET_PORT}`;
+  return {
+    port: e.SAFENET_PORT,
+    smtpPort: e.SMTP_SINK_PORT,
+    host: e.SAFENET_HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    tmsApiKey: e.SAFENET_TMS_API_KEY,
+    agentKey: e.SAFENET_AGENT_KEY,
+    masterKey: e.SAFENET_MASTER_KEY || undefined,
+    publicUrl: publicUrl.replace(/\/$/, ""),
+    portalUrl: (e.PORTAL_URL ?? e.NEXTAUTH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, ""),
+    logRequests: e.SAFENET_LOG === "requests",
+  };
+}

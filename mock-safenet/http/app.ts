@@ -1,0 +1,105 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { z } from "zod";
+import { ApiError } from "../errors";
+import { sameSecret } from "../keys";
+import type { Sim } from "../sim";
+import { registerMailboxRoutes } from "./mailbox-routes";
+import { registerTmsRoutes } from "./tms-routes";
+import { registerValidatorRoutes } from "./validator-routes";
+
+// The simulator's HTTP face: one error shape, strict bodies, keys checked before any work.
+
+export const BODY_LIMIT = 64 * 1024;
+
+const FASTIFY_CODES: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, "body_too_large", "The request body is larger than the limit of this endpoint."],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json."],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, "invalid_content_length", "The Content-Length header does not match the body."],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, "invalid_json", "The body is empty; send a JSON object."],
+};
+
+/** Turns a zod failure into the contract's 400 with `details` naming each bad field. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, what = "request body"): T {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const details: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) details[key] = "unknown field";
+      continue;
+    }
+    details[issue.path.join(".") || "body"] ??= issue.message;
+  }
+  const fields = Object.keys(details).join(", ");
+  throw new ApiError(400, "invalid_input", `The ${what} is not valid: check ${fields}.`, details);
+}
+
+function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: Record<string, unknown>) {
+  return reply.status(status).send({ error: { code, message, ...(details && { details }) } });
+}
+
+export function bearerGuard(key: string) {
+  return async (req: FastifyRequest) => {
+    const header = req.headers.authorization ?? "";
+    const token = header.startsWith("Bearer ") ? header.slice(7) : "";
+    if (!token || !sameSecret(token, key)) {
+      throw new ApiError(401, "unauthorized", "Send the TMS API key as Authorization: Bearer <key>.");
+    }
+  };
+}
+
+export function agentGuard(key: string) {
+  return async (req: FastifyRequest) => {
+    const value = req.headers["x-agent-key"];
+    if (typeof value !== "string" || !sameSecret(value, key)) {
+      throw new ApiError(401, "unauthorized", "Send the agent key in the X-Agent-Key header.");
+    }
+  };
+}
+
+export function createApp(sim: Sim): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true, forceCloseConnections: true });
+
+  app.removeContentTypeParser(["application/json", "text/plain"]);
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ApiError(400, "invalid_json", "The body is not valid JSON."), undefined);
+    }
+  });
+
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    if (err instanceof ApiError) return sendError(reply, err.status, err.code, err.message, err.details);
+    const known = err.code ? FASTIFY_CODES[err.code] : undefined;
+    if (known) return sendError(reply, known[0], known[1], known[2]);
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendError(reply, err.statusCode, "bad_request", err.message);
+    }
+    sim.log(`error on ${req.method} ${req.routeOptions.url ?? "?"}: ${err.stack ?? err.message}`);
+    return sendError(reply, 500, "internal_error", "The simulator failed to handle this request; see its log.");
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, 404, "not_found", `There is no ${req.method} ${req.url.split("?")[0]} on the SafeNet simulator.`),
+  );
+
+  if (sim.config.logRequests) {
+    // Method, route pattern and status only: paths and bodies can carry user names and passcodes.
+    app.addHook("onResponse", async (req, reply) => {
+      sim.log(`${req.method} ${req.routeOptions.url ?? "(no route)"} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+    });
+  }
+
+  app.get("/health", async () => ({ status: "ok", service: "safenet-simulator", version: sim.version }));
+  app.get("/TMSService/ClientDownload/MobilePASSWin.exe", async (_req, reply) =>
+    reply.redirect(`${sim.config.portalUrl}/mobilepass`, 302),
+  );
+
+  registerValidatorRoutes(app, sim);
+  app.register(async (scope) => registerTmsRoutes(scope, sim), { prefix: "/TMSWebAPI/v1" });
+  app.register(async (scope) => registerMailboxRoutes(scope, sim), { prefix: "/mailbox" });
+  return app;
+}

@@ -1,0 +1,218 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { ApiError, notFound } from "../errors";
+import type { UserRow } from "../directory";
+import { policyProblems, policySchema } from "../policy";
+import type { Sim } from "../sim";
+import { DEMO_REPOSITORY } from "../seed";
+import { viewToken } from "../token-store";
+import { importPskc } from "../token-import";
+import { bearerGuard, parse } from "./app";
+
+// The TMS Web API of the contract, under /TMSWebAPI/v1.
+
+const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
+
+const limit = z.coerce.number().int().min(1).max(1000).default(50);
+const repoParams = z.object({ repo: z.string() });
+const userParams = z.object({ repo: z.string(), upn: z.string() });
+const serialParams = z.object({ serial: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "is not a token serial") });
+const pinField = z.string().max(16);
+const otpField = z.string().min(1).max(16);
+
+const authenticateSchema = z.object({ username: z.string().min(1).max(256), password: z.string().min(1).max(256) }).strict();
+const createUserSchema = z
+  .object({
+    upn: z.email().max(256),
+    displayName: z.string().trim().min(1).max(256),
+    email: z.email().max(256),
+    password: z.string().min(8, "must be at least 8 characters").max(256),
+    groups: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+  })
+  .strict();
+const patchUserSchema = z
+  .object({ email: z.email().max(256).optional(), displayName: z.string().trim().min(1).max(256).optional() })
+  .strict();
+const provisionSchema = z
+  .object({
+    type: z.literal("MobilePASS"),
+    otpMode: z.enum(["time", "event"]),
+    pin: pinField.optional(),
+    email: z.email().max(256).optional(),
+  })
+  .strict();
+const tokenQuery = z
+  .object({
+    user: z.string().optional(),
+    state: z.enum(["Inventory", "Assigned", "Active", "Suspended", "Locked", "Lost"]).optional(),
+    limit,
+    cursor: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+const eventQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).optional(),
+    user: z.string().optional(),
+    type: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+const importSchema = z.object({ pskc: z.string().min(1), password: z.string().max(256).optional() }).strict();
+const empty = z.object({}).strict();
+
+export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
+  app.addHook("onRequest", bearerGuard(sim.config.tmsApiKey));
+  const { directory, tokens, store } = sim;
+
+  const userView = (users: UserRow[]) => {
+    const ids = users.map((u) => u.id);
+    const groups = directory.groupsOf(ids);
+    const owned = store.forUsers(ids);
+    return users.map((u) => ({
+      upn: u.upn,
+      displayName: u.displayName,
+      email: u.email,
+      groups: groups.get(u.id) ?? [],
+      safenetAccount: u.safenetAccount,
+      tokens: (owned.get(u.id) ?? []).map((t) => viewToken(t)),
+    }));
+  };
+  const findUser = (params: unknown) => {
+    const { repo, upn } = parse(userParams, params, "path");
+    const repository = directory.repository(repo);
+    const user = directory.findUser(repository, upn);
+    if (!user) throw notFound(`The user "${upn}" in ${repository.name}`, { upn });
+    return { repository, user };
+  };
+  const serialOf = (params: unknown) => parse(serialParams, params, "path").serial;
+
+  app.get("/", async () => ({ service: "TMSWebAPI", status: "ok", version: sim.version }));
+  app.get("/repositories", async () => ({ repositories: directory.listRepositories() }));
+
+  app.post("/repositories/:repo/authenticate", async (req) => {
+    const repository = directory.repository(parse(repoParams, req.params, "path").repo);
+    const body = parse(authenticateSchema, req.body);
+    const user = await directory.authenticate(repository, body.username, body.password);
+    sim.events.record({
+      type: "directory.authenticate",
+      user: user?.upn ?? body.username.trim().toLowerCase(),
+      result: user ? "success" : "failure",
+      reason: user ? null : "invalid_credentials",
+    });
+    if (!user) throw new ApiError(401, "invalid_credentials", "The user name or password is not right.");
+    return { user: userView([user])[0] };
+  });
+
+  app.get("/repositories/:repo/users", async (req) => {
+    const repository = directory.repository(parse(repoParams, req.params, "path").repo);
+    const q = parse(z.object({ search: z.string().max(256).optional(), limit, cursor: z.string().optional() }).strict(), req.query, "query");
+    const page = directory.listUsers(repository, q);
+    return { users: userView(page.users), nextCursor: page.nextCursor };
+  });
+
+  app.post("/repositories/:repo/users", async (req, reply) => {
+    const repository = directory.repository(parse(repoParams, req.params, "path").repo);
+    const user = await directory.createUser(repository, parse(createUserSchema, req.body));
+    sim.events.record({ type: "user.created", user: user.upn, result: "success" });
+    return reply.status(201).send(userView([user])[0]);
+  });
+
+  app.get("/repositories/:repo/users/:upn", async (req) => userView([findUser(req.params).user])[0]);
+
+  app.patch("/repositories/:repo/users/:upn", async (req) => {
+    const { user } = findUser(req.params);
+    const patch = parse(patchUserSchema, req.body);
+    const updated = directory.updateUser(user, patch);
+    sim.events.record({ type: "user.updated", user: user.upn, result: "success", detail: { fields: Object.keys(patch) } });
+    return userView([updated])[0];
+  });
+
+  app.get("/repositories/:repo/groups", async (req) => ({
+    groups: directory.listGroups(directory.repository(parse(repoParams, req.params, "path").repo)),
+  }));
+
+  app.put("/repositories/:repo/users/:upn/account", async (req) => {
+    const { user } = findUser(req.params);
+    parse(empty, req.body);
+    if (!user.safenetAccount) {
+      directory.setAccount(user, true);
+      sim.events.record({ type: "account.created", user: user.upn, result: "success" });
+    }
+    return userView([{ ...user, safenetAccount: true }])[0];
+  });
+
+  app.delete("/repositories/:repo/users/:upn/account", async (req) => {
+    const { user } = findUser(req.params);
+    sim.db.transaction(() => {
+      for (const t of store.forUsers([user.id]).get(user.id) ?? []) tokens.remove(t.serial);
+      directory.setAccount(user, false);
+      sim.events.record({ type: "account.deleted", user: user.upn, result: "success" });
+    });
+    return userView([{ ...user, safenetAccount: false }])[0];
+  });
+
+  app.post("/repositories/:repo/users/:upn/tokens", async (req, reply) => {
+    const { user } = findUser(req.params);
+    const body = parse(provisionSchema, req.body);
+    let owner = user;
+    if (!user.safenetAccount) {
+      directory.setAccount(user, true);
+      sim.events.record({ type: "account.created", user: user.upn, result: "success" });
+    }
+    if (body.email && body.email.toLowerCase() !== user.email) owner = directory.updateUser(user, { email: body.email });
+    return reply.status(201).send(tokens.provision(owner, body));
+  });
+
+  app.get("/tokens", async (req) => {
+    const q = parse(tokenQuery, req.query, "query");
+    let userId: number | undefined;
+    if (q.user) {
+      const user = directory.findUser(directory.repository(DEMO_REPOSITORY.name), q.user);
+      if (!user) return { tokens: [], nextCursor: null };
+      userId = user.id;
+    }
+    const page = store.list({ userId, state: q.state, limit: q.limit, cursor: q.cursor });
+    return { tokens: page.tokens.map((t) => viewToken(t)), nextCursor: page.nextCursor };
+  });
+
+  app.post("/tokens/import", { bodyLimit: IMPORT_BODY_LIMIT }, async (req) => {
+    const body = parse(importSchema, req.body);
+    return importPskc(sim, body.pskc, body.password ?? "");
+  });
+
+  app.get("/tokens/:serial", async (req) => viewToken(store.get(serialOf(req.params))));
+  app.delete("/tokens/:serial", async (req, reply) => {
+    tokens.remove(serialOf(req.params));
+    return reply.status(204).send();
+  });
+
+  const action = (name: string, run: (serial: string, body: unknown) => unknown) =>
+    app.post(`/tokens/:serial/${name}`, async (req) => run(serialOf(req.params), req.body));
+  action("activate", (s, b) => tokens.activate(s, parse(z.object({ passcode: z.string().min(1).max(32) }).strict(), b).passcode));
+  action("suspend", (s, b) => (parse(empty, b), tokens.suspend(s)));
+  action("reactivate", (s, b) => (parse(empty, b), tokens.reactivate(s)));
+  action("unlock", (s, b) => (parse(empty, b), tokens.unlock(s)));
+  action("revoke", (s, b) => (parse(empty, b), tokens.revoke(s)));
+  action("resync", (s, b) => {
+    const { otp1, otp2 } = parse(z.object({ otp1: otpField, otp2: otpField }).strict(), b);
+    return tokens.resync(s, otp1, otp2);
+  });
+  action("pin", (s, b) => tokens.setPin(s, parse(z.object({ pin: pinField }).strict(), b).pin));
+  action("reissue", (s, b) => tokens.reissue(s, parse(z.object({ pin: pinField.optional() }).strict(), b).pin));
+
+  app.get("/policy", async () => sim.policy.get());
+  app.put("/policy", async (req) => {
+    const before = sim.policy.get();
+    const next = { ...before, ...parse(policySchema.partial(), req.body) };
+    const problems = policyProblems(next);
+    if (Object.keys(problems).length) {
+      throw new ApiError(400, "invalid_input", `The policy is not consistent: check ${Object.keys(problems).join(", ")}.`, problems);
+    }
+    sim.policy.put(next);
+    const changed = Object.keys(next).filter((k) => before[k as keyof typeof before] !== next[k as keyof typeof next]);
+    sim.events.record({ type: "policy.changed", result: "success", detail: { changed, before, after: next } });
+    return next;
+  });
+
+  app.get("/events", async (req) => sim.events.list(parse(eventQuery, req.query, "query")));
+}

@@ -1,0 +1,131 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+
+// Everything secret the simulator stores goes through here: seeds and mail sealed with AES-256-GCM,
+// PINs as peppered HMACs, directory passwords as scrypt hashes. Subkeys are derived once at start.
+
+const scryptAsync = promisify(crypto.scrypt) as (
+  password: crypto.BinaryLike,
+  salt: crypto.BinaryLike,
+  keylen: number,
+  options: crypto.ScryptOptions,
+) => Promise<Buffer>;
+
+export const MASTER_KEY_FILE = "master.key";
+
+export class KeyError extends Error {}
+
+export interface Keyring {
+  seal(plain: Buffer, aad: string): Buffer;
+  open(sealed: Buffer, aad: string): Buffer;
+  sealMail(plain: Buffer, aad: string): Buffer;
+  openMail(sealed: Buffer, aad: string): Buffer;
+  pinHash(salt: Buffer, pin: string): Buffer;
+  pinMatches(salt: Buffer, pin: string, expected: Buffer): boolean;
+  /** A value that proves which master key a database was created with, without revealing it. */
+  keyCheck(): string;
+}
+
+function decodeMasterKey(text: string, where: string): Buffer {
+  const key = Buffer.from(text.trim(), "base64");
+  if (key.length !== 32) {
+    throw new KeyError(`${where} must be the base64 of exactly 32 bytes (it decodes to ${key.length}). Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`);
+  }
+  return key;
+}
+
+/** The master key from SAFENET_MASTER_KEY, else from DATA_DIR/master.key (created with mode 0600). */
+export function loadMasterKey(envValue: string | undefined, dataDir: string): Buffer {
+  if (envValue) return decodeMasterKey(envValue, "SAFENET_MASTER_KEY");
+  const file = path.join(dataDir, MASTER_KEY_FILE);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+  }
+  fs.chmodSync(file, 0o600);
+  return decodeMasterKey(fs.readFileSync(file, "utf8"), file);
+}
+
+function subkey(master: Buffer, info: string): Buffer {
+  return Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `safenet-simulator/${info}`, 32));
+}
+
+function sealWith(key: Buffer, plain: Buffer, aad: string): Buffer {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+function openWith(key: Buffer, sealed: Buffer, aad: string): Buffer {
+  const decipher = crypto.createDecipheriv("aes-256-gcm", key, sealed.subarray(0, 12));
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(sealed.subarray(12, 28));
+  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+}
+
+export function createKeyring(master: Buffer): Keyring {
+  const seedKey = subkey(master, "seed/v1");
+  const mailKey = subkey(master, "mail/v1");
+  const pepper = subkey(master, "pin-pepper/v1");
+  const check = crypto.createHmac("sha256", subkey(master, "key-check/v1")).update("key-check").digest("base64url");
+  const pinHash = (salt: Buffer, pin: string) => crypto.createHmac("sha256", pepper).update(salt).update(pin).digest();
+  return {
+    seal: (plain, aad) => sealWith(seedKey, plain, aad),
+    open: (sealed, aad) => openWith(seedKey, sealed, aad),
+    sealMail: (plain, aad) => sealWith(mailKey, plain, aad),
+    openMail: (sealed, aad) => openWith(mailKey, sealed, aad),
+    pinHash,
+    pinMatches: (salt, pin, expected) => {
+      const actual = pinHash(salt, pin);
+      return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
+    },
+    keyCheck: () => check,
+  };
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
+
+/** `scrypt$N$r$p$salt$hash`, so that the cost can rise later without breaking stored hashes. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const hash = await scryptAsync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("base64"), hash.toString("base64")].join("$");
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, saltText, hashText] = stored.split("$");
+  if (scheme !== "scrypt" || !saltText || !hashText) return false;
+  const expected = Buffer.from(hashText, "base64");
+  const actual = await scryptAsync(password, Buffer.from(saltText, "base64"), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return crypto.timingSafeEqual(actual, expected);
+}
+
+/** Compares two secrets in constant time whatever their lengths. */
+export function sameSecret(a: string, b: string): boolean {
+  const da = crypto.createHash("sha256").update(a).digest();
+  const db = crypto.createHash("sha256").update(b).digest();
+  return crypto.timingSafeEqual(da, db);
+}
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** 16 letters and digits with at least one upper-case letter, one lower-case letter and one digit. */
+export function newActivationKey(): string {
+  for (;;) {
+    let key = "";
+    for (let i = 0; i < 16; i++) key += ALNUM[crypto.randomInt(ALNUM.length)];
+    if (/[A-Z]/.test(key) && /[a-z]/.test(key) && /[0-9]/.test(key)) return key;
+  }
+}
+
+export function newSerial(): string {
+  return crypto.randomBytes(8).toString("hex").toUpperCase();
+}
