@@ -91,10 +91,19 @@ export function locatePair(t: TokenCounters, otp1: string, otp2: string, nowSeco
   return null;
 }
 
-/** The counters a token keeps after a code at `at` was accepted. */
-export function advance(t: TokenCounters, at: number, nowSeconds: number): Pick<TokenCounters, "counter" | "lastStep" | "driftSteps"> {
+/**
+ * The counters a token keeps after a code at `at` was accepted. A time token's clock offset moves
+ * only on resynchronisation, so the ±drift window stays centred where the last resync put it.
+ */
+export function advance(
+  t: TokenCounters,
+  at: number,
+  nowSeconds: number,
+  resync = false,
+): Pick<TokenCounters, "counter" | "lastStep" | "driftSteps"> {
   if (t.mode === "event") return { counter: at + 1, lastStep: t.lastStep, driftSteps: t.driftSteps };
-  return { counter: t.counter, lastStep: at, driftSteps: at - timeStepAt(nowSeconds, t.stepSeconds) };
+  const driftSteps = resync ? at - timeStepAt(nowSeconds, t.stepSeconds) : t.driftSteps;
+  return { counter: t.counter, lastStep: at, driftSteps };
 }
 
 function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {

@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+// Server-side only: never import this from a client component.
+
+const portError = { error: "must be a port number from 1 to 65535" };
+const port = (fallback: number) =>
+  z.coerce.number(portError).int(portError).min(1, portError).max(65535, portError).default(fallback);
+const required = (name: string) =>
+  z
+    .string({ error: `is not set; run \`npm start\` once (it writes .env) or set ${name} in the environment` })
+    .min(1, `is empty; set ${name} in .env or the environment`);
+const url = z.url({ error: "must be a full URL such as http://127.0.0.1:4010" });
+
+const portalEnvSchema = z
+  .object({
+    PORT: port(3000),
+    SAFENET_PORT: port(4010),
+    SAFENET_URL: url.optional(),
+    SAFENET_TMS_API_KEY: required("SAFENET_TMS_API_KEY"),
+    SAFENET_AGENT_KEY: required("SAFENET_AGENT_KEY"),
+    SMTP_URL: z.url({ error: "must be a URL such as smtp://127.0.0.1:2525" }).default("smtp://127.0.0.1:2525"),
+    DATA_DIR: z.string().default("data"),
+    NEXTAUTH_SECRET: required("NEXTAUTH_SECRET"),
+    NEXTAUTH_URL: url.optional(),
+  })
+  .transform((raw) => ({
+    ...raw,
+    SAFENET_URL: (raw.SAFENET_URL ?? `http://127.0.0.1:${raw.SAFENET_PORT}`).replace(/\/+$/, ""),
+    NEXTAUTH_URL: raw.NEXTAUTH_URL ?? `http://127.0.0.1:${raw.PORT}`,
+  }));
+
+export type PortalEnv = z.output<typeof portalEnvSchema>;
+
+// `PORT=` in .env means "use the default", not "invalid".
+function withoutEmpty(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
+  );
+}
+
+export function parsePortalEnv(source: NodeJS.ProcessEnv): PortalEnv {
+  const result = portalEnvSchema.safeParse(withoutEmpty(source));
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`);
+  throw new Error(`Portal configuration is invalid: ${problems.join("; ")}.`);
+}
+
+let cached: PortalEnv | undefined;
+
+export function env(): PortalEnv {
+  cached ??= parsePortalEnv(process.env);
+  return cached;
+}
+
+/** DATA_DIR alone, so migrations can run without the portal's secrets. */
+export function dataDir(source: NodeJS.ProcessEnv = process.env): string {
+  return source.DATA_DIR || "data";
+}

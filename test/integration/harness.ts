@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+// Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
+// that talk to it over HTTP and SMTP exactly as the portal does.
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const FIXTURES = path.resolve(ROOT, "../shared/fixtures");
+export const TMS_KEY = "test-tms-key-0123456789abcdef";
+export const AGENT_KEY = "test-agent-key-0123456789abcdef";
+export const VALIDATOR = "/TokenValidator/TokenValidator.asmx";
+export const TMS = "/TMSWebAPI/v1";
+export const REPO = `${TMS}/repositories/corp.local`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Simulator {
+  base: string;
+  smtpPort: number;
+  dataDir: string;
+  /** Everything the process printed so far, stdout and stderr. */
+  output: () => string;
+  tms: (p: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+  validate: (body: unknown, agentKey?: string) => Promise<Response>;
+  restart: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export async function startSimulator(extraEnv: Record<string, string> = {}): Promise<Simulator> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-sim-"));
+  const port = await freePort();
+  const smtpPort = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let output = "";
+  let child: ChildProcess | undefined;
+
+  const launch = async () => {
+    const proc = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["mock-safenet/server.ts"], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SAFENET_PORT: String(port),
+        SMTP_SINK_PORT: String(smtpPort),
+        DATA_DIR: dataDir,
+        SAFENET_TMS_API_KEY: TMS_KEY,
+        SAFENET_AGENT_KEY: AGENT_KEY,
+        PORTAL_URL: "http://127.0.0.1:3999",
+        ...extraEnv,
+      } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = proc;
+    proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null) throw new Error(`The simulator exited early:\n${output}`);
+      try {
+        if ((await fetch(`${base}/health`)).ok && output.includes("Demo accounts")) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`The simulator did not answer /health within 30 s:\n${output}`);
+  };
+
+  const stopChild = async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child!.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+  };
+
+  await launch();
+  return {
+    base,
+    smtpPort,
+    dataDir,
+    output: () => output,
+    tms: (p, init = {}) => {
+      const { json, headers, ...rest } = init;
+      return fetch(base + p, {
+        ...rest,
+        headers: {
+          authorization: `Bearer ${TMS_KEY}`,
+          ...(json !== undefined && { "content-type": "application/json" }),
+          ...(headers as Record<string, string>),
+        },
+        ...(json !== undefined && { body: JSON.stringify(json) }),
+      });
+    },
+    validate: (body, agentKey = AGENT_KEY) =>
+      fetch(base + VALIDATOR, {
+        method: "POST",
+        headers: { "x-agent-key": agentKey, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    restart: async () => {
+      await stopChild();
+      await launch();
+    },
+    stop: async () => {
+      await stopChild();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
