@@ -170,7 +170,7 @@ export function makeTokens(d: Deps) {
       throw badInput("The two codes are not consecutive codes of this token. Enter two one-time passwords shown one after the other.", { otp1: "not_matched", otp2: "not_matched" });
     }
     d.db.transaction(() => {
-      d.store.update(row.id, { ...advance(counters, at, nowSec), failCount: 0 });
+      d.store.update(row.id, { ...advance(counters, at, nowSec, true), failCount: 0 });
       record("resync", row, "success");
     });
     return viewToken(d.store.get(serial));

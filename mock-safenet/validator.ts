@@ -89,8 +89,12 @@ export function makeValidator(d: ValidatorDeps) {
     const p = d.policy.get();
     const nowSec = nowMs / 1000;
     const pending = req.state ? pendingResync.get({ id: req.state }) : undefined;
-    if (req.state) dropResync.run({ id: req.state });
-    const candidates = pending ? active.filter((t) => t.id === pending.tokenId && pending.expiresAt > nowMs) : active;
+    if (req.state) {
+      dropResync.run({ id: req.state });
+      // A state is good for one answer, within its lifetime, for the token that was challenged.
+      if (!pending || pending.expiresAt <= nowMs || !active.some((t) => t.id === pending.tokenId)) return failure("wrong_otp");
+    }
+    const candidates = pending ? active.filter((t) => t.id === pending.tokenId) : active;
 
     const fail = (t: TokenRow, reason: Reason) => {
       update(t.id, afterFailure(t, p.lockThreshold, p.lockDurationSeconds, nowMs));
@@ -104,7 +108,7 @@ export function makeValidator(d: ValidatorDeps) {
       if (pending) {
         const at = locateNext(counters, otp, pending.matched);
         if (at === null) return fail(t, "wrong_otp");
-        update(t.id, { ...advance(counters, at, nowSec), failCount: 0, lastUsedAt: nowMs });
+        update(t.id, { ...advance(counters, at, nowSec, true), failCount: 0, lastUsedAt: nowMs });
         return success(t.serial);
       }
       const found = locateOtp(counters, otp, nowSec, p);
@@ -121,7 +125,6 @@ export function makeValidator(d: ValidatorDeps) {
       }
       return fail(t, "wrong_otp");
     }
-    if (candidates.length === 0) return failure("wrong_otp", active[0].serial);
     // No token's PIN matched: every candidate takes the failure.
     let answer = failure("wrong_pin");
     for (const t of candidates) answer = fail(t, "wrong_pin");

@@ -50,6 +50,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
     const proc = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["mock-safenet/server.ts"], {
       cwd: ROOT,
       env: {
+        NODE_ENV: "test",
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         SAFENET_PORT: String(port),
@@ -59,7 +60,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
         SAFENET_AGENT_KEY: AGENT_KEY,
         PORTAL_URL: "http://127.0.0.1:3999",
         ...extraEnv,
-      } as NodeJS.ProcessEnv,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child = proc;
