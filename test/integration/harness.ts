@@ -34,7 +34,8 @@ export interface Simulator {
   output: () => string;
   tms: (p: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
   validate: (body: unknown, agentKey?: string) => Promise<Response>;
-  restart: () => Promise<void>;
+  /** Stops and starts again on the same ports and DATA_DIR, with `env` added for this run. */
+  restart: (env?: Record<string, string>) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -46,7 +47,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
   let output = "";
   let child: ChildProcess | undefined;
 
-  const launch = async () => {
+  const launch = async (runEnv: Record<string, string> = {}) => {
     const proc = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["mock-safenet/server.ts"], {
       cwd: ROOT,
       env: {
@@ -60,6 +61,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
         SAFENET_AGENT_KEY: AGENT_KEY,
         PORTAL_URL: "http://127.0.0.1:3999",
         ...extraEnv,
+        ...runEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -110,9 +112,9 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
         headers: { "x-agent-key": agentKey, "content-type": "application/json" },
         body: JSON.stringify(body),
       }),
-    restart: async () => {
+    restart: async (env) => {
       await stopChild();
-      await launch();
+      await launch(env);
     },
     stop: async () => {
       await stopChild();
