@@ -5,7 +5,7 @@ import { createSim } from "./sim";
 
 // `npm run safenet`: the SafeNet simulator (TMS Web API, OTP validator, mailbox API) and its SMTP sink.
 
-const log = (line: string) => console.log(`[safenet] ${line}`);
+const log = (line: string) => console.log(line);
 
 async function main() {
   loadDotEnv();
@@ -39,6 +39,6 @@ async function main() {
 }
 
 main().catch((err: Error) => {
-  console.error(`[safenet] could not start: ${err.message}`);
+  console.error(`The SafeNet simulator could not start: ${err.message}`);
   process.exit(1);
 });

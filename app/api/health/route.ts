@@ -1,0 +1,14 @@
+import { checkDatabase } from "@/db";
+
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  const database = checkDatabase();
+  if (database.ok) {
+    return Response.json({ status: "ok", service: "portal", database: "ok" });
+  }
+  return Response.json(
+    { status: "error", service: "portal", database: "unavailable", message: database.message },
+    { status: 503, headers: { "Cache-Control": "no-store" } },
+  );
+}
