@@ -10,7 +10,10 @@ export type UserRow = typeof users.$inferSelect;
 export type RepositoryRow = typeof repositories.$inferSelect;
 
 /** Splits `alice@corp.local`, `CORP\alice` or `alice` into what to look up; null if the domain is foreign. */
-export function parseLogonName(raw: string, repo: Pick<RepositoryRow, "name" | "netbiosName">) {
+export function parseLogonName(
+  raw: string,
+  repo: Pick<RepositoryRow, "name" | "netbiosName">,
+): { upn: string; sam?: undefined } | { sam: string; upn?: undefined } | null {
   const name = raw.trim().toLowerCase();
   const slash = name.indexOf("\\");
   if (slash >= 0) {
@@ -133,11 +136,16 @@ export function makeDirectory(db: SimDb) {
     ): Promise<UserRow> {
       const upn = input.upn.toLowerCase();
       const sam = upn.split("@")[0];
-      if (byUpn.get({ repo: repo.id, name: upn }) || bySam.get({ repo: repo.id, name: sam })) {
-        throw new ApiError(409, "user_exists", `A user "${upn}" (or with the logon name "${sam}") already exists.`, { upn });
-      }
+      const refuseIfTaken = () => {
+        if (byUpn.get({ repo: repo.id, name: upn }) || bySam.get({ repo: repo.id, name: sam })) {
+          throw new ApiError(409, "user_exists", `A user "${upn}" (or with the logon name "${sam}") already exists.`, { upn });
+        }
+      };
+      refuseIfTaken();
       const passwordHash = await hashPassword(input.password);
+      // Checked again after the (asynchronous) hash: another request may have created the user meanwhile.
       return db.transaction((tx) => {
+        refuseIfTaken();
         const user = tx
           .insert(users)
           .values({
@@ -159,6 +167,7 @@ export function makeDirectory(db: SimDb) {
     },
 
     updateUser(user: UserRow, patch: { email?: string; displayName?: string }): UserRow {
+      if (patch.email === undefined && patch.displayName === undefined) return user;
       return db
         .update(users)
         .set({

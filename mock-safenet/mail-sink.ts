@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, desc, eq, like } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { simpleParser, type AddressObject } from "mailparser";
 import type { SimDb } from "./db";
@@ -58,7 +58,7 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
       const rows = db
         .select()
         .from(mailMessages)
-        .where(to ? like(mailMessages.recipients, `%,${to.toLowerCase().replace(/[%_,]/g, "")},%`) : undefined)
+        .where(to ? sql`instr(${mailMessages.recipients}, ${`,${to.toLowerCase()},`}) > 0` : undefined)
         .orderBy(desc(mailMessages.receivedAt))
         .limit(200)
         .all();
@@ -78,7 +78,7 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
     },
 
     attachment(id: string, filename: string) {
-      const row = db.select().from(mailMessages).where(and(eq(mailMessages.id, id))).get();
+      const row = db.select().from(mailMessages).where(eq(mailMessages.id, id)).get();
       if (!row) return undefined;
       const body = JSON.parse(keys.openMail(row.sealed, row.id).toString()) as SealedMail;
       const found = body.attachments.find((a) => a.filename === filename);

@@ -46,14 +46,7 @@ export async function createSim(config: SimulatorConfig, log: (line: string) => 
   const store = makeTokenStore(db);
   const seeded = await seedDemoDirectory(db, directory);
   const tokens = makeTokens({ db, keys, policy, events, store, publicUrl: config.publicUrl, repositoryName: DEMO_REPOSITORY.name });
-  const validator = makeValidator({
-    db,
-    keys,
-    directory,
-    policy,
-    events,
-    defaultRepository: () => directory.repository(DEMO_REPOSITORY.name),
-  });
+  const validator = makeValidator({ db, keys, policy, events, defaultRepository: DEMO_REPOSITORY.name });
   return {
     config,
     version: readVersion(),

@@ -25,7 +25,8 @@ export function importPskc(sim: Sim, xml: string, password: string) {
   const rejected: { serial: string; reason: string }[] = [];
   sim.db.transaction((tx) => {
     for (const key of keys) {
-      const serial = key.serial.trim();
+      // Serials are looked up case-insensitively, so they are kept upper-case as provisioned ones are.
+      const serial = key.serial.trim().toUpperCase();
       if (!serial) {
         rejected.push({ serial: "", reason: "The key package has no DeviceInfo/SerialNo." });
       } else if (sim.store.exists(serial) || added.includes(serial)) {

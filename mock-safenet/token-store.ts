@@ -114,7 +114,7 @@ export function makeTokenStore(db: SimDb) {
     },
 
     exists(serial: string): boolean {
-      return !!db.select({ id: tokens.id }).from(tokens).where(eq(tokens.serial, serial)).get();
+      return !!db.select({ id: tokens.id }).from(tokens).where(eq(tokens.serial, serial.toUpperCase())).get();
     },
   };
 }

@@ -1,14 +1,14 @@
 import crypto from "node:crypto";
-import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { SimDb } from "./db";
-import { resyncStates, tokens } from "./db/schema";
-import type { Directory, RepositoryRow } from "./directory";
+import { parseLogonName } from "./directory";
+import { notFound } from "./errors";
 import type { EventLog } from "./events";
 import type { Keyring } from "./keys";
 import type { PolicyStore } from "./policy";
+import { makeHotPath } from "./hot-path";
 import { countersOf, type TokenRow } from "./token-store";
 import { afterFailure, effective } from "./token-states";
-import { advance, locateNext, locateOtp, splitPasscode } from "../lib/otp/validation";
+import { advance, locateNext, locateOtp, splitPasscode, type TokenCounters } from "../lib/otp/validation";
 
 // The OTP validation service: the hot path. One IMMEDIATE transaction per request holds the reads,
 // the OTP arithmetic and the writes, so concurrent requests (in this process or another) serialise
@@ -53,29 +53,29 @@ const success = (serial: string): ValidationAnswer => ({ code: 1, result: "AUTH_
 export interface ValidatorDeps {
   db: SimDb;
   keys: Keyring;
-  directory: Directory;
   policy: PolicyStore;
   events: EventLog;
-  defaultRepository: () => RepositoryRow;
+  defaultRepository: string;
 }
 
 export function makeValidator(d: ValidatorDeps) {
-  const userTokens = d.db
-    .select()
-    .from(tokens)
-    .where(and(eq(tokens.userId, sql.placeholder("userId")), notInArray(tokens.state, ["Lost", "Inventory"])))
-    .orderBy(tokens.id)
-    .prepare();
-  const pendingResync = d.db.select().from(resyncStates).where(eq(resyncStates.id, sql.placeholder("id"))).prepare();
-  const dropResync = d.db.delete(resyncStates).where(eq(resyncStates.id, sql.placeholder("id"))).prepare();
-  const update = (id: number, set: Partial<TokenRow>) => d.db.update(tokens).set(set).where(eq(tokens.id, id)).run();
+  const q = makeHotPath(d.db.$client);
+
+  function findUser(req: ValidationRequest) {
+    const name = req.organization ?? d.defaultRepository;
+    const repo = q.repository(name);
+    if (!repo) throw notFound(`The user repository "${name}"`, { organization: name });
+    const parsed = parseLogonName(req.username, repo);
+    if (!parsed) return undefined;
+    return parsed.upn !== undefined ? q.userByUpn(repo.id, parsed.upn) : q.userBySam(repo.id, parsed.sam);
+  }
 
   function decide(userId: number, req: ValidationRequest, nowMs: number): ValidationAnswer {
-    const rows = userTokens.all({ userId });
+    const rows = q.userTokens(userId);
     if (rows.length === 0) return failure("no_token");
     const current = rows.map((r) => {
       const e = effective(r, nowMs);
-      if (e !== r) update(r.id, { state: e.state, failCount: 0, lockedUntil: null });
+      if (e !== r) q.saveCounters(e);
       return e;
     });
     const active = current.filter((t) => t.state === "Active");
@@ -88,17 +88,20 @@ export function makeValidator(d: ValidatorDeps) {
 
     const p = d.policy.get();
     const nowSec = nowMs / 1000;
-    const pending = req.state ? pendingResync.get({ id: req.state }) : undefined;
-    if (req.state) {
-      dropResync.run({ id: req.state });
-      // A state is good for one answer, within its lifetime, for the token that was challenged.
-      if (!pending || pending.expiresAt <= nowMs || !active.some((t) => t.id === pending.tokenId)) return failure("wrong_otp");
+    const pending = req.state ? q.takeResync(req.state) : undefined;
+    // A state is good for one answer, within its lifetime, for the token that was challenged.
+    if (req.state && (!pending || pending.expiresAt <= nowMs || !active.some((t) => t.id === pending.tokenId))) {
+      return failure("wrong_otp");
     }
     const candidates = pending ? active.filter((t) => t.id === pending.tokenId) : active;
 
     const fail = (t: TokenRow, reason: Reason) => {
-      update(t.id, afterFailure(t, p.lockThreshold, p.lockDurationSeconds, nowMs));
+      q.saveCounters({ ...t, ...afterFailure(t, p.lockThreshold, p.lockDurationSeconds, nowMs) });
       return failure(reason, t.serial);
+    };
+    const accept = (t: TokenRow, counters: TokenCounters, at: number, resync: boolean) => {
+      q.saveCounters({ ...t, ...advance(counters, at, nowSec, resync), failCount: 0, lastUsedAt: nowMs });
+      return success(t.serial);
     };
 
     for (const t of candidates) {
@@ -107,20 +110,15 @@ export function makeValidator(d: ValidatorDeps) {
       const counters = countersOf(t, d.keys);
       if (pending) {
         const at = locateNext(counters, otp, pending.matched);
-        if (at === null) return fail(t, "wrong_otp");
-        update(t.id, { ...advance(counters, at, nowSec, true), failCount: 0, lastUsedAt: nowMs });
-        return success(t.serial);
+        return at === null ? fail(t, "wrong_otp") : accept(t, counters, at, true);
       }
       const found = locateOtp(counters, otp, nowSec, p);
-      if (found.kind === "match") {
-        update(t.id, { ...advance(counters, found.at, nowSec), failCount: 0, lastUsedAt: nowMs });
-        return success(t.serial);
-      }
+      if (found.kind === "match") return accept(t, counters, found.at, false);
       // A replay proves the PIN and a once-valid code: it is refused, but not counted towards a lock.
       if (found.kind === "replayed") return failure("replayed", t.serial);
       if (found.kind === "outer") {
         const state = crypto.randomBytes(16).toString("base64url");
-        d.db.insert(resyncStates).values({ id: state, tokenId: t.id, matched: found.at, expiresAt: nowMs + RESYNC_STATE_TTL_MS }).run();
+        q.addResync(state, t.id, found.at, nowMs + RESYNC_STATE_TTL_MS);
         return { code: 5, result: "OUTER_WINDOW_AUTH", message: "Please re-authenticate, using the next response.", serial: t.serial, state };
       }
       return fail(t, "wrong_otp");
@@ -132,8 +130,7 @@ export function makeValidator(d: ValidatorDeps) {
   }
 
   const run = d.db.$client.transaction((req: ValidationRequest, nowMs: number): ValidationAnswer => {
-    const repo = req.organization ? d.directory.repository(req.organization) : d.defaultRepository();
-    const user = d.directory.findUser(repo, req.username);
+    const user = findUser(req);
     const answer = user ? decide(user.id, req, nowMs) : failure("unknown_user");
     d.events.record(
       {

@@ -20,9 +20,10 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
 
 /** Turns a zod failure into the contract's 400 with `details` naming each bad field. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what = "request body"): T {
-  const result = schema.safeParse(value ?? {});
+  const result = schema.safeParse(value === undefined ? {} : value);
   if (result.success) return result.data;
-  const details: Record<string, string> = {};
+  // No prototype: a field named "__proto__" must be reported, not swallowed by the setter.
+  const details: Record<string, string> = Object.create(null);
   for (const issue of result.error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) details[key] = "unknown field";
@@ -58,7 +59,25 @@ export function agentGuard(key: string) {
 }
 
 export function createApp(sim: Sim): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    maxParamLength: 512,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // Router-level failures (bad percent escapes, over-long path segments) in the contract's shape.
+    frameworkErrors: (err, _req, reply) => {
+      void sendError(reply, 400, "bad_url", `The request path is not valid: ${err.message}`);
+    },
+    clientErrorHandler: (_err, socket) => {
+      const body = JSON.stringify({ error: { code: "bad_request", message: "The HTTP request could not be parsed." } });
+      if (socket.writable) {
+        socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      } else {
+        socket.destroy();
+      }
+    },
+  });
 
   app.removeContentTypeParser(["application/json", "text/plain"]);
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {

@@ -154,13 +154,16 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
   app.post("/repositories/:repo/users/:upn/tokens", async (req, reply) => {
     const { user } = findUser(req.params);
     const body = parse(provisionSchema, req.body);
-    let owner = user;
-    if (!user.safenetAccount) {
-      directory.setAccount(user, true);
-      sim.events.record({ type: "account.created", user: user.upn, result: "success" });
-    }
-    if (body.email && body.email.toLowerCase() !== user.email) owner = directory.updateUser(user, { email: body.email });
-    return reply.status(201).send(tokens.provision(owner, body));
+    // One transaction: a refused provisioning (a PIN the policy rejects) leaves the user untouched.
+    const answer = sim.db.transaction(() => {
+      if (!user.safenetAccount) {
+        directory.setAccount(user, true);
+        sim.events.record({ type: "account.created", user: user.upn, result: "success" });
+      }
+      const owner = body.email ? directory.updateUser(user, { email: body.email }) : user;
+      return tokens.provision(owner, body);
+    });
+    return reply.status(201).send(answer);
   });
 
   app.get("/tokens", async (req) => {

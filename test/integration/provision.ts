@@ -84,3 +84,102 @@ export async function newUser(sim: Simulator, groups: string[] = []): Promise<st
 export async function tokenState(sim: Simulator, serial: string) {
   return (await (await sim.tms(`/TMSWebAPI/v1/tokens/${serial}`)).json()) as { state: string; failCount: number; lockedUntil: string | null };
 }
+
+/** Asserts the contract's error answer `{"error":{"code","message","details"?}}` with `status`; returns the error. */
+export async function expectError(res: Response, status: number, code?: string) {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  const body = JSON.parse(text) as { error: { code: string; message: string; details?: Record<string, unknown> } };
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(body.error.code).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+  expect(typeof body.error.message).toBe("string");
+  expect(body.error.message.length).toBeGreaterThan(0);
+  for (const key of Object.keys(body.error)) expect(["code", "message", "details"]).toContain(key);
+  if (code !== undefined) expect(body.error.code).toBe(code);
+  return body.error;
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+/**
+ * One HTTP request with nothing normalised (any method, raw path bytes, any headers, any body),
+ * for the inputs that fetch refuses to send. Only to the simulator's own 127.0.0.1 address.
+ */
+export async function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
+): Promise<RawAnswer> {
+  const http = await import("node:http");
+  const url = new URL(base);
+  if (url.hostname !== "127.0.0.1") throw new Error(`rawRequest only talks to 127.0.0.1, not ${url.hostname}`);
+  const headers = { ...opts.headers };
+  const named = (h: string) => Object.keys(headers).some((k) => k.toLowerCase() === h);
+  // Node sends a GET/HEAD/DELETE/OPTIONS body without any framing header unless told the length.
+  if (opts.body !== undefined && !named("content-length") && !named("transfer-encoding")) headers["content-length"] = String(Buffer.byteLength(opts.body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, method, path, headers, agent: false, timeout: opts.timeoutMs ?? 15_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const body = Buffer.concat(chunks);
+          const text = body.toString("utf8");
+          let json: unknown;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text, json });
+        });
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+/** The problems with an error body, measured against {"error":{"code","message","details"?}}; [] when it fits. */
+export function errorShapeProblems(body: unknown): string[] {
+  const problems: string[] = [];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(body)) return [`the body is not a JSON object: ${JSON.stringify(body)}`];
+  const keys = Object.keys(body);
+  if (keys.length !== 1 || keys[0] !== "error") problems.push(`top-level keys are ${JSON.stringify(keys)}, expected ["error"]`);
+  const error = body.error;
+  if (!isObject(error)) return [...problems, "error is not an object"];
+  const extra = Object.keys(error).filter((k) => !["code", "message", "details"].includes(k));
+  if (extra.length) problems.push(`error has unexpected keys ${JSON.stringify(extra)}`);
+  if (typeof error.code !== "string" || !/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(error.code)) problems.push(`error.code ${JSON.stringify(error.code)} is not a snake_case string`);
+  if (typeof error.message !== "string" || error.message.trim() === "") problems.push(`error.message ${JSON.stringify(error.message)} is not a sentence`);
+  if ("details" in error && !isObject(error.details)) problems.push(`error.details ${JSON.stringify(error.details)} is not an object`);
+  return problems;
+}
+
+/** Asserts the contract's error shape on a rawRequest answer, and the status and code when given. */
+export function expectRawError(res: { status: number; json: unknown; text?: string }, status?: number, code?: string) {
+  const where = `${res.status} ${res.text ?? JSON.stringify(res.json)}`.slice(0, 600);
+  if (status !== undefined) expect(res.status, where).toBe(status);
+  expect(errorShapeProblems(res.json), where).toEqual([]);
+  if (code !== undefined) expect((res.json as { error: { code: string } }).error.code, where).toBe(code);
+  return (res.json as { error: { code: string; message: string; details?: Record<string, unknown> } }).error;
+}
+
+/** Asserts the status (200 unless told) and returns the parsed JSON body; the body text is the failure message. */
+export async function expectJson(res: Response, status = 200) {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return JSON.parse(text);
+}

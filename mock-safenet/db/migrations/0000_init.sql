@@ -1,5 +1,5 @@
 CREATE TABLE `events` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`at` integer NOT NULL,
 	`type` text NOT NULL,
 	`user` text,
@@ -13,7 +13,6 @@ CREATE TABLE `events` (
 --> statement-breakpoint
 CREATE INDEX `events_user` ON `events` (`user`,`id`);--> statement-breakpoint
 CREATE INDEX `events_type` ON `events` (`type`,`id`);--> statement-breakpoint
-CREATE INDEX `events_at` ON `events` (`at`);--> statement-breakpoint
 CREATE TABLE `groups` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`repository_id` integer NOT NULL,
