@@ -40,7 +40,9 @@ async function main() {
   const port = 4590;
   const env = { ...process.env, DATA_DIR: dataDir, SAFENET_PORT: String(port), SMTP_SINK_PORT: "2590", SAFENET_TMS_API_KEY: TMS_KEY, SAFENET_AGENT_KEY: AGENT_KEY, SAFENET_LOG: "off" };
   execFileSync(TSX, ["mock-safenet/seed-cli.ts", "--users", String(tokenCount)], { cwd: ROOT, env });
-  const sim = spawn(TSX, ["mock-safenet/server.ts"], { cwd: ROOT, env, stdio: "ignore" });
+  // BENCH_PROFILE=dir writes a CPU profile of the simulator there (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+  const sim = spawn(process.execPath, [...profile, "--import", "tsx", "mock-safenet/server.ts"], { cwd: ROOT, env, stdio: "ignore" });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`${base}/health`, sim);
@@ -70,7 +72,8 @@ async function main() {
     console.log(`simulator (durable):        ${fmt(real)}`);
     console.log(`ratio simulator / bare: ${(real.perSecond / bare.perSecond).toFixed(2)}`);
   } finally {
-    sim.kill();
+    sim.kill("SIGINT");
+    await new Promise((r) => sim.once("exit", r));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,6 @@ CREATE TABLE `events` (
 );
 --> statement-breakpoint
 CREATE INDEX `events_user` ON `events` (`user`,`id`);--> statement-breakpoint
-CREATE INDEX `events_type` ON `events` (`type`,`id`);--> statement-breakpoint
 CREATE TABLE `groups` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`repository_id` integer NOT NULL,
