@@ -22,7 +22,17 @@ export async function provision(sim: Simulator, user: string, mode: "time" | "ev
     json: { type: "MobilePASS", otpMode: mode, ...(pin !== undefined && { pin }) },
   });
   expect(res.status, await res.clone().text()).toBe(201);
-  const body = await res.json();
+  return recover(await res.json());
+}
+
+/** A provisioning (or reissue) answer, as the fields a test needs. */
+export interface ProvisionAnswer {
+  token: { serial: string; otpMode: "time" | "event" };
+  activation: { activationKey: string; seedFile: { base64: string }; otpauthUri: string; downloadUrl: string };
+}
+
+/** Recovers the seed from the answer's seed file with its activation key, as MobilePASS does. */
+export function recover(body: ProvisionAnswer): Provisioned {
   const seedXml = Buffer.from(body.activation.seedFile.base64, "base64").toString("utf8");
   const [key] = readPskc(seedXml, body.activation.activationKey);
   return {
@@ -32,7 +42,7 @@ export async function provision(sim: Simulator, user: string, mode: "time" | "ev
     seedXml,
     otpauthUri: body.activation.otpauthUri,
     downloadUrl: body.activation.downloadUrl,
-    mode,
+    mode: body.token.otpMode,
   };
 }
 

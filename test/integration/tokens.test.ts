@@ -12,8 +12,10 @@ import {
   newUser,
   otpFor,
   provision,
+  recover as recoverProvisioned,
   setPolicy,
   tokenState,
+  type ProvisionAnswer,
   type Provisioned,
 } from "./provision";
 
@@ -67,24 +69,10 @@ const active = async (upn: string, mode: "time" | "event", pin = "4089") => {
   issuedKeys.push(t.activationKey);
   return t;
 };
-/** The Provisioned view of a provisioning (or reissue) answer, seed recovered from the seed file. */
-interface ProvisionAnswer {
-  token: { serial: string; otpMode: "time" | "event" };
-  activation: { activationKey: string; seedFile: { base64: string }; otpauthUri: string; downloadUrl: string };
-}
+/** The Provisioned view of an answer, remembering its activation key for the no-leak checks. */
 const recover = (body: ProvisionAnswer): Provisioned => {
-  const seedXml = Buffer.from(body.activation.seedFile.base64, "base64").toString("utf8");
-  const [key] = readPskc(seedXml, body.activation.activationKey);
   issuedKeys.push(body.activation.activationKey);
-  return {
-    serial: body.token.serial,
-    secret: key.secret,
-    activationKey: body.activation.activationKey,
-    seedXml,
-    otpauthUri: body.activation.otpauthUri,
-    downloadUrl: body.activation.downloadUrl,
-    mode: body.token.otpMode,
-  };
+  return recoverProvisioned(body);
 };
 async function allEvents(query: Record<string, string> = {}) {
   const body = await expectJson(await sim.tms(`${TMS}/events?${new URLSearchParams({ limit: "1000", ...query })}`));
