@@ -62,7 +62,7 @@ export function createApp(sim: Sim): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     return503OnClosing: true,
     forceCloseConnections: true,
     // Router-level failures (bad percent escapes, over-long path segments) in the contract's shape.
