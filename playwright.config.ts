@@ -1,16 +1,16 @@
 import { defineConfig, devices } from "@playwright/test";
+import { E2E, PORTAL_URL as portalUrl, SAFENET_URL as safenetUrl } from "./e2e/support/stack";
 
 const ci = Boolean(process.env.CI);
-const safenetUrl = "http://127.0.0.1:4110";
-const portalUrl = "http://127.0.0.1:3100";
 
 // Fixed keys: the e2e stack runs in its own DATA_DIR and ports, never with the developer's .env keys.
+// E2E_SLOT shifts ports and data so that two checkouts' runs can share a machine.
 const sharedEnv = {
-  DATA_DIR: "data/e2e",
-  SAFENET_PORT: "4110",
-  SMTP_SINK_PORT: "2625",
+  DATA_DIR: E2E.dataDir,
+  SAFENET_PORT: String(E2E.safenetPort),
+  SMTP_SINK_PORT: String(E2E.smtpPort),
   SAFENET_URL: safenetUrl,
-  SMTP_URL: "smtp://127.0.0.1:2625",
+  SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
   SAFENET_TMS_API_KEY: "e2e-tms-api-key-0123456789",
   SAFENET_AGENT_KEY: "e2e-agent-key-0123456789",
   SAFENET_MASTER_KEY: Buffer.alloc(32, 7).toString("base64"),
@@ -21,6 +21,7 @@ const sharedEnv = {
 
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./e2e/global-setup.ts",
   workers: 1,
   fullyParallel: false,
   retries: ci ? 1 : 0,
@@ -54,7 +55,7 @@ export default defineConfig({
     {
       // Wipe and migrate here, before anything opens data/e2e: the two servers start in parallel.
       command:
-        "rm -rf data/e2e && mkdir -p data/e2e && node_modules/.bin/tsx db/migrate.ts && node_modules/.bin/tsx mock-safenet/server.ts",
+        `rm -rf ${E2E.dataDir} && mkdir -p ${E2E.dataDir} && node_modules/.bin/tsx db/migrate.ts && node_modules/.bin/tsx mock-safenet/server.ts`,
       url: `${safenetUrl}/health`,
       env: sharedEnv,
       reuseExistingServer: !ci,
@@ -62,9 +63,9 @@ export default defineConfig({
     },
     {
       // Answers 503 on /api/health until the first command has migrated, so Playwright keeps waiting.
-      command: "node_modules/.bin/next start -H 127.0.0.1 -p 3100",
+      command: `node_modules/.bin/next start -H 127.0.0.1 -p ${E2E.portalPort}`,
       url: `${portalUrl}/api/health`,
-      env: { ...sharedEnv, PORT: "3100" },
+      env: { ...sharedEnv, PORT: String(E2E.portalPort) },
       reuseExistingServer: !ci,
       timeout: 60_000,
     },

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import type { ReactNode } from "react";
+import { SiteHeader } from "./components/site-header";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,11 +15,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to main content
         </a>
-        <header className="site-header">
-          <Link className="site-title" href="/">
-            SafeNet Login portal
-          </Link>
-        </header>
+        <SiteHeader />
         <main id="main" tabIndex={-1}>
           {children}
         </main>

@@ -1,4 +1,7 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// The portal's own database: settings, exclusion rules, session versions, sign-in throttling and
+// the event timeline. It never holds a token seed, PIN or password.
 
 export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
@@ -9,22 +12,64 @@ export const settings = sqliteTable("settings", {
   updatedBy: text("updated_by"),
 });
 
+export const exclusionRules = sqliteTable(
+  "exclusion_rules",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["users", "clientIps", "macs", "gateways"] }).notNull(),
+    value: text("value").notNull(),
+    label: text("label").notNull(),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [uniqueIndex("exclusion_rules_kind_value").on(t.kind, t.value)],
+);
+
+/** Bumped when a user's token is revoked or PIN changed: sessions carrying an older version end. */
+export const sessionVersions = sqliteTable("session_versions", {
+  upn: text("upn").primaryKey(),
+  version: integer("version").notNull(),
+});
+
+/** Failed sign-ins per account and per client address, in a sliding window. */
+export const signInThrottle = sqliteTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStart: integer("window_start").notNull(),
+  blockedUntil: integer("blocked_until"),
+});
+
+/**
+ * One timeline: the portal's own events and the simulator's, copied in by id (`remoteId`), so
+ * one indexed query pages, filters and exports them all.
+ */
 export const events = sqliteTable(
   "events",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    at: integer("at", { mode: "timestamp_ms" })
-      .notNull()
-      .$defaultFn(() => new Date()),
+    id: integer("id").primaryKey(),
+    at: integer("at").notNull(),
+    source: text("source", { enum: ["portal", "safenet"] }).notNull(),
+    remoteId: integer("remote_id"),
     type: text("type").notNull(),
+    kind: text("kind").notNull(),
     actor: text("actor"),
-    subject: text("subject"),
-    result: text("result"),
+    user: text("user"),
+    serial: text("serial"),
+    result: text("result").notNull(),
+    code: integer("code"),
+    reason: text("reason"),
+    clientIp: text("client_ip"),
     detail: text("detail", { mode: "json" }),
   },
-  (table) => [index("events_at_idx").on(table.at)],
+  (t) => [
+    index("events_at").on(t.at, t.id),
+    index("events_user_at").on(t.user, t.at),
+    index("events_kind_at").on(t.kind, t.at),
+    uniqueIndex("events_remote").on(t.source, t.remoteId),
+  ],
 );
 
 export type Setting = typeof settings.$inferSelect;
-export type Event = typeof events.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
 export type NewEvent = typeof events.$inferInsert;
+export type ExclusionRuleRow = typeof exclusionRules.$inferSelect;

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { SAFENET_URL } from "./support/stack";
 
-const safenetHealth = "http://127.0.0.1:4110/health";
+const safenetHealth = `${SAFENET_URL}/health`;
 
 test("the SafeNet simulator answers its health check", async ({ request }) => {
   const response = await request.get(safenetHealth);

@@ -1,0 +1,64 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+
+const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
+
+export function OtpForm() {
+  const router = useRouter();
+  const [passcode, setPasscode] = useState("");
+  const [error, setError] = useState<string>();
+  const [resyncState, setResyncState] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!/^[0-9]{6,24}$/.test(passcode.replace(/\s+/g, ""))) {
+      setError("Enter your PIN followed by the one-time password, digits only.");
+      return;
+    }
+    setBusy(true);
+    const result = await signIn("otp", { redirect: false, passcode, state: resyncState ?? "" });
+    setBusy(false);
+    setPasscode("");
+    if (result?.error?.startsWith(OUTER_WINDOW_PREFIX)) {
+      setResyncState(result.error.slice(OUTER_WINDOW_PREFIX.length));
+      setError("SafeNet asks you to re-authenticate, using the next response: wait for the next code and enter your PIN followed by it.");
+      return;
+    }
+    if (!result || result.error) {
+      setResyncState(undefined);
+      setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "The passcode was not accepted. Try again.");
+      return;
+    }
+    router.replace("/");
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <div className="field">
+        <label htmlFor="passcode">Passcode (PIN + one-time password)</label>
+        <input
+          id="passcode"
+          name="passcode"
+          type="password"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          value={passcode}
+          onChange={(e) => setPasscode(e.target.value)}
+          aria-invalid={!!error}
+          aria-describedby="passcode-error"
+        />
+        <p id="passcode-error" role="alert" className="field-error">
+          {error}
+        </p>
+      </div>
+      <button type="submit" disabled={busy} aria-busy={busy}>
+        {busy ? "Checking…" : resyncState ? "Send the next passcode" : "Continue"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { viewerState } from "@/lib/auth/session";
+import { OtpForm } from "./otp-form";
+
+export const metadata: Metadata = { title: "PIN and one-time password" };
+
+export default async function OtpPage() {
+  const state = await viewerState();
+  if (state.status === "anonymous" || state.status === "expired") redirect("/login");
+  if (state.status === "signed_in") redirect("/");
+  return (
+    <section aria-labelledby="otp-title" className="narrow">
+      <h1 id="otp-title">PIN and one-time password</h1>
+      <p>
+        Signed in as <strong>{state.viewer.upn}</strong>. Your SafeNet token is active: enter your OTP PIN followed by the
+        one-time password that MobilePASS shows.
+      </p>
+      <OtpForm />
+    </section>
+  );
+}

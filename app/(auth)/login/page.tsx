@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { viewerState } from "@/lib/auth/session";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; expired?: string }> }) {
+  const { callbackUrl, expired } = await searchParams;
+  const state = await viewerState();
+  if (state.status === "otp_pending") redirect("/login/otp");
+  if (state.status === "signed_in") redirect(safeCallback(callbackUrl));
+  return (
+    <section aria-labelledby="login-title" className="narrow">
+      <h1 id="login-title">Sign in</h1>
+      <p>Use your domain credentials, as in the Parallels Client: <code>alice@corp.local</code>, <code>CORP\alice</code> or <code>alice</code>.</p>
+      {expired && (
+        <p className="notice" role="status">
+          Your session ended because your token or PIN changed. Sign in again.
+        </p>
+      )}
+      <LoginForm callbackUrl={safeCallback(callbackUrl)} />
+    </section>
+  );
+}
+
+/** Only same-site paths: a sign-in link must not send people elsewhere. */
+function safeCallback(url: string | undefined): string {
+  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/";
+}

@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import path from "node:path";
+import { hotp } from "../../lib/otp";
+import { readPskc } from "../../lib/pskc";
+
+// The e2e stack's addresses and keys (playwright.config.ts starts it), and direct TMS calls for
+// arranging what a test needs: users, tokens, policy.
+
+const slot = Number(process.env.E2E_SLOT ?? 0);
+export const E2E = {
+  portalPort: 3100 + slot,
+  safenetPort: 4110 + slot,
+  smtpPort: 2625 + slot,
+  dataDir: slot ? `data/e2e-${slot}` : "data/e2e",
+};
+export const SAFENET_URL = `http://127.0.0.1:${E2E.safenetPort}`;
+export const PORTAL_URL = `http://127.0.0.1:${E2E.portalPort}`;
+export const TMS_KEY = "e2e-tms-api-key-0123456789";
+export const AGENT_KEY = "e2e-agent-key-0123456789";
+export const E2E_DIR = path.resolve(__dirname, "../..", E2E.dataDir);
+export const ADMIN_STATE = path.join(E2E_DIR, "admin-state.json");
+export const EMPLOYEE_STATE = path.join(E2E_DIR, "employee-state.json");
+export const PIN = "4089";
+
+export const ADMIN = { upn: "bob@corp.local", password: "Bob!2026" };
+export const EMPLOYEE = { upn: "alice@corp.local", password: "Alice!2026" };
+
+export async function tms<T = unknown>(p: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
+  const res = await fetch(`${SAFENET_URL}/TMSWebAPI/v1${p}`, {
+    method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+    headers: { authorization: `Bearer ${TMS_KEY}`, ...(init.json !== undefined && { "content-type": "application/json" }) },
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`TMS ${init.method ?? "GET"} ${p}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** An event-based token whose codes a test can compute; the next counter lives in a file so specs share it. */
+export interface KnownToken {
+  upn: string;
+  serial: string;
+  secretHex: string;
+  counter: number;
+}
+
+const tokenFile = (upn: string) => path.join(E2E_DIR, `token-${upn.split("@")[0]}.json`);
+
+export async function createUser(sam: string, groups: string[] = [], password = "E2e!Passw0rd"): Promise<string> {
+  const upn = `${sam}@corp.local`;
+  await tms(`/repositories/corp.local/users`, { json: { upn, displayName: `E2E ${sam}`, email: upn, password, groups } });
+  return upn;
+}
+
+/** Provisions and activates an event token for `upn` (removing older ones), with PIN 4089. */
+export async function activeEventToken(upn: string): Promise<KnownToken> {
+  const user = await tms<{ tokens: { serial: string }[] }>(`/repositories/corp.local/users/${upn}`);
+  for (const t of user.tokens) await tms(`/tokens/${t.serial}`, { method: "DELETE" });
+  const { token, activation } = await tms<{ token: { serial: string }; activation: { activationKey: string; seedFile: { base64: string } } }>(
+    `/repositories/corp.local/users/${upn}/tokens`,
+    { json: { type: "MobilePASS", otpMode: "event", pin: PIN } },
+  );
+  const [key] = readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
+  await tms(`/tokens/${token.serial}/activate`, { json: { passcode: PIN + hotp(key.secret, 0) } });
+  const known = { upn, serial: token.serial, secretHex: Buffer.from(key.secret).toString("hex"), counter: 1 };
+  fs.writeFileSync(tokenFile(upn), JSON.stringify(known));
+  return known;
+}
+
+/** The next PIN + OTP of a known token, advancing its counter for later specs. */
+export function nextPasscode(upn: string): string {
+  const known = JSON.parse(fs.readFileSync(tokenFile(upn), "utf8")) as KnownToken;
+  const code = hotp(Buffer.from(known.secretHex, "hex"), known.counter);
+  fs.writeFileSync(tokenFile(upn), JSON.stringify({ ...known, counter: known.counter + 1 }));
+  return PIN + code;
+}
