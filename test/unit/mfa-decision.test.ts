@@ -177,10 +177,16 @@ describe("compileRules with 10 000 mixed rules", () => {
   const texts: [ListKind, string][] = [];
   for (let i = 0; i < 2500; i++) {
     texts.push(["users", i % 4 === 0 ? `CORP\\logon${i}` : i % 4 === 1 ? `Group ${i}` : `user${i}@corp.example`]);
-    const a = `10.${rnd(4)}.${rnd(256)}.${rnd(256)}`;
-    const v6 = `2001:db8:${rnd(4).toString(16)}::${rnd(65536).toString(16)}`;
-    const ip = [a, `${a}-10.${rnd(4) + 4}.0.0`, `10.${rnd(8)}.${rnd(16) * 16}.0/${20 + rnd(9)}`, v6, `2001:db8:${rnd(4)}::/64`, `${v6}-2001:db8:4::`][i % 6];
-    texts.push(["clientIps", ip.replace(/\/2[0-8]$/, "/28")]);
+    const [o2, o3, o4, g, h] = [rnd(4), rnd(256), rnd(256), rnd(4).toString(16), rnd(60000)];
+    const ip = [
+      `10.${o2}.${o3}.${o4}`,
+      `10.${o2}.${o3}.${o4}-10.${o2}.${Math.min(255, o3 + rnd(3))}.255`,
+      `10.${o2}.${rnd(16) * 16}.0/${20 + rnd(9)}`,
+      `2001:db8:${g}::${h.toString(16)}`,
+      `2001:db8:${g}::${h.toString(16)}-2001:db8:${g}::${(h + rnd(500)).toString(16)}`,
+      `2001:db8:${g}:${rnd(3)}::/64`,
+    ][i % 6];
+    texts.push(["clientIps", ip]);
     texts.push(["macs", `02-${hex(4)}-${hex(256)}-${i % 2 ? "??" : hex(256)}-${hex(256)}-${i % 4 === 1 ? "??" : hex(256)}`]);
     texts.push(["gateways", i % 2 ? `192.0.${rnd(4)}.${rnd(256)}` : `192.0.${rnd(4)}.${rnd(16) * 16}/28`]);
   }

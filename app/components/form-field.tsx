@@ -1,0 +1,39 @@
+import type { ReactNode } from "react";
+
+// A labelled field with its hint and its error next to it, wired with aria-describedby.
+export function FormField(props: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  children: (aria: { id: string; "aria-invalid": boolean; "aria-describedby"?: string }) => ReactNode;
+}) {
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
+  const errorId = props.error ? `${props.id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.hint && (
+        <p id={hintId} className="hint">
+          {props.hint}
+        </p>
+      )}
+      {props.children({ id: props.id, "aria-invalid": !!props.error, "aria-describedby": describedBy })}
+      {props.error && (
+        <p id={errorId} className="field-error">
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The action's overall outcome, announced politely. */
+export function FormStatus({ state }: { state: { status: string; message?: string } }) {
+  return (
+    <div aria-live="polite" role="status" className={state.status === "error" ? "form-error" : "success"}>
+      {"message" in state ? state.message : null}
+    </div>
+  );
+}

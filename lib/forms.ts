@@ -1,0 +1,33 @@
+import type { z } from "zod";
+
+// The status union every server action returns, and the one way to turn FormData into it.
+
+export type ActionState =
+  | { status: "idle" }
+  | { status: "success"; message: string }
+  | { status: "error"; message: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
+
+export const IDLE: ActionState = { status: "idle" };
+
+/** Fields whose values are never sent back to the browser after a failure. */
+const SECRET_FIELDS = /pin|password|passcode|otp|secret|key/i;
+
+export function formValues(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === "string" && !k.startsWith("$ACTION")) out[k] = v;
+  return out;
+}
+
+/** Parses `form` with `schema`; on failure, every field's first message and the input to show again. */
+export function parseForm<T>(schema: z.ZodType<T>, form: FormData): { ok: true; data: T } | { ok: false; state: ActionState } {
+  const values = formValues(form);
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of result.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+  const kept = Object.fromEntries(Object.entries(values).filter(([k]) => !SECRET_FIELDS.test(k)));
+  return {
+    ok: false,
+    state: { status: "error", message: "Some fields need attention: see the messages next to them.", fieldErrors, values: kept },
+  };
+}
