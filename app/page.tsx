@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { viewerState } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
 
 export const dynamic = "force-dynamic";
@@ -74,10 +76,51 @@ async function SafeNetStatus() {
   );
 }
 
+async function ViewerPanel() {
+  const state = await viewerState();
+  if (state.status === "otp_pending") {
+    return (
+      <p className="notice">
+        Your token is active: <Link href="/login/otp">finish signing in with your PIN and one-time password</Link>.
+      </p>
+    );
+  }
+  if (state.status !== "signed_in") {
+    return (
+      <p>
+        <Link href="/login">Sign in with your domain credentials</Link> to enroll your token or open the admin console.
+      </p>
+    );
+  }
+  const { viewer } = state;
+  return (
+    <section aria-labelledby="you-title" className="notice">
+      <h2 id="you-title">Signed in as {viewer.name || viewer.upn}</h2>
+      <p>
+        {viewer.upn}
+        {viewer.mfa === "done" ? ", with PIN and one-time password." : ", with your domain password (no active token)."}
+      </p>
+      <ul>
+        {viewer.isAdmin && (
+          <li>
+            <Link href="/admin">Admin console</Link>
+          </li>
+        )}
+        {viewer.mfa !== "done" && (
+          <li>
+            <Link href="/enroll">Enroll your SafeNet token</Link>
+          </li>
+        )}
+      </ul>
+    </section>
+  );
+}
+
 export default function HomePage() {
   return (
     <>
       <h1>Multi-factor sign-in for Parallels RAS, through SafeNet</h1>
+      <ViewerPanel />
       <p>
         This portal lets employees enroll their SafeNet token — choose an OTP PIN, receive the activation
         email, activate MobilePASS — and sign in with PIN and one-time password. Administrators choose the

@@ -2,14 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-
-export const ADMIN_SECTIONS = [
-  { href: "/admin/mfa", label: "Multi-factor authentication" },
-  { href: "/admin/exclusions", label: "Exclusions" },
-  { href: "/admin/users", label: "Users and tokens" },
-  { href: "/admin/policy", label: "SafeNet policy" },
-  { href: "/admin/events", label: "Events" },
-];
+import { ADMIN_SECTIONS } from "./sections";
 
 export function AdminNav() {
   const path = usePathname();

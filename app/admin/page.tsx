@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/session";
-import { ADMIN_SECTIONS } from "./admin-nav";
+import { ADMIN_SECTIONS } from "./sections";
 
 export const metadata: Metadata = { title: "Admin console" };
 

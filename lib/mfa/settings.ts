@@ -47,8 +47,6 @@ export function defaultMfaSettings(safenetUrl: string): MfaSettings {
   };
 }
 
-export const LIST_KINDS = ["users", "clientIps", "macs", "gateways"] as const;
-
 export const exclusionSettingsSchema = z.object({
   defaultMode: z.enum(["mfa", "none"]),
   enabled: z.object({ users: z.boolean(), clientIps: z.boolean(), macs: z.boolean(), gateways: z.boolean() }),

@@ -1,6 +1,6 @@
 "use client";
 
-import { signIn } from "next-auth/react";
+import { getSession, signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
@@ -28,7 +28,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       setErrors({ form: result?.error && result.error !== "CredentialsSignin" ? result.error : "Sign-in failed. Try again." });
       return;
     }
-    router.replace(callbackUrl);
+    // A user with an active token continues with PIN + OTP before the session counts.
+    const session = await getSession();
+    router.replace(session?.user.mfa === "pending" ? `/login/otp?callbackUrl=${encodeURIComponent(callbackUrl)}` : callbackUrl);
     router.refresh();
   }
 

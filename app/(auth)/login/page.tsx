@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { safeCallback } from "@/lib/auth/request-info";
 import { viewerState } from "@/lib/auth/session";
 import { LoginForm } from "./login-form";
 
@@ -22,9 +23,4 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <LoginForm callbackUrl={safeCallback(callbackUrl)} />
     </section>
   );
-}
-
-/** Only same-site paths: a sign-in link must not send people elsewhere. */
-function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/";
 }

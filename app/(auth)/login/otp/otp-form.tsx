@@ -6,7 +6,7 @@ import { useState, type FormEvent } from "react";
 
 const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
 
-export function OtpForm() {
+export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const [passcode, setPasscode] = useState("");
   const [error, setError] = useState<string>();
@@ -33,7 +33,7 @@ export function OtpForm() {
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "The passcode was not accepted. Try again.");
       return;
     }
-    router.replace("/");
+    router.replace(callbackUrl);
     router.refresh();
   }
 

@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { safeCallback } from "@/lib/auth/request-info";
 import { viewerState } from "@/lib/auth/session";
 import { OtpForm } from "./otp-form";
 
 export const metadata: Metadata = { title: "PIN and one-time password" };
 
-export default async function OtpPage() {
+export default async function OtpPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  const { callbackUrl } = await searchParams;
+  const next = safeCallback(callbackUrl);
   const state = await viewerState();
   if (state.status === "anonymous" || state.status === "expired") redirect("/login");
-  if (state.status === "signed_in") redirect("/");
+  if (state.status === "signed_in") redirect(next);
   return (
     <section aria-labelledby="otp-title" className="narrow">
       <h1 id="otp-title">PIN and one-time password</h1>
@@ -16,7 +19,7 @@ export default async function OtpPage() {
         Signed in as <strong>{state.viewer.upn}</strong>. Your SafeNet token is active: enter your OTP PIN followed by the
         one-time password that MobilePASS shows.
       </p>
-      <OtpForm />
+      <OtpForm callbackUrl={next} />
     </section>
   );
 }

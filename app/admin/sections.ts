@@ -1,0 +1,8 @@
+// The admin console's sections, shared by the navigation (a client component) and the start page.
+export const ADMIN_SECTIONS = [
+  { href: "/admin/mfa", label: "Multi-factor authentication" },
+  { href: "/admin/exclusions", label: "Exclusions" },
+  { href: "/admin/users", label: "Users and tokens" },
+  { href: "/admin/policy", label: "SafeNet policy" },
+  { href: "/admin/events", label: "Events" },
+];

@@ -1,0 +1,95 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { ADMIN, activeEventToken, createUser, EMPLOYEE, nextPasscode } from "./support/stack";
+
+// Sign-in as the Parallels Client would do it: domain credentials, then PIN + OTP for users
+// with an active token.
+
+async function fillCredentials(page: Page, username: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function expectNoSeriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
+test("an employee signs in with CORP\\name and is not let into the admin console", async ({ page }) => {
+  await fillCredentials(page, "CORP\\alice", EMPLOYEE.password);
+  await expect(page.getByRole("heading", { name: "Signed in as Alice Andersen" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Admin console" })).toHaveCount(0);
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/denied$/);
+  await expect(page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+});
+
+test("an administrator passes PIN + OTP and reaches the admin console", async ({ page }) => {
+  await fillCredentials(page, "bob", ADMIN.password);
+  await expect(page).toHaveURL(/\/login\/otp(\?|$)/);
+  await expectNoSeriousViolations(page);
+  // Until the second step is done the session does not count as signed in.
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/login\/otp(\?|$)/);
+  await page.getByLabel("Passcode (PIN + one-time password)").fill("4089000000");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.locator("#passcode-error")).toContainText("SafeNet authentication failed.");
+  await page.getByLabel("Passcode (PIN + one-time password)").fill(nextPasscode(ADMIN.upn));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: /Signed in as Bob/ })).toBeVisible();
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Admin console" }).click();
+  await expect(page.getByRole("heading", { name: "Admin console" })).toBeVisible();
+  await expect(page.getByText("Signed in as bob@corp.local with PIN and one-time password.")).toBeVisible();
+});
+
+test("a wrong password and an unknown user get the same answer, and the user name is kept", async ({ page }) => {
+  await fillCredentials(page, "alice@corp.local", "not-her-password");
+  const alert = page.locator("#login-error");
+  await expect(alert).toHaveText("The user name or password is not right. Check them and try again.");
+  await expect(page.getByLabel("User name")).toHaveValue("alice@corp.local");
+  await expect(page.getByLabel("Password")).toHaveValue("");
+  await fillCredentials(page, "nobody-at-all@corp.local", "whatever");
+  await expect(alert).toHaveText("The user name or password is not right. Check them and try again.");
+  await expectNoSeriousViolations(page);
+});
+
+test("empty fields are named next to the field", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter your user name.")).toBeVisible();
+  await expect(page.getByText("Enter your password.")).toBeVisible();
+  await expect(page.getByLabel("User name")).toHaveAttribute("aria-invalid", "true");
+});
+
+test("repeated failures block the account, whatever spelling of its name, even with the right password", async ({ page }) => {
+  const sam = `throttled${Date.now() % 100000}`;
+  await createUser(sam, [], "Right!Passw0rd");
+  for (const name of [sam, `CORP\\${sam}`, `${sam}@corp.local`, sam, sam.toUpperCase()]) {
+    await fillCredentials(page, name, "wrong-password");
+    await expect(page.locator("#login-error")).not.toBeEmpty();
+  }
+  await fillCredentials(page, sam, "Right!Passw0rd");
+  await expect(page.locator("#login-error")).toContainText("Too many failed sign-ins. Wait 15 minutes and try again");
+});
+
+test("a user with an active token cannot skip the OTP step", async ({ page }) => {
+  const upn = await createUser(`otpuser${Date.now() % 100000}`, [], "Otp!Passw0rd1");
+  await activeEventToken(upn);
+  await fillCredentials(page, upn, "Otp!Passw0rd1");
+  await expect(page).toHaveURL(/\/login\/otp(\?|$)/);
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: /Signed in as/ })).toHaveCount(0);
+  await page.goto("/login/otp");
+  await page.getByLabel("Passcode (PIN + one-time password)").fill(nextPasscode(upn));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: /Signed in as E2E/ })).toBeVisible();
+});
+
+test("nobody is sent to sign in from the admin console", async ({ page }) => {
+  await page.goto("/admin/events");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fadmin%2Fevents$/);
+  await expectNoSeriousViolations(page);
+});
