@@ -9,8 +9,11 @@ export type ActionState =
 
 export const IDLE: ActionState = { status: "idle" };
 
-/** Fields whose values are never sent back to the browser after a failure. */
-const SECRET_FIELDS = /pin|password|passcode|otp|secret|key/i;
+/** Fields whose values are never sent back after a failure: `pin`, `newPin`, `pinConfirm`, `otp2`… but not `otpServiceUrl`. */
+export function isSecretField(name: string): boolean {
+  const n = name.toLowerCase().replace(/\d+$/, "");
+  return /(pin|password|passcode|otp|key|secret)$/.test(n) || /^(pin|password|passcode)/.test(n);
+}
 
 export function formValues(form: FormData): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,7 +28,7 @@ export function parseForm<T>(schema: z.ZodType<T>, form: FormData): { ok: true; 
   if (result.success) return { ok: true, data: result.data };
   const fieldErrors: Record<string, string> = {};
   for (const issue of result.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
-  const kept = Object.fromEntries(Object.entries(values).filter(([k]) => !SECRET_FIELDS.test(k)));
+  const kept = Object.fromEntries(Object.entries(values).filter(([k]) => !isSecretField(k)));
   return {
     ok: false,
     state: { status: "error", message: "Some fields need attention: see the messages next to them.", fieldErrors, values: kept },

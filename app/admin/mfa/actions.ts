@@ -1,0 +1,50 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { recordEvent } from "@/db/queries/events";
+import { getMfaSettings, saveMfaSettings } from "@/db/queries/settings";
+import { requireAdmin } from "@/lib/auth/session";
+import { env } from "@/lib/config/env";
+import type { ActionState } from "@/lib/forms";
+import { parseForm } from "@/lib/forms";
+import { changedFields, mfaSettingsSchema } from "@/lib/mfa/settings";
+import {
+  checkOtpService,
+  checkTmsApi,
+  listRepositories,
+  type CheckResult,
+  type RepositoriesResult,
+} from "@/lib/safenet/check-connection";
+
+export type TmsCheck = { check: CheckResult; repositories?: RepositoriesResult };
+
+// Server actions can be called with anything; only a string is a URL to check.
+const asText = (value: unknown) => (typeof value === "string" ? value.slice(0, 2048) : "");
+
+export async function checkOtpServiceAction(url: unknown): Promise<CheckResult> {
+  await requireAdmin();
+  return checkOtpService(asText(url));
+}
+
+/** Checks the TMS with the portal's API key and, when it answers, lists its repositories too. */
+export async function checkTmsApiAction(url: unknown): Promise<TmsCheck> {
+  await requireAdmin();
+  const key = env().SAFENET_TMS_API_KEY;
+  const check = await checkTmsApi(asText(url), key);
+  if (!check.ok) return { check };
+  return { check, repositories: await listRepositories(asText(url), key) };
+}
+
+export async function saveMfaSettingsAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const viewer = await requireAdmin();
+  const parsed = parseForm(mfaSettingsSchema, form);
+  if (!parsed.ok) return parsed.state;
+  const before = getMfaSettings();
+  const changes = changedFields(before, parsed.data);
+  if (changes.length === 0) return { status: "success", message: "Nothing to save: these settings are already in use." };
+  saveMfaSettings(parsed.data, viewer.upn);
+  recordEvent({ type: "settings.mfa", kind: "settings", actor: viewer.upn, result: "success", detail: { changes } });
+  revalidatePath("/admin/mfa");
+  const fields = changes.length === 1 ? "1 setting" : `${changes.length} settings`;
+  return { status: "success", message: `Saved ${fields}. The next sign-in uses them; no restart is needed.` };
+}

@@ -1,0 +1,91 @@
+"use client";
+
+import { FormField } from "@/app/components/form-field";
+import { MODES, TOKEN_TYPES } from "@/lib/mfa/settings";
+import type { CheckResult, RepositoriesResult } from "@/lib/safenet/check-connection";
+import { CheckButton } from "./check-button";
+import styles from "./mfa.module.css";
+import { RadioGroup } from "./radio-group";
+
+type Field = "mode" | "tokenType" | "tmsUrl" | "userRepository";
+
+/** The Authentication tab: mode (with its token type), TMS Web API URL and its check, user repository. */
+export function AuthenticationPanel(props: {
+  values: Record<Field, string>;
+  errors: Partial<Record<Field, string>>;
+  onChange: (field: Field, value: string) => void;
+  repositories: RepositoriesResult;
+  checkTms: (url: string) => Promise<CheckResult>;
+}) {
+  const { values, errors, onChange } = props;
+  const tokenTypeEnabled = values.mode === "create_token";
+
+  const tokenType = (
+    <div className={styles.nested}>
+      <FormField
+        id="tokenType"
+        label="Token type"
+        error={errors.tokenType}
+        hint={tokenTypeEnabled ? "The token created for a user at first sign-in." : "Used only with Create token for Domain Authenticated Users."}
+      >
+        {(aria) => (
+          <select {...aria} name="tokenType" value={values.tokenType} disabled={!tokenTypeEnabled} onChange={(e) => onChange("tokenType", e.target.value)}>
+            {Object.entries(TOKEN_TYPES).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
+      {/* A disabled select is not submitted; the saved token type is kept for when the mode returns. */}
+      {!tokenTypeEnabled && <input type="hidden" name="tokenType" value={values.tokenType} />}
+    </div>
+  );
+
+  const repos = props.repositories;
+  const names = repos.ok ? repos.repositories.map((r) => r.name) : [];
+  const keepCurrent = values.userRepository && !names.includes(values.userRepository);
+
+  return (
+    <>
+      <RadioGroup
+        name="mode"
+        legend="Mode"
+        value={values.mode}
+        onChange={(v) => onChange("mode", v)}
+        error={errors.mode}
+        options={Object.entries(MODES).map(([value, label]) => ({ value, label, extra: value === "create_token" ? tokenType : undefined }))}
+      />
+      <FormField id="tmsUrl" label="TMS Web API URL" error={errors.tmsUrl} hint="SafeNet's token management service, usually ending in /TMSWebAPI/v1.">
+        {(aria) => (
+          <input {...aria} type="url" name="tmsUrl" autoComplete="off" spellCheck={false} value={values.tmsUrl} onChange={(e) => onChange("tmsUrl", e.target.value)} />
+        )}
+      </FormField>
+      <CheckButton id="check-tms" label="Check" name="Check TMS Web API URL" url={values.tmsUrl} run={props.checkTms} />
+      <FormField
+        id="userRepository"
+        label="User Repository"
+        error={errors.userRepository}
+        hint={
+          repos.ok
+            ? "The directory whose users sign in, as the TMS reports it."
+            : `The list of repositories is missing, so only the current one is offered: ${repos.message}`
+        }
+      >
+        {(aria) => (
+          <select {...aria} name="userRepository" value={values.userRepository} onChange={(e) => onChange("userRepository", e.target.value)}>
+            {!values.userRepository && <option value="">Choose a repository</option>}
+            {keepCurrent && <option value={values.userRepository}>{values.userRepository}{repos.ok ? " (not reported by the TMS)" : ""}</option>}
+            {repos.ok &&
+              repos.repositories.map((r) => (
+                <option key={r.name} value={r.name}>
+                  {r.name} ({r.kind}, {r.users} {r.users === 1 ? "user" : "users"})
+                </option>
+              ))}
+          </select>
+        )}
+      </FormField>
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+"use client";
+
+import { useActionState, useEffect, useRef, useState } from "react";
+import { FormField, FormStatus } from "@/app/components/form-field";
+import { IDLE, type ActionState } from "@/lib/forms";
+import type { MfaSettings } from "@/lib/mfa/settings";
+import type { RepositoriesResult } from "@/lib/safenet/check-connection";
+import { checkOtpServiceAction, checkTmsApiAction, saveMfaSettingsAction } from "./actions";
+import { AuthenticationPanel } from "./authentication-panel";
+import { CheckButton } from "./check-button";
+import styles from "./mfa.module.css";
+import { RadioGroup } from "./radio-group";
+import { Tabs } from "./tabs";
+
+type Field = keyof MfaSettings;
+type Values = Record<Field, string>;
+
+const TAB_OF: Record<Field, "connection" | "authentication" | null> = {
+  provider: null,
+  otpServiceUrl: "connection",
+  mode: "authentication",
+  tokenType: "authentication",
+  tmsUrl: "authentication",
+  userRepository: "authentication",
+};
+
+export function MfaForm(props: { settings: MfaSettings; repositories: RepositoriesResult }) {
+  const [values, setValues] = useState<Values>(props.settings);
+  const [tab, setTab] = useState("connection");
+  const [repositories, setRepositories] = useState(props.repositories);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const [state, formAction, saving] = useActionState(async (prev: ActionState, form: FormData) => {
+    const next = await saveMfaSettingsAction(prev, form);
+    if (next.status === "error") {
+      // Keep what the admin typed; the server's copy is trimmed but may leave out some fields.
+      if (next.values) setValues((v) => ({ ...v, ...next.values }));
+      const first = Object.keys(next.fieldErrors ?? {}).map((f) => TAB_OF[f as Field]).find(Boolean);
+      if (first) setTab(first);
+    }
+    return next;
+  }, IDLE);
+
+  const errors: Partial<Record<Field, string>> = state.status === "error" ? (state.fieldErrors ?? {}) : {};
+  const set = (field: Field, value: string) => setValues((v) => ({ ...v, [field]: value }));
+
+  // After a failed save, put the keyboard on the first field that needs attention.
+  useEffect(() => {
+    if (state.status !== "error") return;
+    const invalid = formRef.current?.querySelectorAll<HTMLElement>('[aria-invalid="true"]') ?? [];
+    Array.from(invalid).find((el) => !el.closest("[hidden]"))?.focus();
+  }, [state]);
+
+  async function checkTms(url: string) {
+    const { check, repositories: list } = await checkTmsApiAction(url);
+    if (list?.ok) setRepositories(list);
+    return check;
+  }
+
+  return (
+    <form ref={formRef} action={formAction} noValidate aria-busy={saving}>
+      <RadioGroup
+        name="provider"
+        legend="Provider"
+        value={values.provider}
+        onChange={(v) => set("provider", v)}
+        error={errors.provider}
+        hint="With None, users sign in with their domain password alone; the SafeNet properties are kept for later."
+        options={[
+          { value: "none", label: "None" },
+          { value: "safenet", label: "SafeNet" },
+        ]}
+      />
+
+      <section aria-labelledby="safenet-properties" className={styles.properties}>
+        <h2 id="safenet-properties">SafeNet Properties</h2>
+        <Tabs
+          label="SafeNet Properties"
+          selected={tab}
+          onSelect={setTab}
+          tabs={[
+            {
+              id: "connection",
+              label: "Connection",
+              attention: !!errors.otpServiceUrl,
+              panel: (
+                <>
+                  <FormField
+                    id="otpServiceUrl"
+                    label="OTP Service URL"
+                    error={errors.otpServiceUrl}
+                    hint="The SafeNet token validator, usually ending in /TokenValidator/TokenValidator.asmx."
+                  >
+                    {(aria) => (
+                      <input
+                        {...aria}
+                        type="url"
+                        name="otpServiceUrl"
+                        autoComplete="off"
+                        spellCheck={false}
+                        value={values.otpServiceUrl}
+                        onChange={(e) => set("otpServiceUrl", e.target.value)}
+                      />
+                    )}
+                  </FormField>
+                  <CheckButton id="check-otp" label="Check connection" name="Check connection" url={values.otpServiceUrl} run={checkOtpServiceAction} />
+                </>
+              ),
+            },
+            {
+              id: "authentication",
+              label: "Authentication",
+              attention: !!(errors.mode || errors.tokenType || errors.tmsUrl || errors.userRepository),
+              panel: <AuthenticationPanel values={values} errors={errors} onChange={set} repositories={repositories} checkTms={checkTms} />,
+            },
+          ]}
+        />
+      </section>
+
+      <div className={styles.actions}>
+        <button type="submit" aria-disabled={saving}>
+          {saving ? "Saving…" : "Save"}
+        </button>
+        <FormStatus state={saving ? { status: "idle", message: "Saving the settings…" } : state} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { getMfaSettings } from "@/db/queries/settings";
+import { requireAdmin } from "@/lib/auth/session";
+import { env } from "@/lib/config/env";
+import { listRepositories } from "@/lib/safenet/check-connection";
+import { MfaForm } from "./mfa-form";
+
+export const metadata: Metadata = { title: "Multi-factor authentication" };
+
+export default async function MfaPage() {
+  await requireAdmin();
+  const settings = getMfaSettings();
+  const repositories = await listRepositories(settings.tmsUrl, env().SAFENET_TMS_API_KEY);
+  return (
+    <section aria-labelledby="mfa-title">
+      <h1 id="mfa-title">Multi-factor authentication</h1>
+      <p>
+        As in RAS Console › Connection › Multi-factor authentication. Changes apply to the next sign-in as soon as they are saved.
+      </p>
+      <MfaForm settings={settings} repositories={repositories} />
+    </section>
+  );
+}
