@@ -1,51 +1,33 @@
 import Link from "next/link";
 import { viewerState } from "@/lib/auth/session";
+import { getMfaSettings } from "@/db/queries/settings";
 import { env } from "@/lib/config/env";
+import type { MfaSettings } from "@/lib/mfa/settings";
+import { checkOtpService, checkTmsApi, type CheckResult } from "@/lib/safenet/check-connection";
 
 export const dynamic = "force-dynamic";
 
-type ServiceStatus =
-  | { state: "up"; version: string }
-  | { state: "down"; problem: string };
-
-// Any failure (refused, timeout, wrong answer) becomes one sentence for the page.
-async function probe(url: string, expectedService: string, init?: RequestInit): Promise<ServiceStatus> {
-  try {
-    const response = await fetch(url, { ...init, cache: "no-store", signal: AbortSignal.timeout(2000) });
-    if (!response.ok) return { state: "down", problem: `answered HTTP ${response.status}` };
-    const body = (await response.json()) as { service?: unknown; status?: unknown; version?: unknown };
-    if (body.service !== expectedService || body.status !== "ok") {
-      return { state: "down", problem: "answered, but not as the expected service" };
-    }
-    return { state: "up", version: typeof body.version === "string" ? body.version : "unknown" };
-  } catch (error) {
-    const timedOut = error instanceof Error && error.name === "TimeoutError";
-    return { state: "down", problem: timedOut ? "did not answer within 2 seconds" : "not reachable" };
-  }
-}
-
-function StatusLine({ name, url, status, hint }: { name: string; url: string; status: ServiceStatus; hint: string }) {
-  if (status.state === "up") {
-    return (
-      <li className="status status-up">
-        <span className="status-label">{name}: up</span>, version {status.version}
-        <div className="muted">
-          <code>{url}</code>
-        </div>
-      </li>
-    );
-  }
+function StatusLine({ name, url, result }: { name: string; url: string; result: CheckResult }) {
   return (
-    <li className="status status-down">
-      <span className="status-label">{name}:</span> {status.problem} at <code>{url}</code> — {hint}
+    <li className={`status ${result.ok ? "status-up" : "status-down"}`}>
+      <span className="status-label">
+        {name}: {result.ok ? "up" : "not available"}
+      </span>
+      {result.ok ? `, version ${result.version} (${result.ms} ms)` : ` — ${result.message}`}
+      <div className="muted">
+        <code>{url}</code>
+      </div>
     </li>
   );
 }
 
+/** The SafeNet services as the portal is configured to use them (Admin console › Multi-factor authentication). */
 async function SafeNetStatus() {
-  let safenetUrl: string;
+  let settings: MfaSettings;
+  let apiKey: string;
   try {
-    safenetUrl = env().SAFENET_URL;
+    settings = getMfaSettings();
+    apiKey = env().SAFENET_TMS_API_KEY;
   } catch (error) {
     return (
       <p className="status status-down" role="alert">
@@ -53,25 +35,11 @@ async function SafeNetStatus() {
       </p>
     );
   }
-  const validatorUrl = `${safenetUrl}/TokenValidator/TokenValidator.asmx`;
-  const [simulator, validator] = await Promise.all([
-    probe(`${safenetUrl}/health`, "safenet-simulator"),
-    probe(validatorUrl, "TokenValidator"),
-  ]);
+  const [otp, tms] = await Promise.all([checkOtpService(settings.otpServiceUrl), checkTmsApi(settings.tmsUrl, apiKey)]);
   return (
     <ul className="status-list">
-      <StatusLine
-        name="SafeNet simulator"
-        url={safenetUrl}
-        status={simulator}
-        hint="start it with npm run safenet (npm start runs it too)."
-      />
-      <StatusLine
-        name="OTP validator"
-        url={validatorUrl}
-        status={validator}
-        hint="check the OTP Service URL and that the SafeNet service is running."
-      />
+      <StatusLine name="OTP service" url={settings.otpServiceUrl} result={otp} />
+      <StatusLine name="TMS Web API" url={settings.tmsUrl} result={tms} />
     </ul>
   );
 }

@@ -15,15 +15,15 @@ test("the portal answers its health check with a migrated database", async ({ re
   expect(await response.json()).toEqual({ status: "ok", service: "portal", database: "ok" });
 });
 
-test("the home page names the product and shows the simulator is up", async ({ page, request }) => {
+test("the home page names the product and shows the configured SafeNet services are up", async ({ page, request }) => {
   const { version } = (await (await request.get(safenetHealth)).json()) as { version: string };
 
   await page.goto("/");
 
   await expect(page.getByRole("banner")).toContainText("SafeNet Login portal");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-  await expect(page.getByRole("main")).toContainText(`SafeNet simulator: up, version ${version}`);
-  await expect(page.getByRole("main")).toContainText("OTP validator: up");
+  await expect(page.getByRole("main")).toContainText(`OTP service: up, version ${version}`);
+  await expect(page.getByRole("main")).toContainText(`TMS Web API: up, version ${version}`);
 });
 
 test("the skip link moves focus to the main content", async ({ page }) => {
