@@ -9,10 +9,13 @@ export type ActionState =
 
 export const IDLE: ActionState = { status: "idle" };
 
-/** Fields whose values are never sent back after a failure: `pin`, `newPin`, `pinConfirm`, `otp2`… but not `otpServiceUrl`. */
+/**
+ * Fields whose values are never sent back after a failure: `pin`, `newPin`, `pinConfirm`, `otp2`,
+ * `activationKey`… but not settings that merely mention them (`otpServiceUrl`, `pinMode`, `otpLength`).
+ */
 export function isSecretField(name: string): boolean {
   const n = name.toLowerCase().replace(/\d+$/, "");
-  return /(pin|password|passcode|otp|key|secret)$/.test(n) || /^(pin|password|passcode)/.test(n);
+  return /(pin|password|passcode|otp|key|secret)$/.test(n) || /^(pin|password|passcode)(confirm|again|repeat)/.test(n);
 }
 
 export function formValues(form: FormData): Record<string, string> {

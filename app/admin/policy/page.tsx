@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { endpoints } from "@/lib/auth/options";
+import { requireAdmin } from "@/lib/auth/session";
+import { safenetClient } from "@/lib/safenet/client";
+import { errorSentence } from "@/lib/safenet/token-actions";
+import { PolicyForm } from "./policy-form";
+
+export const metadata: Metadata = { title: "SafeNet policy" };
+
+export default async function PolicyPage() {
+  await requireAdmin();
+  const policy = await safenetClient(endpoints())
+    .policy()
+    .then((p) => ({ ok: true as const, p }))
+    .catch((err: unknown) => ({ ok: false as const, message: errorSentence(err) }));
+  return (
+    <section aria-labelledby="policy-title">
+      <h1 id="policy-title">SafeNet policy</h1>
+      <p>
+        How SafeNet checks passcodes for every user: when tokens lock, where the PIN goes, and how far a token may drift.
+        Changes apply from the next sign-in.
+      </p>
+      {policy.ok ? (
+        <PolicyForm policy={policy.p} />
+      ) : (
+        <p role="alert" className="form-error">
+          {policy.message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import { useActionState, useEffect, useRef } from "react";
+import { FormField, FormStatus } from "@/app/components/form-field";
+import { IDLE } from "@/lib/forms";
+import type { SafeNetPolicy } from "@/lib/safenet/client";
+import { savePolicy } from "./actions";
+import { POLICY_FIELDS, POLICY_GROUPS, policyValues, type PolicyField } from "./policy-fields";
+
+export function PolicyForm({ policy }: { policy: SafeNetPolicy }) {
+  const [state, formAction, pending] = useActionState(savePolicy, IDLE);
+  const formRef = useRef<HTMLFormElement>(null);
+  const values: Record<string, string> = state.status === "error" && state.values ? state.values : policyValues(policy);
+  const errors = state.status === "error" ? (state.fieldErrors ?? {}) : {};
+
+  useEffect(() => {
+    if (state.status === "error") formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [state]);
+
+  return (
+    <form ref={formRef} action={formAction} noValidate>
+      {POLICY_GROUPS.map((g) => (
+        <fieldset key={g.legend} style={{ border: "1px solid var(--border)", borderRadius: 4, margin: "0 0 1.5rem", maxWidth: "36rem" }}>
+          <legend style={{ fontWeight: 700, padding: "0 0.25rem" }}>{g.legend}</legend>
+          {g.fields.map((f) => (
+            <PolicyInput key={f} field={f} value={values[f] ?? ""} error={errors[f]} />
+          ))}
+        </fieldset>
+      ))}
+      <FormStatus state={state} />
+      <p>
+        <button type="submit" disabled={pending} aria-busy={pending}>
+          {pending ? "Saving policy…" : "Save policy"}
+        </button>
+      </p>
+    </form>
+  );
+}
+
+function PolicyInput({ field, value, error }: { field: PolicyField; value: string; error?: string }) {
+  const spec = POLICY_FIELDS[field];
+  return (
+    <FormField id={field} label={spec.label} hint={spec.hint} error={error}>
+      {(aria) =>
+        spec.kind === "number" ? (
+          <input {...aria} name={field} type="number" inputMode="numeric" min={spec.min} max={spec.max} step={1} defaultValue={value} />
+        ) : (
+          <select {...aria} name={field} defaultValue={value}>
+            {spec.options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )
+      }
+    </FormField>
+  );
+}

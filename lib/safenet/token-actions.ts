@@ -1,0 +1,155 @@
+import type { TokenState } from "./client";
+
+// What an administrator may do to a token in each state, mirroring the simulator's table in
+// docs/safenet-api.md, and the sentences the console shows around it. Pure: safe in client components.
+
+export type TokenAction = "suspend" | "reactivate" | "unlock" | "revoke" | "resync" | "pin" | "reissue" | "delete";
+
+export const TOKEN_STATES: readonly TokenState[] = ["Inventory", "Assigned", "Active", "Suspended", "Locked", "Lost"];
+
+const ALLOWED: Record<TokenAction, readonly TokenState[]> = {
+  suspend: ["Assigned", "Active", "Locked"],
+  reactivate: ["Suspended"],
+  unlock: ["Locked"],
+  revoke: ["Assigned", "Active", "Suspended", "Locked"],
+  resync: ["Active", "Locked", "Suspended"],
+  pin: ["Assigned", "Active", "Suspended", "Locked"],
+  reissue: ["Assigned", "Active", "Suspended", "Locked"],
+  delete: TOKEN_STATES,
+};
+
+const WHY_NOT: Record<TokenAction, string> = {
+  suspend: "Only an Assigned, Active or Locked token can be suspended.",
+  reactivate: "Only a Suspended token can be reactivated.",
+  unlock: "Only a Locked token can be unlocked.",
+  revoke: "Only an Assigned, Active, Suspended or Locked token can be revoked.",
+  resync: "Only an Active, Locked or Suspended token can be resynchronised.",
+  pin: "The PIN of an Inventory or Lost token cannot be set.",
+  reissue: "An Inventory or Lost token cannot be reissued; provision a new token instead.",
+  delete: "",
+};
+
+export interface TokenActionText {
+  /** The button that opens the confirmation step. */
+  label: string;
+  /** The button that carries the action out. */
+  confirmLabel: string;
+  /** Shown on the confirm button while the action runs. */
+  busyLabel: string;
+  /** The confirmation question, naming the token and its user. */
+  confirm: (serial: string, upn: string) => string;
+  /** The outcome once SafeNet has agreed. */
+  done: (serial: string, upn: string) => string;
+}
+
+export const TOKEN_ACTIONS: Record<TokenAction, TokenActionText> = {
+  suspend: {
+    label: "Suspend",
+    confirmLabel: "Confirm suspend",
+    busyLabel: "Suspending…",
+    confirm: (s, u) => `Suspend token ${s} of ${u}? It cannot be used to sign in until it is reactivated.`,
+    done: (s) => `Token ${s} is suspended. Reactivate it to let it sign in again.`,
+  },
+  reactivate: {
+    label: "Reactivate",
+    confirmLabel: "Confirm reactivate",
+    busyLabel: "Reactivating…",
+    confirm: (s, u) => `Reactivate token ${s} of ${u}? It can be used to sign in again.`,
+    done: (s) => `Token ${s} is reactivated.`,
+  },
+  unlock: {
+    label: "Unlock",
+    confirmLabel: "Confirm unlock",
+    busyLabel: "Unlocking…",
+    confirm: (s, u) => `Unlock token ${s} of ${u} now? Its failure count goes back to zero.`,
+    done: (s) => `Token ${s} is unlocked and its failure count is zero.`,
+  },
+  revoke: {
+    label: "Revoke (lost)",
+    confirmLabel: "Confirm revoke",
+    busyLabel: "Revoking…",
+    confirm: (s, u) =>
+      `Mark token ${s} of ${u} as lost? It stops working for good and ${u}'s portal sessions end at once. This cannot be undone.`,
+    done: (s, u) => `Token ${s} is revoked (Lost) and ${u}'s portal sessions have ended.`,
+  },
+  resync: {
+    label: "Resync",
+    confirmLabel: "Confirm resync",
+    busyLabel: "Resynchronising…",
+    confirm: (s, u) => `Resynchronise token ${s} of ${u}: enter two codes that MobilePASS showed one after the other.`,
+    done: (s) => `Token ${s} is resynchronised: its next code will be accepted.`,
+  },
+  pin: {
+    label: "Reset PIN",
+    confirmLabel: "Confirm PIN reset",
+    busyLabel: "Resetting PIN…",
+    confirm: (s, u) => `Set a new PIN for token ${s} of ${u}? The old PIN stops working and ${u}'s portal sessions end at once.`,
+    done: (s, u) => `The PIN of token ${s} is reset and ${u}'s portal sessions have ended. Tell ${u} the new PIN in person.`,
+  },
+  reissue: {
+    label: "Reissue",
+    confirmLabel: "Confirm reissue",
+    busyLabel: "Reissuing…",
+    confirm: (s, u) =>
+      `Reissue token ${s} of ${u}? SafeNet creates a new seed and activation key, the old seed stops working, and the token waits for activation again.`,
+    done: (s, u) =>
+      `A new activation was issued for token ${s}: it is Assigned until ${u} activates it, and the old seed no longer works. ` +
+      `The portal does not send activation emails yet; once enrollment mail is available, ${u} will receive the new activation by email.`,
+  },
+  delete: {
+    label: "Delete",
+    confirmLabel: "Confirm delete",
+    busyLabel: "Deleting…",
+    confirm: (s, u) => `Delete token ${s} of ${u}? SafeNet forgets it entirely and ${u}'s portal sessions end at once. This cannot be undone.`,
+    done: (s, u) => `Token ${s} is deleted and ${u}'s portal sessions have ended.`,
+  },
+};
+
+/** Actions that must end the user's portal sessions once they succeed. */
+export const ENDS_SESSIONS: ReadonlySet<TokenAction> = new Set<TokenAction>(["revoke", "pin", "delete"]);
+
+export function allows(action: TokenAction, state: TokenState): boolean {
+  return ALLOWED[action].includes(state);
+}
+
+/** The actions a token in `state` offers, in the order the console shows them. */
+export function allowedActions(state: TokenState): TokenAction[] {
+  return (Object.keys(ALLOWED) as TokenAction[]).filter((a) => allows(a, state));
+}
+
+/** The simulator's own refusal sentence for a transition the state does not allow. */
+export function refusalSentence(action: TokenAction, state: TokenState): string {
+  return `This token is ${state}. ${WHY_NOT[action]}`.trim();
+}
+
+/** What the portal knows of a SafeNet error; structural so this module needs no server code. */
+export interface SafeNetErrorLike {
+  status: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function isSafeNetError(err: unknown): err is SafeNetErrorLike {
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as Record<string, unknown>;
+  return typeof e.status === "number" && typeof e.code === "string" && typeof e.message === "string";
+}
+
+const isState = (v: unknown): v is TokenState => typeof v === "string" && (TOKEN_STATES as readonly string[]).includes(v);
+
+/** A sentence for people, saying what went wrong and what to do next. */
+export function errorSentence(err: unknown, action?: TokenAction): string {
+  if (!isSafeNetError(err)) return "The portal could not finish this. Try again; if it keeps failing, check the portal's log.";
+  const { status, code, message, details } = err;
+  if (status === 422 || code === "invalid_state") {
+    if (message) return message;
+    const state = details?.state;
+    return action && isState(state) ? refusalSentence(action, state) : "The token's state does not allow this. Reload the page to see its current state.";
+  }
+  if (status === 404) return "SafeNet no longer knows this token or user. Reload the page to see what is there now.";
+  if (status === 401) return "SafeNet refused the portal's TMS API key. Check SAFENET_TMS_API_KEY on the portal and the simulator.";
+  if (status === 429) return "SafeNet is busy and asked the portal to slow down. Wait a moment and try again.";
+  if (status === 400 || status === 409 || status === 503) return message;
+  return `SafeNet could not do this (HTTP ${status}): ${message} Try again in a moment.`;
+}
