@@ -20,8 +20,8 @@ export function PolicyForm({ policy }: { policy: SafeNetPolicy }) {
   return (
     <form ref={formRef} action={formAction} noValidate>
       {POLICY_GROUPS.map((g) => (
-        <fieldset key={g.legend} style={{ border: "1px solid var(--border)", borderRadius: 4, margin: "0 0 1.5rem", maxWidth: "36rem" }}>
-          <legend style={{ fontWeight: 700, padding: "0 0.25rem" }}>{g.legend}</legend>
+        <fieldset key={g.legend}>
+          <legend>{g.legend}</legend>
           {g.fields.map((f) => (
             <PolicyInput key={f} field={f} value={values[f] ?? ""} error={errors[f]} />
           ))}

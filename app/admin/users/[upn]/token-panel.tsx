@@ -98,7 +98,7 @@ export function TokenPanel(props: {
       </h3>
       <TokenFacts token={token} />
 
-      <div role="group" aria-label={`Actions for token ${token.serial}`} style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem", margin: "0.75rem 0" }}>
+      <div role="group" aria-label={`Actions for token ${token.serial}`} className="button-row">
         {allowed.map((a) => (
           <button
             key={a}
@@ -129,7 +129,7 @@ export function TokenPanel(props: {
             <input type="hidden" name="serial" value={token.serial} />
             {shown === "resync" && <ResyncFields prefix={id} digits={token.otpLength} errors={errors} />}
             {shown === "pin" && <PinFields prefix={id} lengths={pinLengths} errors={errors} />}
-            <div style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem" }}>
+            <div className="button-row">
               <button type="submit" className={DANGER.has(shown) ? "danger" : undefined} disabled={pending} aria-busy={pending}>
                 {pending ? text.busyLabel : text.confirmLabel}
               </button>
