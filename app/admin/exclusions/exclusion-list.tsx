@@ -1,0 +1,125 @@
+"use client";
+
+import { useActionState, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { FormField, FormStatus } from "@/app/components/form-field";
+import { IDLE } from "@/lib/forms";
+import type { ListKind } from "@/lib/mfa/rules";
+import { addExclusion, removeExclusion } from "./actions";
+import styles from "./exclusions.module.css";
+
+export interface ListEntry {
+  id: number;
+  value: string;
+  label: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export function ExclusionList(props: {
+  kind: ListKind;
+  title: string;
+  addLabel: string;
+  hint: string;
+  enabled: boolean;
+  entries: ListEntry[];
+  /** Entries that pass the filter (all of them without one). */
+  matching: number;
+  total: number;
+  filter: string;
+}) {
+  const { kind, title, entries } = props;
+  const [addState, addAction, adding] = useActionState(addExclusion, IDLE);
+  const [removeState, removeAction, removing] = useActionState(removeExclusion, IDLE);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const titleId = `list-${kind}-title`;
+
+  useEffect(() => {
+    if (confirming !== null) confirmRef.current?.focus();
+  }, [confirming]);
+
+  // The removed row (and its focused button) is gone: put focus somewhere that still exists.
+  useEffect(() => {
+    if (removeState.status === "idle") return;
+    setConfirming(null);
+    headingRef.current?.focus();
+  }, [removeState]);
+
+  function cancel(id: number) {
+    setConfirming(null);
+    requestAnimationFrame(() => listRef.current?.querySelector<HTMLButtonElement>(`[data-remove="${id}"]`)?.focus());
+  }
+
+  function onKeyDown(e: KeyboardEvent, id: number) {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      cancel(id);
+    }
+  }
+
+  const values = addState.status === "error" ? (addState.values ?? {}) : {};
+  const valueError = addState.status === "error" ? addState.fieldErrors?.value : undefined;
+
+  return (
+    <section aria-labelledby={titleId} className={styles.card}>
+      <h3 id={titleId} ref={headingRef} tabIndex={-1}>
+        {title}
+      </h3>
+      {!props.enabled && (
+        <p className="notice">This list is switched off: its entries are kept but decide nothing. Switch it on under Default and lists.</p>
+      )}
+      <form action={addAction} className={styles.addForm}>
+        <input type="hidden" name="kind" value={kind} />
+        <FormField id={`add-${kind}`} label={props.addLabel} hint={props.hint} error={valueError}>
+          {(aria) => <input {...aria} name="value" defaultValue={values.value ?? ""} autoComplete="off" spellCheck={false} />}
+        </FormField>
+        <button type="submit" disabled={adding} aria-busy={adding}>
+          {adding ? "Adding…" : "Add"}
+        </button>
+        <FormStatus state={addState} />
+      </form>
+
+      {entries.length === 0 ? (
+        <p className="muted">{props.filter && props.total ? `No entry in this list contains “${props.filter}”.` : "No entries yet."}</p>
+      ) : (
+        <form action={removeAction}>
+          <ul ref={listRef} className={styles.entries} aria-label={`${title}: entries`}>
+            {entries.map((e) => (
+              <li key={e.id}>
+                <code className={styles.value}>{e.value}</code>
+                <span className={styles.meta}>
+                  {e.label}, added by {e.createdBy}
+                </span>
+                {/* Distinct keys: reusing the clicked button's node as the submit button would submit at once. */}
+                {confirming === e.id ? (
+                  <span key="confirm" className={styles.actions} onKeyDown={(ev) => onKeyDown(ev, e.id)}>
+                    <button ref={confirmRef} type="submit" name="id" value={e.id} className="danger" disabled={removing} aria-busy={removing} aria-label={`Confirm removal of ${e.value}`}>
+                      {removing ? "Removing…" : "Confirm removal"}
+                    </button>
+                    <button type="button" className="secondary" onClick={() => cancel(e.id)} disabled={removing}>
+                      Cancel
+                    </button>
+                  </span>
+                ) : (
+                  <span key="ask" className={styles.actions}>
+                    <button type="button" className="secondary" data-remove={e.id} aria-label={`Remove ${e.value}`} onClick={() => setConfirming(e.id)}>
+                      Remove
+                    </button>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </form>
+      )}
+      {props.matching > entries.length && (
+        <p className="muted">
+          Showing {entries.length} of {props.matching} entries; use Find entries above to narrow the list.
+        </p>
+      )}
+      <FormStatus state={removeState} />
+    </section>
+  );
+}
