@@ -1,4 +1,4 @@
-import { explainMatch, LIST_KINDS, LIST_NAMES, type CompiledRules, type ExclusionSettings, type RuleEntry } from "./rules";
+import { LIST_KINDS, LIST_NAMES, type CompiledRules, type ExclusionSettings, type RuleEntry } from "./rules";
 
 // The RAS logon decision (DESIGN.md, "MFA decision"): provider, exclusions, authentication mode,
 // token state → allow, require OTP, enroll (New Account Info) or deny, with the path that led there.
@@ -63,8 +63,9 @@ export function decide(input: DecisionInput): Decision {
       trace.push({ check: CHECK_NAMES[kind], passed: false, detail: `The ${LIST_NAMES[kind]} list is switched off.` });
       continue;
     }
-    hit = input.rules.matchList(kind, user, conn);
-    trace.push({ check: CHECK_NAMES[kind], passed: hit !== null, detail: explainMatch(kind, hit, user, conn) });
+    const { entry, detail } = input.rules.checkList(kind, user, conn);
+    hit = entry;
+    trace.push({ check: CHECK_NAMES[kind], passed: hit !== null, detail });
     if (hit) break;
   }
   if (!inverted && hit) {

@@ -1,4 +1,4 @@
-import { formatIp, parseIp, parseIpRule, unmapIpv4, type IpAddress, type Result } from "../net/ip";
+import { formatIp, parseIp, parseIpRule, unmapIpv4, type Result } from "../net/ip";
 import { maskMac, parseMac, parseMacRule } from "../net/mac";
 
 // Exclusion lists: normalising what an administrator types, and compiling the stored entries into
@@ -31,6 +31,8 @@ export interface CompiledRules {
   match(user: RuleUser, conn: RuleConnection): RuleEntry | null;
   /** The first matching rule of one list, whether or not that list is enabled. */
   matchList(kind: ListKind, user: RuleUser, conn: RuleConnection): RuleEntry | null;
+  /** matchList plus one sentence for a trace saying why it matched or why nothing did. */
+  checkList(kind: ListKind, user: RuleUser, conn: RuleConnection): { entry: RuleEntry | null; detail: string };
 }
 
 export const MAX_ENTRY_LENGTH = 256;
@@ -173,17 +175,23 @@ class IpLookup {
     this.v4 = buildSegments(ivs[4]);
     this.v6 = buildSegments(ivs[6]);
   }
-  find(text: string | undefined): number {
-    const ip = text ? parseIp(text) : null;
-    if (!ip?.ok) return -1;
+  find(text: string | undefined): Probe {
+    if (!text?.trim()) return { idx: -1 };
+    const ip = parseIp(text);
+    if (!ip.ok) return { idx: -1, error: ip.error };
     const v4 = unmapIpv4(ip.value);
-    if (v4.version === 4) {
-      const owner = findOwner(this.v4, v4.value);
-      // A mapped client may still fall in an IPv6 rule such as ::/0.
-      return owner >= 0 || ip.value.version === 4 ? owner : findOwner(this.v6, ip.value.value);
-    }
-    return findOwner(this.v6, ip.value.value);
+    let idx = findOwner(v4.version === 4 ? this.v4 : this.v6, v4.value);
+    // A mapped client may still fall in an IPv6 rule such as ::/0.
+    if (idx < 0 && v4 !== ip.value) idx = findOwner(this.v6, ip.value.value);
+    return { idx, shown: formatIp(ip.value) };
   }
+}
+
+/** One list's answer for one logon; `shown` is the connection value as normalised, `error` why it did not parse. */
+interface Probe {
+  idx: number;
+  shown?: string;
+  error?: string;
 }
 
 /** Compiles stored entries; entries earlier in the array win over later ones in the same list. */
@@ -208,7 +216,7 @@ export function compileRules(entries: RuleEntry[], settings: ExclusionSettings):
   const clientIps = new IpLookup(entries, "clientIps");
   const gateways = new IpLookup(entries, "gateways");
 
-  const findIndex = (kind: ListKind, user: RuleUser, conn: RuleConnection): number => {
+  const probe = (kind: ListKind, user: RuleUser, conn: RuleConnection): Probe => {
     if (kind === "clientIps") return clientIps.find(conn.clientIp);
     if (kind === "gateways") return gateways.find(conn.gateway);
     if (kind === "users") {
@@ -216,16 +224,17 @@ export function compileRules(entries: RuleEntry[], settings: ExclusionSettings):
       let best = earliest(users.upn.get(upn), NONE);
       best = earliest(users.logon.get(upn.split("@")[0]), best);
       for (const g of user.groups) best = earliest(users.group.get(g.trim().toLowerCase()), best);
-      return best === NONE ? -1 : best;
+      return { idx: best === NONE ? -1 : best };
     }
-    const mac = conn.clientMac ? parseMac(conn.clientMac) : null;
-    if (!mac?.ok) return -1;
+    if (!conn.clientMac?.trim()) return { idx: -1 };
+    const mac = parseMac(conn.clientMac);
+    if (!mac.ok) return { idx: -1, error: mac.error };
     let best = earliest(macExact.get(mac.value.value), NONE);
     for (const [mask, values] of macWild) best = earliest(values.get(maskMac(mac.value.bytes, mask)), best);
-    return best === NONE ? -1 : best;
+    return { idx: best === NONE ? -1 : best, shown: mac.value.normalized };
   };
   const matchList = (kind: ListKind, user: RuleUser, conn: RuleConnection) => {
-    const idx = findIndex(kind, user, conn);
+    const { idx } = probe(kind, user, conn);
     return idx < 0 ? null : entries[idx];
   };
   return {
@@ -237,11 +246,16 @@ export function compileRules(entries: RuleEntry[], settings: ExclusionSettings):
       }
       return null;
     },
+    checkList(kind, user, conn) {
+      const p = probe(kind, user, conn);
+      const entry = p.idx < 0 ? null : entries[p.idx];
+      return { entry, detail: explain(kind, entry, p, user, conn) };
+    },
   };
 }
 
-/** One line for a trace: why `entry` matched this user or connection, or why nothing in the list did. */
-export function explainMatch(kind: ListKind, entry: RuleEntry | null, user: RuleUser, conn: RuleConnection): string {
+// One line for a trace: why `entry` matched this user or connection, or why nothing in the list did.
+function explain(kind: ListKind, entry: RuleEntry | null, p: Probe, user: RuleUser, conn: RuleConnection): string {
   const rule = entry ? ` (rule #${entry.id})` : "";
   if (kind === "users") {
     if (!entry) return `No user or group rule names ${user.upn}.`;
@@ -252,11 +266,9 @@ export function explainMatch(kind: ListKind, entry: RuleEntry | null, user: Rule
   }
   const label = { clientIps: "Client IP", macs: "Client MAC", gateways: "Gateway" }[kind];
   const raw = kind === "clientIps" ? conn.clientIp : kind === "macs" ? conn.clientMac : conn.gateway;
-  if (!raw?.trim()) return `No ${label.toLowerCase()} was reported, so no ${LIST_NAMES[kind]} rule can match.`;
-  const shown = kind === "macs" ? parseMac(raw) : parseIp(raw);
-  if (!shown.ok) return `${label} "${raw}" is not a valid address, so no rule can match: ${shown.error}`;
-  const text = "normalized" in shown.value ? shown.value.normalized : formatIp(shown.value as IpAddress);
-  if (!entry) return `${label} ${text} is in no ${LIST_NAMES[kind]} rule.`;
+  if (p.error) return `${label} "${raw}" is not a valid address, so no rule can match: ${p.error}`;
+  if (!p.shown) return `No ${label.toLowerCase()} was reported, so no ${LIST_NAMES[kind]} rule can match.`;
+  if (!entry) return `${label} ${p.shown} is in no ${LIST_NAMES[kind]} rule.`;
   const inOrIs = kind === "macs" ? "matches" : entry.value.includes("/") || entry.value.includes("-") ? "is in" : "is";
-  return `${label} ${text} ${inOrIs} ${entry.value}${rule}.`;
+  return `${label} ${p.shown} ${inOrIs} ${entry.value}${rule}.`;
 }

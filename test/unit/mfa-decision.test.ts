@@ -144,35 +144,42 @@ describe("compileRules: lists and order", () => {
 });
 
 // Straight from the rule text, one entry at a time: the compiled lookups must agree with this.
-function naiveMatch(list: RuleEntry[], enabled: Record<ListKind, boolean>, user: typeof alice, conn: { clientIp?: string; clientMac?: string; gateway?: string }) {
-  const ipIn = (value: string, text?: string) => {
-    const r = parseIpRule(value);
+type Conn = { clientIp?: string; clientMac?: string; gateway?: string };
+function naiveMatcher(list: RuleEntry[]) {
+  const parsed = list.map((e) => ({ e, ip: parseIpRule(e.value), mac: parseMacRule(e.value) }));
+  const client = (text?: string) => {
     const a = text ? parseIp(text) : null;
-    if (!r.ok || !a?.ok) return false;
-    const c = unmapIpv4(a.value);
-    return c.version === r.value.version && c.value >= r.value.start && c.value <= r.value.end;
+    return a?.ok ? unmapIpv4(a.value) : null;
   };
-  const test: Record<ListKind, (v: string) => boolean> = {
-    users: (v) =>
-      v.includes("@") ? v === user.upn : v.includes("\\") ? v.split("\\")[1].toLowerCase() === user.upn.split("@")[0] : user.groups.some((g) => g.toLowerCase() === v.toLowerCase()),
-    clientIps: (v) => ipIn(v, conn.clientIp),
-    gateways: (v) => ipIn(v, conn.gateway),
-    macs: (v) => {
-      const r = parseMacRule(v);
-      const m = conn.clientMac ? parseMac(conn.clientMac) : null;
-      return r.ok && !!m?.ok && r.value.bytes.every((b, i) => b === null || b === m.value.bytes[i]);
-    },
+  const ipIn = (r: ReturnType<typeof parseIpRule>, c: ReturnType<typeof client>) =>
+    r.ok && c !== null && c.version === r.value.version && c.value >= r.value.start && c.value <= r.value.end;
+  return (enabled: Record<ListKind, boolean>, user: typeof alice, conn: Conn) => {
+    const [ip, gw] = [client(conn.clientIp), client(conn.gateway)];
+    const m = conn.clientMac ? parseMac(conn.clientMac) : null;
+    const test: Record<ListKind, (p: (typeof parsed)[number]) => boolean> = {
+      users: ({ e: { value: v } }) =>
+        v.includes("@") ? v === user.upn : v.includes("\\") ? v.split("\\")[1].toLowerCase() === user.upn.split("@")[0] : user.groups.some((g) => g.toLowerCase() === v.toLowerCase()),
+      clientIps: (p) => ipIn(p.ip, ip),
+      gateways: (p) => ipIn(p.ip, gw),
+      macs: ({ mac: r }) => r.ok && !!m?.ok && r.value.bytes.every((b, i) => b === null || b === m.value.bytes[i]),
+    };
+    for (const kind of LIST_KINDS) {
+      const hit = enabled[kind] && parsed.find((p) => p.e.kind === kind && test[kind](p));
+      if (hit) return hit.e;
+    }
+    return null;
   };
-  for (const kind of LIST_KINDS) {
-    const hit = enabled[kind] && list.find((e) => e.kind === kind && test[kind](e.value));
-    if (hit) return hit;
-  }
-  return null;
 }
 
 describe("compileRules with 10 000 mixed rules", () => {
   let seed = 7;
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  // mulberry32: small, seeded, evenly spread.
+  const rnd = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
   const hex = (n: number) => rnd(n).toString(16).padStart(2, "0");
   const texts: [ListKind, string][] = [];
   for (let i = 0; i < 2500; i++) {
@@ -193,20 +200,21 @@ describe("compileRules with 10 000 mixed rules", () => {
   const list = entries(texts);
   const compiled = compileRules(list, settings());
   const enabled = settings().enabled;
+  const naiveMatch = naiveMatcher(list);
 
   it("holds 10 000 entries and finds planted ones by id", () => {
     expect(list).toHaveLength(10_000);
     const at = (kind: ListKind, nth: number) => list.filter((e) => e.kind === kind)[nth];
-    expect(compiled.match({ upn: "user2502@corp.example", groups: [] }, {})?.id).toBe(at("users", 2502).id);
+    expect(compiled.match({ upn: "user2498@corp.example", groups: [] }, {})?.id).toBe(at("users", 2498).id);
     expect(compiled.match({ upn: "logon4@eu.example", groups: [] }, {})?.id).toBe(at("users", 4).id);
     expect(compiled.match({ upn: "x@corp.example", groups: ["group 2497"] }, {})?.id).toBe(at("users", 2497).id);
     expect(compiled.match({ upn: "x@corp.example", groups: ["Group 2496"] }, {})).toBeNull();
     expect(compiled.match(bob, { clientMac: "03-00-00-00-00-00", clientIp: "11.0.0.1", gateway: "192.0.5.1" })).toBeNull();
   });
 
-  it("agrees with a rule-by-rule scan on 3 000 random logons", () => {
-    let hits = 0;
-    for (let i = 0; i < 3000; i++) {
+  it("agrees with a rule-by-rule scan on 1 000 random logons", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
       const user = { upn: `user${rnd(3000)}@corp.example`, groups: [`group ${rnd(3000)}`] };
       const conn = {
         clientIp: i % 3 ? `10.${rnd(5)}.${rnd(256)}.${rnd(256)}` : `2001:db8:${rnd(5)}::${rnd(65536).toString(16)}`,
@@ -215,14 +223,13 @@ describe("compileRules with 10 000 mixed rules", () => {
       };
       for (const kind of LIST_KINDS) {
         const only = { users: false, clientIps: false, macs: false, gateways: false, [kind]: true };
-        const expected = naiveMatch(list, only, user, conn)?.id ?? null;
+        const expected = naiveMatch(only, user, conn)?.id ?? null;
         expect(compiled.matchList(kind, user, conn)?.id ?? null, `${kind} ${JSON.stringify({ user, conn })}`).toBe(expected);
-        if (expected !== null) hits++;
+        seen.add(`${kind} ${expected === null ? "miss" : "hit"}`);
       }
-      expect(compiled.match(user, conn)).toBe(naiveMatch(list, enabled, user, conn));
+      expect(compiled.match(user, conn)).toBe(naiveMatch(enabled, user, conn));
     }
-    expect(hits).toBeGreaterThan(1500); // the check is only worth something if both answers occur
-    expect(hits).toBeLessThan(10_500);
+    expect(seen.size, "every list both hit and missed").toBe(8);
   });
 });
 
@@ -263,7 +270,7 @@ describe("decide", () => {
     ["mandatory, Active", input({ tokens: [t("Active", "000")] }), "require_otp", "otp", /token 000/],
     ["mandatory, no account: MFA still applies", input({ account: false }), "deny", "no_usable_token", /has no token/],
     ["excluded list switched off", input({ list: officeIps, conn: { clientIp: "10.1.2.3" }, exclusions: settings({ enabled: { ...ALL_ON, clientIps: false } }), tokens: [t("Active")] }), "require_otp", "otp", /passcode/],
-  ] as [string, DecisionInput, string, string, RegExp][])("%s → %s (%s)", (_n, given, outcome, code, reason) => {
+  ] as [string, DecisionInput, string, string, RegExp][])("%s", (_n, given, outcome, code, reason) => {
     const d = decide(given);
     expect([d.outcome, d.code]).toEqual([outcome, code]);
     expect(d.reason).toMatch(reason);

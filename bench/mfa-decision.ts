@@ -1,0 +1,94 @@
+import { decide, type DecisionInput } from "../lib/mfa/decision";
+import { compileRules, normalizeEntry, type ExclusionSettings, type ListKind, type RuleEntry } from "../lib/mfa/rules";
+
+// MFA decision cost: compile N mixed exclusion rules (a quarter per list; half the IPs ranges or
+// CIDRs, both families; half the MACs wildcarded), then time decide() on a mix of matching and
+// non-matching logons. Prints figures; never fails on time.
+// Usage: npx tsx bench/mfa-decision.ts [decisions=1000000]
+
+const DECISIONS = Number(process.argv[2] ?? 1_000_000);
+const BATCH = 100;
+
+let seed = 42;
+// mulberry32: small, seeded, evenly spread.
+const rnd = (n: number) => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+};
+const hex = (n: number) => rnd(n).toString(16).padStart(2, "0");
+
+function ruleTexts(count: number): [ListKind, string][] {
+  const out: [ListKind, string][] = [];
+  for (let i = 0; out.length < count; i++) {
+    const [o2, o3, o4, g, h] = [rnd(4), rnd(256), rnd(256), rnd(4).toString(16), rnd(60000)];
+    const ip = [
+      `10.${o2}.${o3}.${o4}`,
+      `10.${o2}.${o3}.${o4}-10.${o2}.${Math.min(255, o3 + 1)}.255`,
+      `10.${o2}.${rnd(16) * 16}.0/${20 + rnd(9)}`,
+      `2001:db8:${g}::${h.toString(16)}`,
+      `2001:db8:${g}::${h.toString(16)}-2001:db8:${g}::${(h + rnd(500)).toString(16)}`,
+      `2001:db8:${g}:${rnd(3)}::/64`,
+    ][i % 6];
+    out.push(
+      ["users", i % 4 === 0 ? `CORP\\logon${i}` : i % 4 === 1 ? `Group ${i}` : `user${i}@corp.example`],
+      ["clientIps", ip],
+      ["macs", `02-${hex(4)}-${hex(256)}-${i % 2 ? "??" : hex(256)}-${hex(256)}-${i % 4 === 1 ? "??" : hex(256)}`],
+      ["gateways", i % 2 ? `192.0.${rnd(4)}.${rnd(256)}` : `192.0.${rnd(4)}.${rnd(16) * 16}/28`],
+    );
+  }
+  return out.slice(0, count);
+}
+
+function toEntries(texts: [ListKind, string][]): RuleEntry[] {
+  return texts.map(([kind, text], i) => {
+    const n = normalizeEntry(kind, text);
+    if (!n.ok) throw new Error(n.error);
+    return { id: i + 1, kind, value: n.value.value };
+  });
+}
+
+/** 1 000 logons: users mostly not listed, connections from both families, some inside rules, some not. */
+function logons(): Pick<DecisionInput, "user" | "connection">[] {
+  return Array.from({ length: 1000 }, (_, i) => ({
+    user: { upn: `user${rnd(20000)}@corp.example`, groups: [`Group ${rnd(20000)}`, "Domain Users"], safenetAccount: true, tokens: [{ serial: `${1000 + i}`, state: "Active" as const }] },
+    connection: {
+      clientIp: i % 3 ? `10.${rnd(8)}.${rnd(256)}.${rnd(256)}` : `2001:db8:${rnd(8)}::${rnd(65536).toString(16)}`,
+      clientMac: `02:${hex(8)}:${hex(256)}:${hex(256)}:${hex(256)}:${hex(256)}`,
+      gateway: `192.0.${rnd(8)}.${rnd(256)}`,
+    },
+  }));
+}
+
+function run(ruleCount: number) {
+  const exclusions: ExclusionSettings = { defaultMode: "mfa", enabled: { users: true, clientIps: true, macs: true, gateways: true } };
+  const entries = toEntries(ruleTexts(ruleCount));
+  const c0 = process.hrtime.bigint();
+  const rules = compileRules(entries, exclusions);
+  const compileMs = Number(process.hrtime.bigint() - c0) / 1e6;
+  const inputs: DecisionInput[] = logons().map((l) => ({ provider: "safenet", mode: "mandatory", exclusions, rules, ...l }));
+  const excluded = inputs.filter((inp) => decide(inp).code === "excluded").length;
+
+  const batches: number[] = [];
+  let sink = 0;
+  for (let done = 0; done < DECISIONS; done += BATCH) {
+    const t0 = process.hrtime.bigint();
+    for (let k = 0; k < BATCH; k++) sink += decide(inputs[(done + k) % inputs.length]).trace.length;
+    batches.push(Number(process.hrtime.bigint() - t0) / BATCH);
+  }
+  batches.sort((a, b) => a - b);
+  const mean = batches.reduce((a, b) => a + b, 0) / batches.length;
+  const p99 = batches[Math.floor(batches.length * 0.99)];
+  return { ruleCount, compileMs, excludedShare: excluded / inputs.length, mean, p99, sink };
+}
+
+const rows = [0, 100, 10_000].map(run);
+console.log(`${DECISIONS.toLocaleString("en")} decisions per rule count, timed in batches of ${BATCH} (p99 is over batch means)`);
+console.log("rules   compile    excluded   mean/decision   p99/decision");
+for (const r of rows) {
+  console.log(
+    `${String(r.ruleCount).padStart(6)}  ${r.compileMs.toFixed(1).padStart(6)} ms  ${(r.excludedShare * 100).toFixed(0).padStart(6)} %  ` +
+      `${(r.mean / 1000).toFixed(2).padStart(10)} µs  ${(r.p99 / 1000).toFixed(2).padStart(10)} µs`,
+  );
+}
