@@ -31,6 +31,9 @@ export const mfaSettingsSchema = z.object({
   tokenType: z.enum(["time", "event"], { error: "Choose a token type." }),
   tmsUrl: httpUrl("TMS Web API URL"),
   userRepository: z.string().trim().min(1, "Choose a user repository."),
+  // Split delivery: the activation key and PIN are shown only in the portal, never mailed.
+  // A checkbox posts "on" or nothing; stored settings hold a boolean.
+  splitDelivery: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
 });
 
 export type MfaSettings = z.infer<typeof mfaSettingsSchema>;
@@ -44,6 +47,7 @@ export function defaultMfaSettings(safenetUrl: string): MfaSettings {
     tokenType: "time",
     tmsUrl: `${base}/TMSWebAPI/v1`,
     userRepository: "corp.local",
+    splitDelivery: false,
   };
 }
 

@@ -7,7 +7,7 @@ import { CheckButton } from "./check-button";
 import styles from "./mfa.module.css";
 import { RadioGroup } from "./radio-group";
 
-type Field = "mode" | "tokenType" | "tmsUrl" | "userRepository";
+type Field = "mode" | "tokenType" | "tmsUrl" | "userRepository" | "splitDelivery";
 
 /** The Authentication tab: mode (with its token type), TMS Web API URL and its check, user repository. */
 export function AuthenticationPanel(props: {
@@ -86,6 +86,23 @@ export function AuthenticationPanel(props: {
           </select>
         )}
       </FormField>
+      <div className="field checkbox-field">
+        <input
+          type="checkbox"
+          id="splitDelivery"
+          name="splitDelivery"
+          checked={values.splitDelivery === "on"}
+          onChange={(e) => onChange("splitDelivery", e.target.checked ? "on" : "")}
+          aria-describedby="splitDelivery-hint"
+        />{" "}
+        <label htmlFor="splitDelivery">
+          Split delivery: show the activation key and PIN only in the portal
+        </label>
+        <p id="splitDelivery-hint" className="hint">
+          When on, the activation email carries the serial, the seed file and the steps, but not the activation key or the
+          application PIN.
+        </p>
+      </div>
     </>
   );
 }

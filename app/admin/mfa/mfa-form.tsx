@@ -22,10 +22,11 @@ const TAB_OF: Record<Field, "connection" | "authentication" | null> = {
   tokenType: "authentication",
   tmsUrl: "authentication",
   userRepository: "authentication",
+  splitDelivery: "authentication",
 };
 
 export function MfaForm(props: { settings: MfaSettings; repositories: RepositoriesResult }) {
-  const [values, setValues] = useState<Values>(props.settings);
+  const [values, setValues] = useState<Values>({ ...props.settings, splitDelivery: props.settings.splitDelivery ? "on" : "" });
   const [tab, setTab] = useState("connection");
   const [repositories, setRepositories] = useState(props.repositories);
   const formRef = useRef<HTMLFormElement>(null);
