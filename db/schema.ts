@@ -65,6 +65,9 @@ export const events = sqliteTable(
     index("events_at").on(t.at, t.id),
     index("events_user_at").on(t.user, t.at),
     index("events_kind_at").on(t.kind, t.at),
+    // The chart reads kind + result + time from the index alone; a rare result needs its own.
+    index("events_kind_result_at").on(t.kind, t.result, t.at),
+    index("events_result_at").on(t.result, t.at),
     uniqueIndex("events_remote").on(t.source, t.remoteId),
   ],
 );

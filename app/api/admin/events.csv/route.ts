@@ -1,0 +1,34 @@
+import { syncSafeNetEvents } from "@/app/admin/events/sync";
+import { getDb } from "@/db";
+import { recordEvent } from "@/db/queries/events";
+import { timelineBatches } from "@/db/queries/timeline";
+import { authorizeRequest } from "@/lib/auth/session";
+import { csvStream, exportFilename } from "@/lib/events/csv";
+import { parseTimelineFilters } from "@/lib/events/filters";
+
+export const dynamic = "force-dynamic";
+
+// The timeline as CSV with the page's filters, streamed batch by batch however many rows match.
+export async function GET(request: Request) {
+  const auth = await authorizeRequest("admin");
+  if ("refusal" in auth) return auth.refusal;
+  const parsed = parseTimelineFilters(new URL(request.url).searchParams);
+  if (!parsed.ok) {
+    return Response.json(
+      { error: { code: "invalid_input", message: "Some filters are not valid; correct them on the Events page and export again.", details: parsed.fieldErrors } },
+      { status: 400 },
+    );
+  }
+  // A SafeNet outage is already explained on the page; the export carries what is stored.
+  await syncSafeNetEvents();
+  const { filters } = parsed.page;
+  recordEvent({ type: "events.exported", kind: "admin", actor: auth.viewer.upn, result: "success", detail: { filters } });
+  return new Response(csvStream(timelineBatches(getDb(), filters)), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${exportFilename(Date.now())}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

@@ -1,0 +1,188 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { migratePortal } from "../db/migrate";
+import { openPortalDb, type PortalDb } from "../db/index";
+import { authBuckets, ingestSafeNetEvents, listTimeline, timelineBatches, timelineSql } from "../db/queries/timeline";
+import { planBuckets } from "../lib/events/chart";
+import { csvStream } from "../lib/events/csv";
+import type { TimelineFilters, TimelinePage } from "../lib/events/filters";
+import type { SafeNetEventLike } from "../lib/events/safenet";
+
+// The event timeline at scale: a temp portal database with N events over 30 days, then each query
+// the page and the export run, with its plan. Prints figures; never fails on time.
+// Usage: npx tsx bench/timeline.ts [events=1000000] [--proposed-indexes]
+// --proposed-indexes adds, to the temp database only, the indexes suggested for db/schema.ts.
+
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+const PROPOSED = args.includes("--proposed-indexes");
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
+const START = NOW - 30 * DAY;
+const USERS = 2_000;
+
+// A fixed-seed generator, so two runs fill the same database.
+let seed = 42;
+const rand = () => {
+  // mulberry32: consecutive draws are independent enough that users, kinds and results mix.
+  let t = (seed = (seed + 0x6d2b79f5) | 0);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+};
+const pick = <T>(weighted: [T, number][]): T => {
+  let r = rand();
+  for (const [v, w] of weighted) if ((r -= w) < 0) return v;
+  return weighted[weighted.length - 1][0];
+};
+
+function fill(db: PortalDb) {
+  const insert = db.$client.prepare(
+    `INSERT INTO events (id, at, source, remote_id, type, kind, actor, user, serial, result, code, reason, client_ip, detail)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const batch = db.$client.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const at = START + Math.floor((i / N) * 30 * DAY + rand() * 1000);
+      const user = `user${String(Math.floor(rand() * rand() * USERS)).padStart(5, "0")}@corp.local`;
+      const kind = pick<string>([["validation", 0.7], ["sign-in", 0.12], ["token", 0.08], ["directory", 0.06], ["decision", 0.03], ["admin", 0.01]]);
+      const ip = `10.0.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`;
+      if (kind === "validation") {
+        const result = pick([["success", 0.85], ["failure", 0.14], ["challenge", 0.01]]);
+        const code = result === "success" ? 1 : result === "failure" ? 0 : 5;
+        const reason = result === "failure" ? pick([["wrong_otp", 0.6], ["wrong_pin", 0.3], ["locked", 0.1]]) : null;
+        insert.run(i + 1, at, "safenet", i + 1, "auth", kind, null, user, "0123456789ABCDEF", result, code, reason, ip, null);
+      } else if (kind === "token" || kind === "directory") {
+        const type = kind === "token" ? pick([["token.provisioned", 0.5], ["token.suspend", 0.2], ["token.unlock", 0.3]]) : "directory.authenticate";
+        insert.run(i + 1, at, "safenet", i + 1, type, kind, null, user, null, "success", null, null, null, JSON.stringify({ otpMode: "event" }));
+      } else {
+        const result = pick([["success", 0.9], ["failure", 0.1]]);
+        insert.run(i + 1, at, "portal", null, `${kind}.event`, kind, "admin@corp.local", user, null, result, null, null, ip, JSON.stringify({ note: "bench" }));
+      }
+    }
+  });
+  for (let i = 0; i < N; i += 50_000) batch(i, Math.min(N, i + 50_000));
+}
+
+function time<T>(fn: () => T, runs = 7): { ms: number; value: T } {
+  const samples: number[] = [];
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    value = fn();
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[Math.floor(runs / 2)], value };
+}
+
+function plan(db: PortalDb, f: TimelineFilters, cursor?: TimelinePage["cursor"]): string {
+  const q = timelineSql(f, cursor);
+  const rows = db.$client.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all({ ...q.params, limit: 50 }) as { detail: string }[];
+  return rows.map((r) => r.detail).join("; ");
+}
+
+async function exportAll(db: PortalDb) {
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  let bytes = 0;
+  let rows = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const t = process.hrtime.bigint();
+  const sink = fs.createWriteStream("/dev/null");
+  const count = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      peak = Math.max(peak, process.memoryUsage().rss);
+      sink.write(chunk, done);
+    },
+  });
+  const batches = timelineBatches(db, {});
+  const counted = (function* () {
+    for (const b of batches) (rows += b.length, yield b);
+  })();
+  await pipeline(Readable.fromWeb(csvStream(counted) as import("node:stream/web").ReadableStream), count);
+  clearInterval(sampler);
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  return { rows, s, mib: bytes / 2 ** 20, rssDelta: (peak - rss0) / 2 ** 20 };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-bench-"));
+  const file = migratePortal({ root: path.resolve(__dirname, ".."), dir });
+  const db = openPortalDb(file);
+  const t0 = Date.now();
+  fill(db);
+  if (PROPOSED) {
+    db.$client.exec("CREATE INDEX events_kind_result_at ON events (kind, result, at)");
+    db.$client.exec("CREATE INDEX events_result_at ON events (result, at)");
+  }
+  db.$client.pragma("wal_checkpoint(TRUNCATE)");
+  console.log(`filled ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s; database ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB\n`);
+
+  const page = (filters: TimelineFilters, cursor?: TimelinePage["cursor"]): TimelinePage => ({ filters, cursor, limit: 50 });
+  const mid = db.$client.prepare("SELECT at, id FROM events WHERE id = ?").get(Math.floor(N / 2)) as { at: number; id: number };
+  const hour = { from: START + 10 * DAY, to: START + 10 * DAY + 3_600_000 };
+  const cases: [string, TimelineFilters, TimelinePage["cursor"]?][] = [
+    ["first page, unfiltered", {}],
+    ["deep page (cursor at the middle), unfiltered", {}, mid],
+    ["user, first page", { user: "user00042@corp.local" }],
+    ["user, deep page", { user: "user00042@corp.local" }, mid],
+    ["kind = validation, result = failure", { kind: "validation", result: "failure" }],
+    ["result = failure", { result: "failure" }],
+    ["result = challenge (1 % of validations)", { result: "challenge" }],
+    ["result = info (none stored: worst case)", { result: "info" }],
+    ["time range (1 hour, 10 days back)", hour],
+    ["user + kind = token", { user: "user00042@corp.local", kind: "token" }],
+    ["user + result = failure", { user: "user00042@corp.local", result: "failure" }],
+    ["kind = admin + time range", { kind: "admin", ...hour }],
+  ];
+  const table: string[] = ["| query | median of 7 | rows | plan |", "|---|---|---|---|"];
+  for (const [name, f, cursor] of cases) {
+    const r = time(() => listTimeline(db, page(f, cursor)));
+    table.push(`| ${name} | ${r.ms.toFixed(2)} ms | ${r.value.rows.length} | ${plan(db, f, cursor)} |`);
+  }
+  for (const [name, range, user] of [
+    ["chart, 30 days (daily buckets)", { start: NOW - 30 * DAY, end: NOW }, undefined],
+    ["chart, 24 hours (hourly buckets)", { start: NOW - DAY, end: NOW }, undefined],
+    ["chart, 30 days, one user", { start: NOW - 30 * DAY, end: NOW }, "user00042@corp.local"],
+  ] as const) {
+    const p = planBuckets(range);
+    const r = time(() => authBuckets(db, p, user), 3);
+    const total = r.value.reduce((n, b) => n + b.success + b.failure, 0);
+    const sql = `EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE ${user ? "user = 'x' AND +kind = 'validation' AND +result" : "kind = 'validation' AND result"} = 'failure' AND at >= 0 AND at < 1`;
+    const how = (db.$client.prepare(sql).all() as { detail: string }[]).map((x) => x.detail).join("; ");
+    table.push(`| ${name} | ${r.ms.toFixed(1)} ms | ${p.count} buckets, ${total} validations | ${how} |`);
+  }
+  console.log(table.join("\n"));
+
+  const exp = await exportAll(db);
+  console.log(
+    `\nCSV export: ${exp.rows} rows, ${exp.mib.toFixed(0)} MiB in ${exp.s.toFixed(1)} s = ${Math.round(exp.rows / exp.s)} rows/s; peak RSS +${exp.rssDelta.toFixed(0)} MiB`,
+  );
+
+  // Ingestion: 20 pages of 1 000 simulator events from an in-memory fake, as one page view would.
+  let next = 10_000_000;
+  const fake = async (after: number, limit: number) => {
+    const events: SafeNetEventLike[] = Array.from({ length: limit }, (_, i) => ({
+      id: Math.max(after, next) + i + 1, at: new Date(NOW + i).toISOString(), type: "auth", user: "user00001@corp.local",
+      serial: "0123456789ABCDEF", result: "success", code: 1, reason: null, clientIp: "10.0.0.1", detail: null,
+    }));
+    next = events[events.length - 1].id;
+    return { events, nextCursor: String(next) };
+  };
+  const ti = process.hrtime.bigint();
+  const ing = await ingestSafeNetEvents(db, fake, { budgetMs: 60_000 });
+  const si = Number(process.hrtime.bigint() - ti) / 1e9;
+  console.log(`ingestion: ${ing.inserted} events in ${ing.pages} pages, ${(si * 1000).toFixed(0)} ms = ${Math.round(ing.inserted / si)} events/s`);
+  db.$client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
