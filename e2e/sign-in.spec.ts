@@ -43,6 +43,7 @@ test("an administrator passes PIN + OTP and reaches the admin console", async ({
   await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Admin console" }).click();
   await expect(page.getByRole("heading", { name: "Admin console" })).toBeVisible();
   await expect(page.getByText("Signed in as bob@corp.local with PIN and one-time password.")).toBeVisible();
+  await expectNoSeriousViolations(page);
 });
 
 test("a wrong password and an unknown user get the same answer, and the user name is kept", async ({ page }) => {
