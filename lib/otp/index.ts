@@ -1,5 +1,8 @@
 import { generateSync } from "otplib";
 import { NodeCryptoPlugin } from "@otplib/plugin-crypto-node";
+import { timeStepAt } from "./steps";
+
+export { secondsLeftInStep, timeStepAt } from "./steps";
 
 // HOTP (RFC 4226) and TOTP (RFC 6238) through otplib, plus the window searches a validator needs.
 // Pure: no I/O, no environment. Secrets are raw bytes.
@@ -20,10 +23,6 @@ export function hotp(secret: Uint8Array, counter: number, digits = 6, algorithm:
   });
 }
 
-/** The RFC 6238 time step that contains `timeSeconds`. */
-export function timeStepAt(timeSeconds: number, stepSeconds = 30): number {
-  return Math.floor(timeSeconds / stepSeconds);
-}
 
 /** TOTP is HOTP over the time step; computing it that way keeps one code path for both modes. */
 export function totp(
@@ -34,10 +33,6 @@ export function totp(
   return hotp(secret, timeStepAt(timeSeconds, opts.stepSeconds ?? 30), opts.digits ?? 6, opts.algorithm ?? "SHA1");
 }
 
-/** Seconds left in the current time step (for a countdown). */
-export function secondsLeftInStep(timeSeconds: number, stepSeconds = 30): number {
-  return stepSeconds - (Math.floor(timeSeconds) % stepSeconds);
-}
 
 /**
  * First counter in [from, to] whose code equals `code`, or null.
