@@ -10,4 +10,4 @@ export function proxy(request: NextRequest) {
   return NextResponse.redirect(login);
 }
 
-export const config = { matcher: ["/admin/:path*", "/enroll/:path*", "/connect/:path*", "/token/:path*"] };
+export const config = { matcher: ["/admin/:path*", "/enroll/:path*", "/connect/:path*", "/token/:path*", "/mailbox/:path*"] };

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { viewerState } from "@/lib/auth/session";
+import { mailSinkConfigured } from "@/lib/mail/mailbox";
 import { SignOutButton } from "./sign-out-button";
 
 export async function SiteHeader() {
@@ -13,6 +14,8 @@ export async function SiteHeader() {
       <nav aria-label="Account" className="account-nav">
         {viewer ? (
           <>
+            {state.status === "signed_in" && <Link href="/token">My token</Link>}
+            {state.status === "signed_in" && mailSinkConfigured() && <Link href="/mailbox">Demo mailbox</Link>}
             {state.status === "signed_in" && viewer.isAdmin && <Link href="/admin">Admin console</Link>}
             <span className="who">{viewer.upn}</span>
             <SignOutButton />

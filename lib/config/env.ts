@@ -19,6 +19,8 @@ const portalEnvSchema = z
     SAFENET_TMS_API_KEY: required("SAFENET_TMS_API_KEY"),
     SAFENET_AGENT_KEY: required("SAFENET_AGENT_KEY"),
     SMTP_URL: z.url({ error: "must be a URL such as smtp://127.0.0.1:2525" }).default("smtp://127.0.0.1:2525"),
+    SMTP_SINK_PORT: port(2525),
+    MAIL_FROM: z.string().min(1).default("SafeNet Login portal <safenet@corp.local>"),
     DATA_DIR: z.string().default("data"),
     NEXTAUTH_SECRET: required("NEXTAUTH_SECRET"),
     NEXTAUTH_URL: url.optional(),

@@ -1,0 +1,95 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/session";
+import { addressedTo, listMailbox, mailServerName, mailSinkConfigured, type MailboxMessage } from "@/lib/mail/mailbox";
+import { MessageView } from "./message-view";
+import styles from "./mailbox.module.css";
+
+export const metadata: Metadata = { title: "Demo mailbox" };
+
+type Loaded = { ok: true; messages: MailboxMessage[] } | { ok: false; message: string };
+
+async function load(to: string | undefined): Promise<Loaded> {
+  try {
+    return { ok: true, messages: await listMailbox(to) };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { ok: false, message: `The demo mailbox could not be read (${why}). Check that the SafeNet simulator is running and reload the page.` };
+  }
+}
+
+export default async function MailboxPage({ searchParams }: { searchParams: Promise<{ to?: string | string[] }> }) {
+  const viewer = await requireUser();
+  const isAdmin = viewer.isAdmin && viewer.mfa === "done";
+
+  if (!mailSinkConfigured()) {
+    return (
+      <section aria-labelledby="mailbox-title">
+        <h1 id="mailbox-title">Demo mailbox</h1>
+        <p>
+          The portal sends its emails to the real mail server at {mailServerName()}, so there is no demo mailbox here. Read your
+          messages in your usual mail client.
+        </p>
+      </section>
+    );
+  }
+
+  const raw = (await searchParams).to;
+  const requested = (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
+  const recipient = isAdmin ? requested : viewer.email;
+
+  if (!isAdmin && !viewer.email) {
+    return (
+      <section aria-labelledby="mailbox-title">
+        <h1 id="mailbox-title">Demo mailbox</h1>
+        <p>Your account has no email address yet. Enroll your token with an email address, then come back here to read its mail.</p>
+      </section>
+    );
+  }
+
+  const loaded = await load(recipient);
+  // The sink matches recipients already; this keeps an employee's view to their own mail regardless.
+  const messages = loaded.ok ? loaded.messages.filter((m) => isAdmin || addressedTo(m, viewer.email)) : [];
+
+  return (
+    <section aria-labelledby="mailbox-title">
+      <h1 id="mailbox-title">Demo mailbox</h1>
+      <p>
+        This demo runs with the SafeNet simulator&apos;s mail sink, so the portal&apos;s emails arrive here instead of a real
+        mailbox.{" "}
+        {isAdmin
+          ? "As an administrator you see every message, or those of one recipient."
+          : `You see the messages sent to ${viewer.email}.`}
+      </p>
+
+      {isAdmin && (
+        <form className={styles.filter} method="get" role="search" aria-label="Filter messages by recipient">
+          <div className={styles.field}>
+            <label htmlFor="mailbox-to">Recipient</label>
+            <input id="mailbox-to" name="to" type="email" defaultValue={requested ?? ""} placeholder="alice@corp.local" />
+          </div>
+          <button type="submit">Show messages</button>
+          {requested && <Link href="/mailbox">Show all messages</Link>}
+        </form>
+      )}
+
+      {!loaded.ok ? (
+        <p className="form-error" role="alert">
+          {loaded.message}
+        </p>
+      ) : messages.length === 0 ? (
+        <p>{recipient ? `No messages for ${recipient} yet.` : "No messages yet."} Emails the portal sends appear here.</p>
+      ) : (
+        <>
+          <p className="muted">
+            {messages.length === 1 ? "1 message" : `${messages.length} messages`}, newest first.{" "}
+            <Link href={requested ? `/mailbox?to=${encodeURIComponent(requested)}` : "/mailbox"}>Refresh</Link>
+          </p>
+          {messages.map((m) => (
+            <MessageView key={m.id} message={m} />
+          ))}
+        </>
+      )}
+    </section>
+  );
+}

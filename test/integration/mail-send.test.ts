@@ -1,0 +1,185 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO, startSimulator, TMS_KEY, AGENT_KEY, ROOT, type Simulator } from "./harness";
+
+// The portal's notifications sent for real: SMTP into the simulator's sink, read back through its
+// mailbox API, with the sends recorded as events in a migrated portal database.
+
+type Notifications = typeof import("../../lib/mail/notifications");
+type Db = typeof import("../../db/index");
+
+interface Message {
+  id: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments: { filename: string; contentType: string; size: number }[];
+}
+
+let sim: Simulator;
+let dataDir: string;
+let mail: Notifications;
+let db: Db;
+const run = crypto.randomBytes(4).toString("hex");
+const to = (who: string) => `${who}.${run}@example.com`;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-mail-"));
+  // Before the first env() call: the portal's configuration is read once per process.
+  Object.assign(process.env, {
+    DATA_DIR: dataDir,
+    SAFENET_URL: sim.base,
+    SMTP_URL: `smtp://127.0.0.1:${sim.smtpPort}`,
+    SMTP_SINK_PORT: String(sim.smtpPort),
+    SAFENET_TMS_API_KEY: TMS_KEY,
+    SAFENET_AGENT_KEY: AGENT_KEY,
+    NEXTAUTH_SECRET: "test-nextauth-secret",
+    NEXTAUTH_URL: "http://127.0.0.1:3999",
+  });
+  const { migratePortal } = await import("../../db/migrate");
+  migratePortal({ root: ROOT, dir: dataDir });
+  mail = await import("../../lib/mail/notifications");
+  db = await import("../../db/index");
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  db?.getDb().$client.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function inbox(address: string): Promise<Message[]> {
+  const res = await sim.tms(`/mailbox/messages?to=${encodeURIComponent(address)}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { messages: Message[] }).messages;
+}
+
+function mailEvents(type: string) {
+  return db
+    .getDb()
+    .$client.prepare("SELECT type, kind, user, serial, result, reason, detail FROM events WHERE type = ? ORDER BY id")
+    .all(type) as { type: string; kind: string; user: string; serial: string; result: string; reason: string | null; detail: string }[];
+}
+
+async function provision(otpMode: "time" | "event", pin: string) {
+  const res = await sim.tms(`${REPO}/users/alice@corp.local/tokens`, { method: "POST", json: { type: "MobilePASS", otpMode, pin } });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as {
+    token: { serial: string };
+    activation: { activationKey: string; seedFile: { filename: string; contentType: string; base64: string }; downloadUrl: string };
+  };
+}
+
+describe("sending the portal's emails", () => {
+  it("knows that SMTP_URL is the simulator's sink", () => {
+    expect(mail.mailSinkConfigured()).toBe(true);
+  });
+
+  it("delivers the activation email with both parts and the seed file as <serial>.pskc, byte for byte", async () => {
+    const { token, activation } = await provision("time", "4089");
+    const address = to("alice");
+    await mail.sendActivationEmail({
+      to: address,
+      displayName: "Alice Andersen",
+      upn: "alice@corp.local",
+      serial: token.serial,
+      otpMode: "time",
+      activationKey: activation.activationKey,
+      pin: "4089",
+      seedFile: activation.seedFile,
+      downloadUrl: activation.downloadUrl,
+      portalUrl: "http://127.0.0.1:3999",
+      split: false,
+    });
+
+    const [message, ...others] = await inbox(address);
+    expect(others).toEqual([]);
+    expect(message.subject).toBe(`Activate your SafeNet MobilePASS token ${token.serial}`);
+    expect(message.from).toBe("safenet@corp.local");
+    expect(message.to).toContain(address);
+    for (const part of [message.text, message.html]) {
+      expect(part).toContain(activation.activationKey);
+      expect(part).toContain(token.serial);
+      expect(part).toContain(activation.downloadUrl);
+      expect(part).toContain("4089");
+      expect(part).toContain("Place the attached seed file in the same folder as the MobilePASS client");
+    }
+    expect(message.text).not.toMatch(/<\/?[a-z][^>]*>/i);
+    expect(message.html).toMatch(/<html/i);
+
+    const seed = Buffer.from(activation.seedFile.base64, "base64");
+    expect(message.attachments).toEqual([{ filename: `${token.serial}.pskc`, contentType: "application/pskc+xml", size: seed.length }]);
+    const res = await sim.tms(`/mailbox/messages/${message.id}/attachments/${token.serial}.pskc`);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(seed)).toBe(true);
+
+    const [event] = mailEvents("mail.activation").filter((e) => e.serial === token.serial);
+    expect(event).toMatchObject({ kind: "enrollment", user: "alice@corp.local", result: "success", reason: null });
+    expect(JSON.parse(event.detail)).toEqual({ to: address, subject: message.subject });
+    expect(JSON.stringify(event)).not.toContain(activation.activationKey);
+  });
+
+  it("with split delivery sends neither the activation key nor the PIN", async () => {
+    const { token, activation } = await provision("event", "5127");
+    const address = to("split");
+    await mail.sendActivationEmail({
+      to: address,
+      displayName: "Alice Andersen",
+      upn: "alice@corp.local",
+      serial: token.serial,
+      otpMode: "event",
+      activationKey: activation.activationKey,
+      pin: "5127",
+      seedFile: activation.seedFile,
+      downloadUrl: activation.downloadUrl,
+      portalUrl: "http://127.0.0.1:3999",
+      split: true,
+    });
+    const [message] = await inbox(address);
+    // The serial is random hex, so it could hold the PIN's digits by chance.
+    for (const part of [message.text, message.html, message.subject].map((p) => p.replaceAll(token.serial, ""))) {
+      expect(part).not.toContain(activation.activationKey);
+      expect(part).not.toContain("5127");
+    }
+    expect(message.text).toContain("shown only in the portal");
+    expect(message.text).toContain("press Generate");
+    expect(message.attachments.map((a) => a.filename)).toEqual([`${token.serial}.pskc`]);
+  });
+
+  it("delivers the token notices and records each as an event", async () => {
+    const address = to("notices");
+    const serial = "0123456789ABCDEF";
+    await mail.sendTokenActivated({ to: address, displayName: "Alice Andersen", serial });
+    await mail.sendTokenLocked({ to: address, displayName: "Alice Andersen", serial, lockedUntil: null });
+    await mail.sendTokenRevoked({ to: address, displayName: "Alice Andersen", serial, by: "admin" });
+    await mail.sendPinChanged({ to: address, displayName: "Alice Andersen", serial, by: "self" });
+    const subjects = (await inbox(address)).map((m) => m.subject).sort();
+    expect(subjects).toEqual(
+      [
+        `Your SafeNet token ${serial} is active`,
+        `Your SafeNet token ${serial} is locked`,
+        `Your SafeNet token ${serial} was revoked`,
+        `The PIN of your SafeNet token ${serial} was changed`,
+      ].sort(),
+    );
+    for (const type of ["mail.token-activated", "mail.token-locked", "mail.token-revoked", "mail.pin-changed"]) {
+      expect(mailEvents(type)).toEqual([expect.objectContaining({ user: address, serial, result: "success" })]);
+    }
+  });
+
+  it("throws a clear error and records a failure when the mail server cannot be reached", async () => {
+    await sim.stop();
+    const address = to("down");
+    await expect(mail.sendTokenRevoked({ to: address, displayName: "Alice Andersen", serial: "FEDCBA9876543210", by: "self" })).rejects.toThrow(
+      new RegExp(`could not be sent to ${address.replace(/\./g, "\\.")} through the mail server 127\\.0\\.0\\.1:${sim.smtpPort}`),
+    );
+    const failures = mailEvents("mail.token-revoked").filter((e) => e.user === address);
+    expect(failures).toEqual([expect.objectContaining({ result: "failure", reason: "smtp_failed", serial: "FEDCBA9876543210" })]);
+  });
+});
