@@ -74,11 +74,20 @@ async function ViewerPanel() {
             <Link href="/admin">Admin console</Link>
           </li>
         )}
+        <li>
+          <Link href="/token">My token</Link>
+        </li>
         {viewer.mfa !== "done" && (
           <li>
             <Link href="/enroll">Enroll your SafeNet token</Link>
           </li>
         )}
+        <li>
+          <Link href="/connect">Connection test</Link>
+        </li>
+        <li>
+          <Link href="/mobilepass">Simulated MobilePASS</Link>
+        </li>
       </ul>
     </section>
   );

@@ -149,7 +149,7 @@ test("reissue issues a new activation without showing it; the token waits for ac
   await confirmAction(region, "Reissue", "Confirm reissue");
   await expect(stateOf(region)).toHaveText("Assigned");
   await expect(region.getByRole("status")).toContainText(`A new activation was issued for token ${t.serial}`);
-  await expect(region.getByRole("status")).toContainText("does not send activation emails yet");
+  await expect(region.getByRole("status")).toContainText("Resend the activation email");
   await expect(page.locator("body")).not.toContainText(/activation key:/i);
   expect((await validate(t.upn, PIN + code(t, 1))).code).toBe(0);
 });

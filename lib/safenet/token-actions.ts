@@ -94,7 +94,7 @@ export const TOKEN_ACTIONS: Record<TokenAction, TokenActionText> = {
       `Reissue token ${s} of ${u}? SafeNet creates a new seed and activation key, the old seed stops working, and the token waits for activation again.`,
     done: (s, u) =>
       `A new activation was issued for token ${s}: it is Assigned until ${u} activates it, and the old seed no longer works. ` +
-      `The portal does not send activation emails yet; once enrollment mail is available, ${u} will receive the new activation by email.`,
+      `The portal cannot mail this activation (it never learns the PIN): ${u} gets a fresh activation email from My token › “Resend the activation email”.`,
   },
   delete: {
     label: "Delete",

@@ -1,26 +1,68 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { getMfaSettings } from "@/db/queries/settings";
 import { requireUser } from "@/lib/auth/session";
+import { signInIsRecent } from "@/lib/auth/session-refresh";
+import { enrollmentStatus, pinLengths, refusal } from "@/lib/enroll/enrollment";
+import { EnrollmentWizard, type WizardView } from "./enrollment-wizard";
+import { ReauthNotice } from "./reauth-notice";
 
-export const metadata: Metadata = { title: "Enroll your token" };
+export const metadata: Metadata = { title: "New Account Info" };
+export const dynamic = "force-dynamic";
 
-// The enrollment wizard (New Account Info) arrives with the employee pages; until then this page
-// says plainly what is missing.
 export default async function EnrollPage({ searchParams }: { searchParams: Promise<{ reason?: string }> }) {
   const viewer = await requireUser();
   const { reason } = await searchParams;
+  const settings = getMfaSettings();
+  const status = await enrollmentStatus(viewer.upn, settings);
+
+  let body: ReactNode;
+  if (status.kind === "choose_pin" || status.kind === "activate" || status.kind === "active") {
+    const start: WizardView =
+      status.kind === "choose_pin"
+        ? { step: 1 }
+        : status.kind === "activate"
+          ? { step: 2, serial: status.token.serial, otpMode: status.token.otpMode, activation: null }
+          : { step: 3, serial: status.token.serial };
+    body =
+      status.kind !== "active" && !signInIsRecent(viewer.authAt) ? (
+        <ReauthNotice callbackUrl="/enroll" />
+      ) : (
+        <EnrollmentWizard
+          user={status.user}
+          settings={{ tokenType: settings.tokenType, splitDelivery: settings.splitDelivery }}
+          pinLengths={await pinLengths()}
+          start={start}
+          lostSerial={status.kind === "choose_pin" ? (status.lost?.serial ?? null) : null}
+        />
+      );
+  } else {
+    body = (
+      <>
+        <p className={status.kind === "unavailable" ? "form-error" : "notice"}>{refusal(status)}</p>
+        {status.kind === "blocked" && (
+          <p>
+            <Link href="/token">My token</Link>
+          </p>
+        )}
+        <p>
+          <Link href="/">Back to the start page</Link>
+        </p>
+      </>
+    );
+  }
+
   return (
     <section aria-labelledby="enroll-title">
-      <h1 id="enroll-title">Enroll your SafeNet token</h1>
+      <h1 id="enroll-title">New Account Info</h1>
+      <p className="muted">Enroll your SafeNet token, {viewer.name || viewer.upn}.</p>
       {reason === "admin" && (
         <p className="notice" role="status">
-          The admin console needs a sign-in with PIN and one-time password, and {viewer.upn} has no active token yet.
+          The admin console needs a sign-in with PIN and one-time password. Enroll and activate your token, then sign in again.
         </p>
       )}
-      <p>
-        Self-service enrollment (New Account Info: choose an OTP PIN and email, receive the activation email, activate
-        MobilePASS) is not available in this version yet. Until it is, an administrator can provision and activate a token for
-        you through the SafeNet TMS.
-      </p>
+      {body}
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { bumpSessionVersion } from "@/db/queries/sessions";
 import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
 import { parseForm, type ActionState } from "@/lib/forms";
+import { sendPinChanged, sendTokenRevoked } from "@/lib/mail/notifications";
 import { safenetClient, type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
 import { ENDS_SESSIONS, errorSentence, isSafeNetError, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
 
@@ -36,6 +37,19 @@ function fieldErrorsOf(err: unknown, sentence: string): Record<string, string> |
   const fields = Object.keys(err.details).filter((k) => FORM_FIELDS.has(k));
   if (fields.length === 0) return undefined;
   return Object.fromEntries(fields.map((f, i) => [f, i === 0 ? sentence : "Check this value as well."]));
+}
+
+/** Tells the user by email of a revoke or PIN reset; a failed mail is reported, the action stands. */
+async function notifyUser(client: SafeNetClient, action: TokenAction, upn: string, serial: string): Promise<string> {
+  if (action !== "revoke" && action !== "pin") return "";
+  try {
+    const user = await client.getUser(upn);
+    const mail = { to: user.email, displayName: user.displayName, serial, by: "admin" as const };
+    await (action === "revoke" ? sendTokenRevoked(mail) : sendPinChanged(mail));
+    return ` ${upn} was told by email.`;
+  } catch (err) {
+    return ` The email to ${upn} could not be sent (${err instanceof Error ? err.message : "unknown error"}); tell them yourself.`;
+  }
 }
 
 function revalidate() {
@@ -79,8 +93,9 @@ async function runTokenAction<T extends Target>(
     result: "success",
     detail: { state: after ? after.state : null, ...(ENDS_SESSIONS.has(action) && { sessionsEnded: true }) },
   });
+  const mailNote = await notifyUser(client, action, owner, serial);
   revalidate();
-  return { status: "success", message: TOKEN_ACTIONS[action].done(serial, owner) };
+  return { status: "success", message: TOKEN_ACTIONS[action].done(serial, owner) + mailNote };
 }
 
 export async function suspendToken(_prev: ActionState, form: FormData): Promise<ActionState> {

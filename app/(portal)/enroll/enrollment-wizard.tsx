@@ -1,0 +1,137 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState, type RefObject } from "react";
+import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
+import type { PinLengths } from "@/lib/enroll/pin-rules";
+import { ActivateStep } from "./activate-step";
+import styles from "./enroll.module.css";
+import { PinStep } from "./pin-step";
+import { ReauthNotice } from "./reauth-notice";
+
+// New Account Info as the Parallels Client shows it: 1 PIN and email, 2 Activate, 3 Done.
+// It takes the user and settings as props, so a page other than /enroll can embed it.
+
+export type WizardView =
+  | { step: 1 }
+  | { step: 2; serial: string; otpMode: "time" | "event"; activation: ActivationView | null }
+  | { step: 3; serial: string; fresh?: boolean; mailError?: string };
+
+export interface EnrollmentWizardProps {
+  user: EnrollmentUser;
+  settings: { tokenType: "time" | "event"; splitDelivery: boolean };
+  pinLengths: PinLengths;
+  /** Where the wizard opens: step 1, step 2 for a token that waits for activation, or step 3. */
+  start: WizardView;
+  /** A token reported lost before, named on step 1. */
+  lostSerial?: string | null;
+  /** Where "sign in again" returns to. */
+  returnTo?: string;
+  /** Move focus to the first step's heading at once, for a wizard that appears in place of a form. */
+  focusOnMount?: boolean;
+}
+
+const STEPS = ["PIN and email", "Activate", "Done"] as const;
+
+export function EnrollmentWizard(props: EnrollmentWizardProps) {
+  const [view, setView] = useState<WizardView>(props.start);
+  const [announcement, setAnnouncement] = useState("");
+  const [reauth, setReauth] = useState(false);
+  // Bumped on every change of view, so a new activation on step 2 also moves focus.
+  const [changes, setChanges] = useState(0);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const router = useRouter();
+  const focusOnMount = props.focusOnMount ?? false;
+
+  useEffect(() => {
+    if (changes > 0 || focusOnMount) headingRef.current?.focus();
+  }, [changes, focusOnMount]);
+
+  function show(next: WizardView, message: string) {
+    setView(next);
+    setAnnouncement(message);
+    setChanges((n) => n + 1);
+  }
+
+  const onIssued = (activation: ActivationView, message: string) =>
+    show({ step: 2, serial: activation.serial, otpMode: activation.otpMode, activation }, message);
+  const onActivated = (serial: string, message: string, mailError?: string) => {
+    show({ step: 3, serial, fresh: true, mailError }, message);
+    // The page around the wizard (token state, header links) catches up; the wizard keeps its state.
+    router.refresh();
+  };
+  const onReauth = () => {
+    setReauth(true);
+    setAnnouncement("For your security, sign in again.");
+  };
+
+  return (
+    <div>
+      <ol className={styles.steps} aria-label="Enrollment steps">
+        {STEPS.map((name, i) => (
+          <li key={name} aria-current={view.step === i + 1 ? "step" : undefined} className={view.step > i + 1 ? styles.done : undefined}>
+            {name}
+            {view.step > i + 1 && <span className="visually-hidden"> (completed)</span>}
+          </li>
+        ))}
+      </ol>
+      <p role="status" aria-live="polite" className="visually-hidden">
+        {announcement}
+      </p>
+
+      {reauth ? (
+        <ReauthNotice callbackUrl={props.returnTo ?? "/enroll"} focus />
+      ) : view.step === 1 ? (
+        <PinStep
+          headingRef={headingRef}
+          user={props.user}
+          tokenType={props.settings.tokenType}
+          pinLengths={props.pinLengths}
+          lostSerial={props.lostSerial ?? null}
+          onIssued={onIssued}
+          onReauth={onReauth}
+        />
+      ) : view.step === 2 ? (
+        <ActivateStep
+          key={view.activation ? `${view.serial}-${changes}` : view.serial}
+          headingRef={headingRef}
+          user={props.user}
+          serial={view.serial}
+          otpMode={view.otpMode}
+          activation={view.activation}
+          split={props.settings.splitDelivery}
+          pinLengths={props.pinLengths}
+          onIssued={onIssued}
+          onActivated={onActivated}
+          onReauth={onReauth}
+        />
+      ) : (
+        <DoneStep headingRef={headingRef} view={view} email={props.user.email} />
+      )}
+    </div>
+  );
+}
+
+function DoneStep(props: { headingRef: RefObject<HTMLHeadingElement | null>; view: Extract<WizardView, { step: 3 }>; email: string }) {
+  const { serial, fresh, mailError } = props.view;
+  return (
+    <section aria-labelledby="step-done-title">
+      <h2 id="step-done-title" ref={props.headingRef} tabIndex={-1} className={styles.heading}>
+        Step 3 of 3: Your token is active
+      </h2>
+      <p className="success">Token {serial} is Active.</p>
+      <p>From now on, sign in with your domain password, then your PIN followed by the code MobilePASS shows.</p>
+      {fresh && <p>Your other portal sessions have ended; this one carries on.</p>}
+      {fresh && (mailError ? <p className="form-error">{mailError}</p> : <p>A confirmation email is on its way to {props.email}.</p>)}
+      <ul>
+        <li>
+          <Link href="/token">My token</Link>: change your PIN, or report the token lost.
+        </li>
+        <li>
+          <Link href="/">Start page</Link>
+        </li>
+      </ul>
+    </section>
+  );
+}
