@@ -5,11 +5,10 @@ import { cookies } from "next/headers";
 import { recordEvent } from "@/db/queries/events";
 import { sessionVersion } from "@/db/queries/sessions";
 import { getMfaSettings } from "@/db/queries/settings";
-import { clearThrottle, getThrottle, putThrottle } from "@/db/queries/throttle";
 import { env } from "@/lib/config/env";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { clientAddress } from "./request-info";
-import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, afterFailure, blockedFor, waitSentence } from "./throttle";
+import { checkPasswordThrottled } from "./password-check";
 
 // Sign-in in two steps, both through SafeNet: the domain password (TMS `authenticate`), then, for a
 // user with an Active token, PIN + OTP (the OTP service). Only the server moves a session to "done".
@@ -35,21 +34,17 @@ async function signInWithPassword(credentials: Record<string, string> | undefine
   const password = credentials?.password ?? "";
   if (!username || !password) throw new Error("Enter your user name and password.");
   const now = Date.now();
-  const keys = { account: accountKey(username), address: addressKey(clientAddress(headers)) };
-  const wait = Math.max(blockedFor(getThrottle(keys.account), now), blockedFor(getThrottle(keys.address), now));
   const ip = clientAddress(headers);
-  if (wait > 0) {
-    recordEvent({ type: "sign-in.throttled", kind: "sign-in", user: username, result: "failure", clientIp: ip, reason: "rate_limited" });
-    throw new Error(waitSentence(wait));
+  const checked = await checkPasswordThrottled(endpoints(), username, password, ip);
+  if (!checked.ok) {
+    if (checked.reason !== "unavailable") {
+      const type = checked.reason === "throttled" ? "sign-in.throttled" : "sign-in.password";
+      const reason = checked.reason === "throttled" ? "rate_limited" : "invalid_credentials";
+      recordEvent({ type, kind: "sign-in", user: username, result: "failure", clientIp: ip, reason });
+    }
+    throw new Error(checked.message);
   }
-  const user = await safenetClient(endpoints()).authenticate(username, password).catch(unavailable);
-  if (!user) {
-    putThrottle(keys.account, afterFailure(getThrottle(keys.account), ACCOUNT_LIMIT, now));
-    putThrottle(keys.address, afterFailure(getThrottle(keys.address), ADDRESS_LIMIT, now));
-    recordEvent({ type: "sign-in.password", kind: "sign-in", user: username, result: "failure", clientIp: ip, reason: "invalid_credentials" });
-    throw new Error("The user name or password is not right. Check them and try again.");
-  }
-  clearThrottle(keys.account);
+  const { user } = checked;
   const mfa = user.tokens.some((t) => t.state === "Active") ? "pending" : "none";
   recordEvent({ type: "sign-in.password", kind: "sign-in", user: user.upn, result: "success", clientIp: ip, detail: { otpRequired: mfa === "pending" } });
   return {

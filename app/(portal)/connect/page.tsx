@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { listExclusionRules } from "@/db/queries/exclusions";
+import { requireUser } from "@/lib/auth/session";
+import { DEFAULT_CLIENT_IP, DEFAULT_CLIENT_MAC, DEFAULT_GATEWAY, gatewayOptions } from "@/lib/connect/connection";
+import { ConnectFlow } from "./connect-flow";
+import { canTestAnyone } from "./logon";
+
+export const metadata: Metadata = { title: "Connection test" };
+
+export default async function ConnectPage() {
+  const viewer = await requireUser();
+  const anyone = canTestAnyone(viewer);
+  const gateways = gatewayOptions(listExclusionRules().filter((r) => r.kind === "gateways").map((r) => r.value));
+  return (
+    <section aria-labelledby="connect-title">
+      <h1 id="connect-title">Connection test</h1>
+      <p>
+        Play out a Parallels Client logon with the current MFA settings and rules: the domain password, the decision and its
+        checks, then New Account Info or the OTP prompt and SafeNet&apos;s answer. Passcodes sent here count like real ones, and
+        every run is recorded in the event timeline.
+      </p>
+      {!anyone && <p className="notice">You can test your own logon, {viewer.upn}. Administrators can test any user.</p>}
+      <ConnectFlow
+        viewerUpn={viewer.upn}
+        canTestAnyone={anyone}
+        gateways={gateways}
+        defaults={{ clientIp: DEFAULT_CLIENT_IP, clientMac: DEFAULT_CLIENT_MAC, gateway: gateways[0]?.address ?? DEFAULT_GATEWAY }}
+      />
+    </section>
+  );
+}
