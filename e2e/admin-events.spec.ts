@@ -1,7 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import { ADMIN_STATE, AGENT_KEY, EMPLOYEE_STATE, SAFENET_URL, activeEventToken, createUser, nextPasscode } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
 
 // The events timeline: the simulator's validations copied in next to the portal's own events,
 // filtered, paged, charted and exported.
@@ -145,8 +145,6 @@ test("the events page has no serious accessibility violations, with and without 
     await page.goto(`/admin/events?${query}`);
     const numbers = page.getByText(/The numbers per/);
     if (await numbers.count()) await numbers.click();
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+    await expectNoSeriousViolations(page);
   }
 });

@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ADMIN_STATE } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
 
 // Exclusion rules and the Test a connection panel, seen by an administrator. Every entry this spec
 // adds is removed again and the default put back, since other specs share the stack.
@@ -206,9 +206,7 @@ test("each kind of exclusion changes what Test a connection answers", async ({ p
   await test.step("the page with a decision shown has no serious or critical accessibility problems", async () => {
     const decision = await testConnection(page, { user: "carol@corp.local", ip: "198.51.100.7" });
     await expect(decision).toContainText(OUTCOMES.allow);
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    await expectNoSeriousViolations(page);
   });
 
   await test.step("removing everything and restoring the default leaves the lists as they were", async () => {

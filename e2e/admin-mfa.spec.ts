@@ -1,9 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { defaultMfaSettings, type MfaSettings } from "../lib/mfa/settings";
 import { ADMIN, ADMIN_STATE, E2E_DIR, SAFENET_URL } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
 
 // RAS Console › Connection › Multi-factor authentication. Other specs share the stack's settings,
 // so whatever this spec saves it puts back at the end.
@@ -214,8 +214,6 @@ test("the page has no serious accessibility violations on either tab", async ({ 
   await expect(panel(page, "Connection").getByRole("status")).toContainText("Connected");
   for (const name of ["Connection", "Authentication"] as const) {
     await tab(page, name).click();
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious.map((v) => `${name}: ${v.id}: ${v.help}`)).toEqual([]);
+    await expectNoSeriousViolations(page, { label: name });
   }
 });

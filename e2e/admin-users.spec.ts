@@ -1,9 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, request as playwrightRequest, test, type Locator, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { hotp } from "../lib/otp";
 import { activeEventToken, ADMIN_STATE, AGENT_KEY, createUser, E2E_DIR, PIN, PORTAL_URL, SAFENET_URL, tms, type KnownToken } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
 
 test.use({ storageState: ADMIN_STATE });
 
@@ -223,13 +223,11 @@ test("search finds a user and the cursor pages through the results", async ({ pa
 
 test("the users list and a user's page have no serious accessibility violations", async ({ page }) => {
   const t = await userWithToken("axe");
-  const serious = async () =>
-    (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   await page.goto(`/admin/users?search=${t.upn.split("@")[0]}`);
-  expect(await serious()).toEqual([]);
+  await expectNoSeriousViolations(page);
   const region = await openToken(page, t);
   await region.getByRole("button", { name: "Reset PIN" }).click();
-  expect(await serious()).toEqual([]);
+  await expectNoSeriousViolations(page);
 });
 
 /** Signs `upn` in with password and PIN + OTP through the portal's endpoints, as global-setup does. */

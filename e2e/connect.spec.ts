@@ -1,4 +1,3 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import fs from "node:fs";
@@ -7,6 +6,7 @@ import { base32Decode, hotp, totp } from "../lib/otp";
 import { normalizeEntry, type ListKind } from "../lib/mfa/rules";
 import { defaultMfaSettings, type MfaSettings } from "../lib/mfa/settings";
 import { activeEventToken, ADMIN_STATE, createUser, E2E_DIR, EMPLOYEE, EMPLOYEE_STATE, nextPasscode, PIN, SAFENET_URL, tms, type KnownToken } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
 
 // The Parallels Client logon played out on /connect, one test per outcome. Rules and settings are
 // arranged in the portal database and put back after each test, since other specs share the stack.
@@ -51,10 +51,7 @@ test.afterEach(() => {
   d.close();
 });
 
-async function noSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
+const noSeriousViolations = (page: Page) => expectNoSeriousViolations(page);
 
 const step = (page: Page, n: 1 | 2 | 3) => page.getByRole("region", { name: `Step ${n} of 3: ${["Connection", "Decision", "OTP prompt"][n - 1]}` });
 

@@ -1,8 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { AGENT_KEY, createUser, E2E_DIR, PIN, SAFENET_URL, TMS_KEY, tms } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
+import { fillCredentials } from "./support/ui";
 
 // New Account Info as an employee lives it: sign in, choose a PIN, receive the activation email,
 // activate MobilePASS, sign in with PIN + OTP. Everything goes through the UI and the mail sink.
@@ -23,18 +24,7 @@ async function newEmployee(what: string): Promise<string> {
   return createUser(`e2een${what}${run}${n++}`, [], PASSWORD);
 }
 
-async function signIn(page: Page, upn: string) {
-  await page.goto("/login");
-  await page.getByLabel("User name").fill(upn);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function expectNoSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
+const signIn = (page: Page, upn: string) => fillCredentials(page, upn, PASSWORD);
 
 async function mailbox(to: string): Promise<Mail[]> {
   const res = await fetch(`${SAFENET_URL}/mailbox/messages?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${TMS_KEY}` } });

@@ -1,4 +1,3 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, request, test } from "@playwright/test";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -7,6 +6,7 @@ import { createElement } from "react";
 import ActivationEmail from "../emails/activation";
 import { renderEmail } from "../lib/mail/render";
 import { ADMIN_STATE, E2E, EMPLOYEE, EMPLOYEE_STATE, PORTAL_URL, SAFENET_URL, TMS_KEY } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
 
 // The demo mailbox: mail that reached the simulator's sink, shown to the employee it was sent to,
 // with the HTML part sandboxed and attachments downloaded through the portal.
@@ -95,9 +95,7 @@ test("the mailbox has no serious or critical accessibility violations", async ({
   await expect(page.getByRole("article", { name: SUBJECT })).toBeVisible();
   // A sandbox="" frame runs no script, so axe cannot be injected into it (it would wait forever);
   // the frame's title is asserted in the first test, and the email layout is tested on its own.
-  const { violations } = await new AxeBuilder({ page }).exclude("iframe").analyze();
-  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  await expectNoSeriousViolations(page, { exclude: "iframe" });
 });
 
 test("the activation email itself fits a phone's screen and has no serious or critical accessibility violations", async ({ page }) => {
@@ -105,9 +103,7 @@ test("the activation email itself fits a phone's screen and has no serious or cr
   await page.setViewportSize({ width: 360, height: 800 });
   await page.setContent(html);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  await expectNoSeriousViolations(page);
 });
 
 test.describe("as an administrator", () => {

@@ -1,9 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import fs from "node:fs";
 import { hotp, totp } from "../lib/otp";
 import { readPskc } from "../lib/pskc";
 import { createUser, PIN, PORTAL_URL, SAFENET_URL, tms } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
 
 // The simulated MobilePASS is public and works in the browser alone: no storageState, and the TMS API only
 // to provision tokens and to check that the passcodes it shows are the right ones.
@@ -53,12 +53,6 @@ async function addToken(page: Page, seed: Seed, activationKey: string, pin = APP
 function timeCodes(secret: Uint8Array): string[] {
   const now = Date.now() / 1000;
   return [totp(secret, now - 30), totp(secret, now), totp(secret, now + 30)];
-}
-
-async function expectNoSeriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
 /** Flips one bit in the secret's CipherValue, leaving the XML well-formed. */

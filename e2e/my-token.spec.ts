@@ -1,7 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { hotp } from "../lib/otp";
 import { activeEventToken, AGENT_KEY, createUser, nextPasscode, PIN, SAFENET_URL, TMS_KEY, tms } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
+import { fillCredentials } from "./support/ui";
 
 // My token: change the PIN (after a right passcode), report the token lost (other sessions end,
 // this one stays), and resend the activation of a token that waits for it.
@@ -11,22 +12,13 @@ let n = 0;
 const PASSWORD = "MyToken!Passw0rd";
 
 async function signIn(page: Page, upn: string, passcode?: () => string) {
-  await page.goto("/login");
-  await page.getByLabel("User name").fill(upn);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await fillCredentials(page, upn, PASSWORD);
   if (passcode) {
     await expect(page).toHaveURL(/\/login\/otp/);
     await page.getByLabel("Passcode (PIN + one-time password)").fill(passcode());
     await page.getByRole("button", { name: "Continue" }).click();
   }
   await expect(page.getByRole("heading", { name: /^Signed in as/ })).toBeVisible();
-}
-
-async function expectNoSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
 async function mailSubjects(to: string): Promise<string[]> {

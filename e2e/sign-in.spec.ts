@@ -1,22 +1,10 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN, activeEventToken, createUser, EMPLOYEE, nextPasscode } from "./support/stack";
+import { expectNoSeriousViolations } from "./support/a11y";
+import { fillCredentials } from "./support/ui";
 
 // Sign-in as the Parallels Client would do it: domain credentials, then PIN + OTP for users
 // with an active token.
-
-async function fillCredentials(page: Page, username: string, password: string) {
-  await page.goto("/login");
-  await page.getByLabel("User name").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function expectNoSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
 
 test("an employee signs in with CORP\\name and is not let into the admin console", async ({ page }) => {
   await fillCredentials(page, "CORP\\alice", EMPLOYEE.password);
