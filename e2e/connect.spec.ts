@@ -5,7 +5,7 @@ import path from "node:path";
 import { base32Decode, hotp, totp } from "../lib/otp";
 import { normalizeEntry, type ListKind } from "../lib/mfa/rules";
 import { defaultMfaSettings, type MfaSettings } from "../lib/mfa/settings";
-import { activeEventToken, ADMIN_STATE, createUser, E2E_DIR, EMPLOYEE, EMPLOYEE_STATE, nextPasscode, PIN, SAFENET_URL, tms, type KnownToken } from "./support/stack";
+import { activeEventToken, ADMIN_STATE, createUser, E2E_DIR, EMPLOYEE, EMPLOYEE_STATE, mailSubjects, nextPasscode, PIN, SAFENET_URL, tms, type KnownToken } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 
 // The Parallels Client logon played out on /connect, one test per outcome. Rules and settings are
@@ -260,6 +260,10 @@ test("three wrong passcodes lock the token, and then the right one is refused", 
   await expect(prompt).toContainText(`token ${t.serial} is locked`);
   const answer = await send(prompt, nextPasscode(t.upn));
   await expect(answer).toContainText("0 AUTH_FAILURE — User's token is locked.");
+  // The failure that locked the token mailed its owner, once.
+  await expect
+    .poll(async () => (await mailSubjects(t.upn)).filter((subject) => subject.includes("is locked")).length)
+    .toBe(1);
 });
 
 test("an event token past its look-ahead answers code 5, then the next passcode resynchronises it", async ({ page }) => {

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import path from "node:path";
-import { AGENT_KEY, createUser, E2E_DIR, PIN, SAFENET_URL, TMS_KEY, tms } from "./support/stack";
+import { AGENT_KEY, createUser, E2E_DIR, mailbox, PIN, SAFENET_URL, TMS_KEY, tms, type SinkMail } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 import { fillCredentials } from "./support/ui";
 
@@ -13,24 +13,13 @@ let n = 0;
 const PASSWORD = "Enroll!Passw0rd";
 const APP_PIN = "731904";
 
-interface Mail {
-  id: string;
-  subject: string;
-  text: string;
-  attachments: { filename: string; contentType: string; size: number }[];
-}
+type Mail = SinkMail;
 
 async function newEmployee(what: string): Promise<string> {
   return createUser(`e2een${what}${run}${n++}`, [], PASSWORD);
 }
 
 const signIn = (page: Page, upn: string) => fillCredentials(page, upn, PASSWORD);
-
-async function mailbox(to: string): Promise<Mail[]> {
-  const res = await fetch(`${SAFENET_URL}/mailbox/messages?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${TMS_KEY}` } });
-  expect(res.ok).toBe(true);
-  return ((await res.json()) as { messages: Mail[] }).messages;
-}
 
 /** Polls the mail sink until `count` messages to `to` match `subject`; returns the newest. */
 async function waitForMail(to: string, subject: RegExp, count = 1): Promise<Mail> {

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { hotp } from "../lib/otp";
-import { activeEventToken, AGENT_KEY, createUser, nextPasscode, PIN, SAFENET_URL, TMS_KEY, tms } from "./support/stack";
+import { activeEventToken, AGENT_KEY, createUser, mailSubjects, nextPasscode, PIN, SAFENET_URL, TMS_KEY, tms } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 import { fillCredentials } from "./support/ui";
 
@@ -19,11 +19,6 @@ async function signIn(page: Page, upn: string, passcode?: () => string) {
     await page.getByRole("button", { name: "Continue" }).click();
   }
   await expect(page.getByRole("heading", { name: /^Signed in as/ })).toBeVisible();
-}
-
-async function mailSubjects(to: string): Promise<string[]> {
-  const res = await fetch(`${SAFENET_URL}/mailbox/messages?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${TMS_KEY}` } });
-  return ((await res.json()) as { messages: { subject: string }[] }).messages.map((m) => m.subject);
 }
 
 async function validate(username: string, passcode: string): Promise<{ code: number; reason?: string }> {

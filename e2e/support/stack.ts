@@ -74,3 +74,21 @@ export function nextPasscode(upn: string): string {
   fs.writeFileSync(tokenFile(upn), JSON.stringify({ ...known, counter: known.counter + 1 }));
   return PIN + code;
 }
+
+export interface SinkMail {
+  id: string;
+  subject: string;
+  text: string;
+  attachments: { filename: string; contentType: string; size: number }[];
+}
+
+/** The messages the simulator's mail sink holds for `to`, newest first. */
+export async function mailbox(to: string): Promise<SinkMail[]> {
+  const res = await fetch(`${SAFENET_URL}/mailbox/messages?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${TMS_KEY}` } });
+  if (!res.ok) throw new Error(`mailbox ${to}: ${res.status}`);
+  return ((await res.json()) as { messages: SinkMail[] }).messages;
+}
+
+export async function mailSubjects(to: string): Promise<string[]> {
+  return (await mailbox(to)).map((m) => m.subject);
+}

@@ -8,6 +8,8 @@ import { getMfaSettings } from "@/db/queries/settings";
 import { env } from "@/lib/config/env";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { clientAddress } from "./request-info";
+import { countsTowardsLock } from "@/lib/connect/answers";
+import { mailIfLocked } from "@/lib/mail/lock-notice";
 import { checkPasswordThrottled } from "./password-check";
 
 // Sign-in in two steps, both through SafeNet: the domain password (TMS `authenticate`), then, for a
@@ -70,7 +72,8 @@ async function completeOtp(credentials: Record<string, string> | undefined, head
   const passcode = credentials?.passcode?.replace(/\s+/g, "") ?? "";
   if (!/^[0-9]{6,24}$/.test(passcode)) throw new Error("Enter your PIN followed by the one-time password, digits only.");
   const ip = clientAddress(headers);
-  const answer = await safenetClient(endpoints())
+  const client = safenetClient(endpoints());
+  const answer = await client
     .validate({ username: pending.upn, passcode, state: credentials?.state || undefined, clientIp: ip })
     .catch(unavailable);
   recordEvent({
@@ -84,6 +87,7 @@ async function completeOtp(credentials: Record<string, string> | undefined, head
     detail: { code: answer.code, message: answer.message },
   });
   if (answer.code === 5) throw new Error(`${OUTER_WINDOW_PREFIX}${answer.state}`);
+  if (countsTowardsLock(answer) && answer.serial) await mailIfLocked(client, await client.getToken(answer.serial).catch(() => null));
   if (answer.code !== 1) {
     const hint = answer.reason === "wrong_pin" || answer.reason === "wrong_otp" || answer.reason === "replayed"
       ? " Enter your PIN followed by the current code from MobilePASS."

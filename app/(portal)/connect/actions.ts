@@ -13,6 +13,7 @@ import { decideForConnection } from "@/lib/mfa/decide-for-user";
 import { safenetClient, SafeNetError, type ValidationAnswer } from "@/lib/safenet/client";
 import { buildRun, canTestAnyone, checkDomainPassword } from "./logon";
 import { decideConnectionSchema, sendPasscodeSchema, type DecideState, type OtpState } from "./schemas";
+import { mailIfLocked } from "@/lib/mail/lock-notice";
 
 // The Parallels Client's logon, played out: credentials and connection → decision; passcode → the
 // OTP service's answer. Each action checks the session and who may be tested itself.
@@ -97,6 +98,7 @@ export async function sendPasscode(_prev: OtpState, form: FormData): Promise<Otp
       .getToken(answer.serial)
       .catch(() => null);
     if (token) attempts = attemptsSentence({ ...token, lockThreshold: policy.lockThreshold, lockDurationSeconds: policy.lockDurationSeconds });
+    await mailIfLocked(client, token);
   }
   const { code, result, message, reason, serial } = answer;
   return {
