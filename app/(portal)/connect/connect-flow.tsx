@@ -49,9 +49,9 @@ export function ConnectFlow(props: ConnectFlowProps) {
 
   return (
     <>
-      <ol className={styles.progress} aria-label="Logon steps">
+      <ol className="step-list" aria-label="Logon steps">
         {STEPS.map((name, i) => (
-          <li key={name} aria-current={step === i + 1 ? "step" : undefined} className={step > i + 1 ? styles.done : undefined}>
+          <li key={name} aria-current={step === i + 1 ? "step" : undefined} className={step > i + 1 ? "done" : undefined}>
             {name}
             {step > i + 1 && <span className="visually-hidden"> (completed)</span>}
           </li>

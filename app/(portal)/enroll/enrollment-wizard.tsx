@@ -68,9 +68,9 @@ export function EnrollmentWizard(props: EnrollmentWizardProps) {
 
   return (
     <div>
-      <ol className={styles.steps} aria-label="Enrollment steps">
+      <ol className="step-list" aria-label="Enrollment steps">
         {STEPS.map((name, i) => (
-          <li key={name} aria-current={view.step === i + 1 ? "step" : undefined} className={view.step > i + 1 ? styles.done : undefined}>
+          <li key={name} aria-current={view.step === i + 1 ? "step" : undefined} className={view.step > i + 1 ? "done" : undefined}>
             {name}
             {view.step > i + 1 && <span className="visually-hidden"> (completed)</span>}
           </li>
