@@ -28,6 +28,8 @@ export function prepare(): StackEnv {
   console.log(`Portal database ready: ${migratePortal({ root })}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // next-auth reads NEXTAUTH_URL itself and would otherwise assume localhost:3000.
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://127.0.0.1:${process.env.PORT || "3000"}`,
     PATH: `${path.join(root, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
   };
   return {
