@@ -4,6 +4,7 @@ import Link from "next/link";
 import { EnrollmentWizard } from "../enroll/enrollment-wizard";
 import type { RunView } from "./schemas";
 import styles from "./connect.module.css";
+import { DecisionTrace } from "@/app/components/decision-trace";
 
 // Step 2: the decision as a trace of DESIGN.md's order, the rule that decided, and what the client
 // shows next: nothing (allowed or denied), New Account Info, or the OTP prompt.
@@ -40,17 +41,7 @@ export function DecisionStep({ run, current, onContinue, onRestart }: { run: Run
         <p>{NEXT[decision.outcome]}</p>
       </div>
 
-      <h3 id="connect-trace-title">Checks, in order</h3>
-      <ol aria-labelledby="connect-trace-title" className={styles.trace}>
-        {decision.rows.map((row, i) => (
-          <li key={i}>
-            <span className={row.passed ? styles.yes : styles.no}>
-              {row.check}: {row.answer}.
-            </span>{" "}
-            {row.detail}
-          </li>
-        ))}
-      </ol>
+      <DecisionTrace id="connect-trace-title" steps={decision.rows} />
 
       <h3 id="connect-facts-title">User and connection</h3>
       <dl aria-labelledby="connect-facts-title" className={styles.facts}>

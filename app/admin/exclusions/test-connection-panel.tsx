@@ -5,6 +5,7 @@ import { FormField } from "@/app/components/form-field";
 import { testConnection } from "./actions";
 import type { TestResult, TestState } from "./schemas";
 import styles from "./exclusions.module.css";
+import { DecisionTrace } from "@/app/components/decision-trace";
 
 const IDLE: TestState = { status: "idle" };
 
@@ -79,17 +80,7 @@ function DecisionDetails({ result, stale }: { result: TestResult; stale: boolean
         <dt>Settings</dt>
         <dd>{result.settings}</dd>
       </dl>
-      <h3 id="trace-title">Checks, in order</h3>
-      <ol aria-labelledby="trace-title" className={styles.trace}>
-        {result.trace.map((step, i) => (
-          <li key={i}>
-            <span className={step.passed ? styles.yes : styles.no}>
-              {step.check}: {step.passed ? "yes" : "no"}.
-            </span>{" "}
-            {step.detail}
-          </li>
-        ))}
-      </ol>
+      <DecisionTrace id="trace-title" steps={result.trace} />
     </>
   );
 }
