@@ -1,19 +1,10 @@
+import type { SafeNetEvent } from "@/lib/safenet/client";
 import { kindOfSafeNetType, normaliseResult, type TimelineKind, type TimelineResult } from "./kinds";
 
 // How one simulator event (GET /TMSWebAPI/v1/events) becomes a timeline row.
 
-export interface SafeNetEventLike {
-  id: number;
-  at: string;
-  type: string;
-  user: string | null;
-  serial: string | null;
-  result: string;
-  code: number | null;
-  reason: string | null;
-  clientIp: string | null;
-  detail: Record<string, unknown> | null;
-}
+/** A simulator event as the TMS API returns it (a type-only import keeps this module pure). */
+export type SafeNetEventLike = SafeNetEvent;
 
 export interface SafeNetTimelineRow {
   remoteId: number;
