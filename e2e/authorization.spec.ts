@@ -4,7 +4,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { EMPLOYEE_STATE, PORTAL_URL } from "./support/stack";
 
 // Every admin server action and route handler refuses a plain employee and somebody with no
-// valid session by itself: the proxy is bypassed (a forged cookie gets past its redirect), and
+// valid session by itself, and every employee action refuses somebody with no valid session: the proxy is bypassed (a forged cookie gets past its redirect), and
 // each action is invoked directly by its id from the build's server-reference manifest.
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
@@ -19,6 +19,11 @@ const pagePath = (worker: string) =>
 const adminActions = Object.entries(manifest.node)
   .filter(([, a]) => a.filename.startsWith("app/admin/"))
   .map(([id, a]) => ({ id, name: `${a.filename}#${a.exportedName}`, page: pagePath(Object.keys(a.workers)[0]) }));
+
+// Employee actions (enrollment, My token, the connection test) need a signed-in user.
+const userActions = Object.entries(manifest.node)
+  .filter(([, a]) => a.filename.startsWith("app/(portal)/"))
+  .map(([id, a]) => ({ id, name: `${a.filename}#${a.exportedName}`, page: pagePath(Object.keys(a.workers)[0]).replace(/\/\([^)]+\)/g, "") }));
 
 const ADMIN_ROUTES = ["/admin", "/admin/mfa", "/admin/exclusions", "/admin/users", "/admin/users/alice%40corp.local", "/admin/policy", "/admin/events"];
 const ADMIN_HANDLERS = fs.existsSync(path.resolve(__dirname, "../app/api/admin"))
@@ -46,8 +51,12 @@ test("the build has admin actions to check", () => {
   expect(adminActions.length).toBeGreaterThan(5);
 });
 
+test("the build has employee actions to check", () => {
+  expect(userActions.length).toBeGreaterThan(3);
+});
+
 test.describe("as somebody without a valid session", () => {
-  for (const action of adminActions) {
+  for (const action of [...adminActions, ...userActions]) {
     test(`refuses ${action.name}`, async ({ playwright }) => {
       const ctx = await playwright.request.newContext({ baseURL: PORTAL_URL });
       const res = await invoke(ctx, action, "next-auth.session-token=forged");
