@@ -94,7 +94,13 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
 export type Mailbox = ReturnType<typeof makeMailbox>;
 
 /** Accepts every message on 127.0.0.1 without authentication or TLS, as a development sink does. */
-export function startSmtpSink(mailbox: Mailbox, host: string, port: number, log: (line: string) => void): Promise<SMTPServer> {
+export function startSmtpSink(
+  mailbox: Mailbox,
+  host: string,
+  port: number,
+  log: (line: string) => void,
+  settled: () => Promise<void> = () => Promise.resolve(),
+): Promise<SMTPServer> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
@@ -110,7 +116,9 @@ export function startSmtpSink(mailbox: Mailbox, host: string, port: number, log:
         }
         mailbox
           .store(Buffer.concat(chunks), session.envelope.rcptTo.map((r) => r.address))
-          .then((id) => {
+          // The message may have joined an open group commit: accept it only once it is durable.
+          .then(async (id) => {
+            await settled();
             log(`mail sink: stored message ${id} for ${session.envelope.rcptTo.length} recipient(s)`);
             callback();
           })

@@ -13,7 +13,7 @@ async function main() {
   const sim = await createSim(config, log);
   const app = createApp(sim);
   await app.listen({ port: config.port, host: config.host });
-  const smtp = await startSmtpSink(sim.mailbox, config.host, config.smtpPort, log);
+  const smtp = await startSmtpSink(sim.mailbox, config.host, config.smtpPort, log, sim.batch.settled);
 
   const base = config.publicUrl;
   log(`SafeNet simulator ${sim.version} listening on ${base}`);

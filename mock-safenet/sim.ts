@@ -10,6 +10,7 @@ import { makePolicyStore, type PolicyStore } from "./policy";
 import { DEMO_REPOSITORY, seedDemoDirectory } from "./seed";
 import { makeTokenStore, type TokenStore } from "./token-store";
 import { makeTokens, type Tokens } from "./tokens";
+import { makeGroupCommit, type GroupCommit } from "./group-commit";
 import { makeValidator, type Validator } from "./validator";
 
 // Wires the simulator's parts together over one database connection.
@@ -25,6 +26,7 @@ export interface Sim {
   store: TokenStore;
   tokens: Tokens;
   validator: Validator;
+  batch: GroupCommit;
   mailbox: Mailbox;
   log: (line: string) => void;
   /** The demo accounts created on this start (empty when the directory already existed). */
@@ -46,7 +48,8 @@ export async function createSim(config: SimulatorConfig, log: (line: string) => 
   const store = makeTokenStore(db);
   const seeded = await seedDemoDirectory(db, directory);
   const tokens = makeTokens({ db, keys, policy, events, store, publicUrl: config.publicUrl, repositoryName: DEMO_REPOSITORY.name });
-  const validator = makeValidator({ db, keys, policy, events, defaultRepository: DEMO_REPOSITORY.name });
+  const batch = makeGroupCommit(db.$client);
+  const validator = makeValidator({ db, keys, policy, events, defaultRepository: DEMO_REPOSITORY.name, batch });
   return {
     config,
     version: readVersion(),
@@ -58,6 +61,7 @@ export async function createSim(config: SimulatorConfig, log: (line: string) => 
     store,
     tokens,
     validator,
+    batch,
     mailbox: makeMailbox(db, keys),
     log,
     seeded,

@@ -5,14 +5,15 @@ import { notFound } from "./errors";
 import type { EventLog } from "./events";
 import type { Keyring } from "./keys";
 import type { PolicyStore } from "./policy";
+import type { GroupCommit } from "./group-commit";
 import { makeHotPath } from "./hot-path";
 import { countersOf, type TokenRow } from "./token-store";
 import { afterFailure, effective } from "./token-states";
 import { advance, locateNext, locateOtp, splitPasscode, type TokenCounters } from "../lib/otp/validation";
 
-// The OTP validation service: the hot path. One IMMEDIATE transaction per request holds the reads,
-// the OTP arithmetic and the writes, so concurrent requests (in this process or another) serialise
-// and a code can be accepted once only.
+// The OTP validation service: the hot path. Each validation runs atomically (a savepoint) inside the
+// group commit's IMMEDIATE transaction, which holds the reads, the OTP arithmetic and the writes, so
+// concurrent requests (in this process or another) serialise and a code can be accepted once only.
 
 export type Reason = "wrong_pin" | "wrong_otp" | "replayed" | "locked" | "suspended" | "not_active" | "no_token" | "unknown_user";
 
@@ -56,6 +57,7 @@ export interface ValidatorDeps {
   policy: PolicyStore;
   events: EventLog;
   defaultRepository: string;
+  batch: GroupCommit;
 }
 
 export function makeValidator(d: ValidatorDeps) {
@@ -129,7 +131,7 @@ export function makeValidator(d: ValidatorDeps) {
     return answer;
   }
 
-  const run = d.db.$client.transaction((req: ValidationRequest, nowMs: number): ValidationAnswer => {
+  const run = (req: ValidationRequest, nowMs: number): ValidationAnswer => {
     const user = findUser(req);
     const answer = user ? decide(user.id, req, nowMs) : failure("unknown_user");
     d.events.record(
@@ -146,11 +148,12 @@ export function makeValidator(d: ValidatorDeps) {
       nowMs,
     );
     return answer;
-  });
+  };
 
   return {
-    validate(req: ValidationRequest, nowMs = Date.now()): ValidationAnswer {
-      return run.immediate(req, nowMs);
+    /** Answers once the validation's writes are committed (with those of its batch). */
+    validate(req: ValidationRequest, nowMs = Date.now()): Promise<ValidationAnswer> {
+      return d.batch.run(() => run(req, nowMs));
     },
   };
 }

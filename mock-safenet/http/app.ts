@@ -105,6 +105,12 @@ export function createApp(sim: Sim): FastifyInstance {
     sendError(reply, 404, "not_found", `There is no ${req.method} ${req.url.split("?")[0]} on the SafeNet simulator.`),
   );
 
+  // No answer leaves before the writes made so far are committed: a request may have written into
+  // a batch that validations opened in the same turn.
+  app.addHook("onSend", async () => {
+    await sim.batch.settled();
+  });
+
   if (sim.config.logRequests) {
     // Method, route pattern and status only: paths and bodies can carry user names and passcodes.
     app.addHook("onResponse", async (req, reply) => {
