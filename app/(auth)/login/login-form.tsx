@@ -3,6 +3,7 @@
 import { getSession, signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { FormField } from "@/app/components/form-field";
 
 type Errors = { username?: string; password?: string; form?: string };
 
@@ -39,33 +40,21 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <div role="alert" id="login-error" className="form-error">
         {errors.form}
       </div>
-      <div className="field">
-        <label htmlFor="username">User name</label>
-        <input
-          id="username"
-          name="username"
-          autoComplete="username"
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-          aria-invalid={!!errors.username}
-          aria-describedby={errors.username ? "username-error" : undefined}
-        />
-        {errors.username && <p id="username-error" className="field-error">{errors.username}</p>}
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-invalid={!!errors.password}
-          aria-describedby={errors.password ? "password-error" : undefined}
-        />
-        {errors.password && <p id="password-error" className="field-error">{errors.password}</p>}
-      </div>
+      <FormField id="username" label="User name" error={errors.username}>
+        {(aria) => <input {...aria} name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />}
+      </FormField>
+      <FormField id="password" label="Password" error={errors.password}>
+        {(aria) => (
+          <input
+            {...aria}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        )}
+      </FormField>
       <button type="submit" disabled={busy} aria-busy={busy}>
         {busy ? "Signing in…" : "Sign in"}
       </button>

@@ -1,15 +1,14 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, type RefObject } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import { FormField } from "@/app/components/form-field";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
-import { activateEnrollment, sendNewActivation, type WizardResult } from "./actions";
+import { activateEnrollment, sendNewActivation } from "./actions";
 import { ActivationDetails } from "./activation-details";
 import styles from "./enroll.module.css";
 import { PinFields } from "./pin-fields";
-
-const IDLE: WizardResult = { status: "idle" };
+import { useWizardAction } from "./use-wizard-action";
 
 /** Step 2: the one-time activation block (or, when resumed, a pointer to the email) and the first passcode. */
 export function ActivateStep(props: {
@@ -25,12 +24,10 @@ export function ActivateStep(props: {
   onReauth: () => void;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
-  const [state, submit, pending] = useActionState(async (prev: WizardResult, form: FormData): Promise<WizardResult> => {
-    const result = await activateEnrollment(prev, form);
-    if (result.status === "activated") props.onActivated(result.serial, result.message, result.mailError);
-    if (result.status === "error" && result.reauth) props.onReauth();
-    return result;
-  }, IDLE);
+  const [state, submit, pending] = useWizardAction(activateEnrollment, {
+    activated: (r) => props.onActivated(r.serial, r.message, r.mailError),
+    reauth: props.onReauth,
+  });
 
   useEffect(() => {
     if (state.status === "error") formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
@@ -92,12 +89,10 @@ function NewActivation(props: {
 }) {
   const [open, setOpen] = useState(false);
   const panelRef = useRef<HTMLFormElement>(null);
-  const [state, submit, pending] = useActionState(async (prev: WizardResult, form: FormData): Promise<WizardResult> => {
-    const result = await sendNewActivation(prev, form);
-    if (result.status === "issued") props.onIssued(result.activation, result.message);
-    if (result.status === "error" && result.reauth) props.onReauth();
-    return result;
-  }, IDLE);
+  const [state, submit, pending] = useWizardAction(sendNewActivation, {
+    issued: (r) => props.onIssued(r.activation, r.message),
+    reauth: props.onReauth,
+  });
 
   useEffect(() => {
     if (open) panelRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], input:not([type="hidden"])')?.focus();

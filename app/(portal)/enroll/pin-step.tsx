@@ -1,14 +1,13 @@
 "use client";
 
-import { useActionState, useEffect, useRef, type RefObject } from "react";
+import { useEffect, useRef, type RefObject } from "react";
 import { FormField } from "@/app/components/form-field";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
-import { startEnrollment, type WizardResult } from "./actions";
+import { startEnrollment } from "./actions";
 import styles from "./enroll.module.css";
 import { PinFields } from "./pin-fields";
-
-const IDLE: WizardResult = { status: "idle" };
+import { useWizardAction } from "./use-wizard-action";
 
 /** Step 1: the OTP PIN twice and the email the activation goes to. */
 export function PinStep(props: {
@@ -21,12 +20,10 @@ export function PinStep(props: {
   onReauth: () => void;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
-  const [state, submit, pending] = useActionState(async (prev: WizardResult, form: FormData): Promise<WizardResult> => {
-    const result = await startEnrollment(prev, form);
-    if (result.status === "issued") props.onIssued(result.activation, result.message);
-    if (result.status === "error" && result.reauth) props.onReauth();
-    return result;
-  }, IDLE);
+  const [state, submit, pending] = useWizardAction(startEnrollment, {
+    issued: (r) => props.onIssued(r.activation, r.message),
+    reauth: props.onReauth,
+  });
 
   useEffect(() => {
     if (state.status === "error") formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
