@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-// The portal's own database: settings, exclusion rules, session versions, sign-in throttling and
+// The portal's own database: settings, exclusion rules, sessions, sign-in throttling, sent mail and
 // the event timeline. It never holds a token seed, PIN or password.
 
 export const settings = sqliteTable("settings", {
@@ -30,6 +30,46 @@ export const sessionVersions = sqliteTable("session_versions", {
   upn: text("upn").primaryKey(),
   version: integer("version").notNull(),
 });
+
+/**
+ * One row per portal session: the cookie carries only a random id whose SHA-256 is the key, so
+ * sign-out, a token change anywhere or a lost admin right ends the session on the server.
+ */
+export const portalSessions = sqliteTable(
+  "portal_sessions",
+  {
+    id: text("id").primaryKey(),
+    upn: text("upn").notNull(),
+    /** "pending": PIN + OTP due; "enroll": password only, no usable token; "done": password and PIN + OTP. */
+    mfa: text("mfa", { enum: ["pending", "enroll", "done"] }).notNull(),
+    isAdmin: integer("is_admin", { mode: "boolean" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    /** When the user's tokens and groups were last read from SafeNet, and what they were. */
+    checkedAt: integer("checked_at").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    /** The last PIN + OTP this session passed (sign-in or step-up), for changes that need a recent one. */
+    stepUpAt: integer("step_up_at"),
+    endedAt: integer("ended_at"),
+    endReason: text("end_reason"),
+  },
+  (t) => [index("portal_sessions_upn").on(t.upn)],
+);
+
+/** What the portal mailed and for whom: the Demo mailbox shows a person only these. */
+export const sentMails = sqliteTable(
+  "sent_mails",
+  {
+    id: integer("id").primaryKey(),
+    messageId: text("message_id").notNull(),
+    upn: text("upn").notNull(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject").notNull(),
+    kind: text("kind").notNull(),
+    sentAt: integer("sent_at").notNull(),
+  },
+  (t) => [uniqueIndex("sent_mails_message_id").on(t.messageId), index("sent_mails_upn_at").on(t.upn, t.sentAt)],
+);
 
 /** Failed sign-ins per account and per client address, in a sliding window. */
 export const signInThrottle = sqliteTable("sign_in_throttle", {
