@@ -1,9 +1,11 @@
-import { clearThrottle, getThrottle, putThrottle } from "@/db/queries/throttle";
+import { attemptSucceeded, reserveAttempt } from "@/db/queries/throttle";
 import { safenetClient, SafeNetError, type SafeNetEndpoints, type SafeNetUser } from "@/lib/safenet/client";
-import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, afterFailure, blockedFor, waitSentence } from "./throttle";
+import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, waitSentence } from "./throttle";
 
 // The domain password checked through SafeNet, throttled per account and per client address: the
-// one rule for the portal's sign-in and the connection test's logon dialog.
+// one rule for the portal's sign-in and the connection test's logon dialog. The attempt is counted
+// before SafeNet is asked, so parallel guesses cannot all slip past the limit, and a SafeNet
+// time-out or error still counts.
 
 export type PasswordOutcome =
   | { ok: true; user: SafeNetUser }
@@ -15,9 +17,9 @@ export async function checkPasswordThrottled(
   password: string,
   clientIp: string,
 ): Promise<PasswordOutcome> {
-  const now = Date.now();
-  const keys = { account: accountKey(username), address: addressKey(clientIp) };
-  const wait = Math.max(blockedFor(getThrottle(keys.account), now), blockedFor(getThrottle(keys.address), now));
+  const account = { key: accountKey(username), limit: ACCOUNT_LIMIT };
+  const address = { key: addressKey(clientIp), limit: ADDRESS_LIMIT };
+  const wait = reserveAttempt([account, address]);
   if (wait > 0) return { ok: false, reason: "throttled", message: waitSentence(wait) };
   let user: SafeNetUser | null;
   try {
@@ -26,11 +28,7 @@ export async function checkPasswordThrottled(
     const message = err instanceof SafeNetError ? err.message : "SafeNet could not be asked.";
     return { ok: false, reason: "unavailable", message };
   }
-  if (!user) {
-    putThrottle(keys.account, afterFailure(getThrottle(keys.account), ACCOUNT_LIMIT, now));
-    putThrottle(keys.address, afterFailure(getThrottle(keys.address), ADDRESS_LIMIT, now));
-    return { ok: false, reason: "wrong_password", message: "The user name or password is not right. Check them and try again." };
-  }
-  clearThrottle(keys.account);
+  if (!user) return { ok: false, reason: "wrong_password", message: "The user name or password is not right. Check them and try again." };
+  attemptSucceeded(account.key, address);
   return { ok: true, user };
 }

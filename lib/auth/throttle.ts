@@ -1,5 +1,6 @@
-// Sign-in throttling, pure: failures counted per key in a window; past the limit the key is blocked
-// for a while. The same rule applies to an account (any spelling of its name) and to a client address.
+// Sign-in throttling, pure: attempts counted per key in a window, each before SafeNet is asked; past
+// the limit the key is blocked for a while. A right password gives its attempt back. The same rule
+// applies to an account (any spelling of its name) and to a client address.
 
 export interface ThrottleState {
   failures: number;
@@ -37,6 +38,13 @@ export function afterFailure(state: ThrottleState | undefined, limit: ThrottleLi
   const failures = fresh ? 1 : state.failures + 1;
   const windowStart = fresh ? now : state.windowStart;
   return { failures, windowStart, blockedUntil: failures >= limit.maxFailures ? now + limit.blockMs : null };
+}
+
+/** A right password: its attempt did not fail after all. */
+export function afterSuccess(state: ThrottleState | undefined, limit: ThrottleLimit): ThrottleState | undefined {
+  if (!state) return undefined;
+  const failures = Math.max(0, state.failures - 1);
+  return { ...state, failures, blockedUntil: failures >= limit.maxFailures ? state.blockedUntil : null };
 }
 
 export function waitSentence(ms: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, afterFailure, blockedFor, waitSentence, type ThrottleState } from "../../lib/auth/throttle";
+import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, afterFailure, afterSuccess, blockedFor, waitSentence, type ThrottleState } from "../../lib/auth/throttle";
 
 describe("sign-in throttling", () => {
   it("treats every spelling of an account name as one account", () => {
@@ -27,6 +27,16 @@ describe("sign-in throttling", () => {
     for (let i = 0; i < ADDRESS_LIMIT.maxFailures - 2; i++) state = afterFailure(state, ADDRESS_LIMIT, t0 + i);
     const later = afterFailure(state, ADDRESS_LIMIT, t0 + ADDRESS_LIMIT.windowMs + 1);
     expect(later).toEqual({ failures: 1, windowStart: t0 + ADDRESS_LIMIT.windowMs + 1, blockedUntil: null });
+  });
+
+  it("gives a right password's attempt back, without lifting a block other attempts earned", () => {
+    const t0 = 9_000_000;
+    let state: ThrottleState | undefined;
+    for (let i = 0; i < 3; i++) state = afterFailure(state, ACCOUNT_LIMIT, t0);
+    expect(afterSuccess(state, ACCOUNT_LIMIT)).toEqual({ failures: 2, windowStart: t0, blockedUntil: null });
+    for (let i = 0; i < 3; i++) state = afterFailure(state, ACCOUNT_LIMIT, t0);
+    expect(afterSuccess(state, ACCOUNT_LIMIT)).toMatchObject({ failures: 5, blockedUntil: t0 + ACCOUNT_LIMIT.blockMs });
+    expect(afterSuccess(undefined, ACCOUNT_LIMIT)).toBeUndefined();
   });
 
   it("says how long to wait in whole minutes", () => {
