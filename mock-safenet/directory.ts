@@ -166,17 +166,25 @@ export function makeDirectory(db: SimDb) {
       });
     },
 
-    updateUser(user: UserRow, patch: { email?: string; displayName?: string }): UserRow {
-      if (patch.email === undefined && patch.displayName === undefined) return user;
-      return db
-        .update(users)
-        .set({
-          ...(patch.email !== undefined && { email: patch.email.toLowerCase() }),
-          ...(patch.displayName !== undefined && { displayName: patch.displayName, displayKey: patch.displayName.toLowerCase() }),
-        })
-        .where(eq(users.id, user.id))
-        .returning()
-        .get();
+    /** `groups` replaces the user's memberships; every user stays in Domain Users. */
+    updateUser(user: UserRow, patch: { email?: string; displayName?: string; groups?: string[] }): UserRow {
+      return db.transaction((tx) => {
+        if (patch.groups !== undefined) {
+          const groupIds = ensureGroups(user.repositoryId, [...new Set(["Domain Users", ...patch.groups])]);
+          tx.delete(userGroups).where(eq(userGroups.userId, user.id)).run();
+          for (const groupId of groupIds) tx.insert(userGroups).values({ userId: user.id, groupId }).run();
+        }
+        if (patch.email === undefined && patch.displayName === undefined) return user;
+        return tx
+          .update(users)
+          .set({
+            ...(patch.email !== undefined && { email: patch.email.toLowerCase() }),
+            ...(patch.displayName !== undefined && { displayName: patch.displayName, displayKey: patch.displayName.toLowerCase() }),
+          })
+          .where(eq(users.id, user.id))
+          .returning()
+          .get();
+      });
     },
 
     setAccount(user: UserRow, on: boolean): void {

@@ -31,7 +31,11 @@ const createUserSchema = z
   })
   .strict();
 const patchUserSchema = z
-  .object({ email: z.email().max(256).optional(), displayName: z.string().trim().min(1).max(256).optional() })
+  .object({
+    email: z.email().max(256).optional(),
+    displayName: z.string().trim().min(1).max(256).optional(),
+    groups: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+  })
   .strict();
 const provisionSchema = z
   .object({

@@ -297,6 +297,19 @@ describe("users", () => {
     for (const res of answers.filter((r) => r.status === 409)) await expectError(res, 409);
   });
 
+  it("replaces a user's groups with PATCH, keeping Domain Users, and the group lists follow", async () => {
+    const upn = await newUser(sim);
+    const promoted = await json(await sim.tms(`${REPO}/users/${upn}`, { method: "PATCH", json: { groups: ["RAS Admins"] } }));
+    expect([...promoted.groups].sort()).toEqual(["Domain Users", "RAS Admins"]);
+    expect((await getUser(upn)).groups).toContain("RAS Admins");
+    const demoted = await json(await sim.tms(`${REPO}/users/${upn}`, { method: "PATCH", json: { groups: [] } }));
+    expect(demoted.groups).toEqual(["Domain Users"]);
+    const { groups } = await json(await sim.tms(`${REPO}/groups`));
+    const admins = groups.find((g: { name: string }) => g.name === "RAS Admins");
+    expect(JSON.stringify(admins)).not.toContain(upn);
+    await expectError(await sim.tms(`${REPO}/users/${upn}`, { method: "PATCH", json: { groups: "RAS Admins" } }), 400);
+  });
+
   it("answers an empty PATCH without a server error, and leaves the user as it was", async () => {
     const upn = await newUser(sim);
     const before = await getUser(upn);
