@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { recordEvent } from "@/db/queries/events";
 import { getMfaSettings, saveMfaSettings } from "@/db/queries/settings";
 import { requireAdmin } from "@/lib/auth/session";
+import { requireRecentStepUp } from "@/lib/auth/step-up";
 import { env } from "@/lib/config/env";
 import type { ActionState } from "@/lib/forms";
 import { parseForm } from "@/lib/forms";
@@ -42,6 +43,17 @@ export async function saveMfaSettingsAction(_prev: ActionState, form: FormData):
   const before = getMfaSettings();
   const changes = changedFields(before, parsed.data);
   if (changes.length === 0) return { status: "success", message: "Nothing to save: these settings are already in use." };
+  if (changes.some((c) => c.field === "otpServiceUrl" || c.field === "tmsUrl")) {
+    const stepUp = await requireRecentStepUp(viewer, form.get("stepUpPasscode"));
+    if (!stepUp.ok) {
+      return {
+        status: "error",
+        message: "Confirm the change with your PIN and one-time password: see the message next to the field.",
+        fieldErrors: { stepUpPasscode: stepUp.message },
+        values: Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, typeof v === "boolean" ? (v ? "on" : "") : String(v)])),
+      };
+    }
+  }
   saveMfaSettings(parsed.data, viewer.upn);
   recordEvent({ type: "settings.mfa", kind: "settings", actor: viewer.upn, result: "success", detail: { changes } });
   revalidatePath("/admin/mfa");

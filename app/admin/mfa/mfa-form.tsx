@@ -30,9 +30,12 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
   const [tab, setTab] = useState("connection");
   const [repositories, setRepositories] = useState(props.repositories);
   const formRef = useRef<HTMLFormElement>(null);
+  // A new key after every answer empties the passcode field: a passcode is never kept.
+  const [stepUpKey, setStepUpKey] = useState(0);
 
   const [state, formAction, saving] = useActionState(async (prev: ActionState, form: FormData) => {
     const next = await saveMfaSettingsAction(prev, form);
+    setStepUpKey((k) => k + 1);
     if (next.status === "error") {
       // Keep what the admin typed; the server's copy is trimmed but may leave out some fields.
       if (next.values) setValues((v) => ({ ...v, ...next.values }));
@@ -43,6 +46,8 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
   }, IDLE);
 
   const errors: Partial<Record<Field, string>> = state.status === "error" ? (state.fieldErrors ?? {}) : {};
+  const stepUpError = state.status === "error" ? state.fieldErrors?.stepUpPasscode : undefined;
+
   const set = (field: Field, value: string) => setValues((v) => ({ ...v, [field]: value }));
 
   // After a failed save, put the keyboard on the first field that needs attention.
@@ -117,6 +122,18 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
           ]}
         />
       </section>
+
+      <fieldset>
+        <legend>Confirm a change of service URL</legend>
+        <FormField
+          id="stepUpPasscode"
+          label="Your PIN + one-time password"
+          error={stepUpError}
+          hint="Needed when you change the OTP Service URL or the TMS Web API URL, unless you entered them in the last five minutes: those URLs decide where the portal sends SafeNet's keys. Checked by the OTP service saved now."
+        >
+          {(aria) => <input {...aria} name="stepUpPasscode" type="password" inputMode="numeric" autoComplete="one-time-code" defaultValue="" key={stepUpKey} />}
+        </FormField>
+      </fieldset>
 
       <div className={styles.actions}>
         <button type="submit" aria-disabled={saving}>

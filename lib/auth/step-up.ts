@@ -1,0 +1,46 @@
+import { headers } from "next/headers";
+import { recordEvent } from "@/db/queries/events";
+import { markSteppedUp } from "@/db/queries/sessions";
+import { safenetClient, SafeNetError } from "@/lib/safenet/client";
+import { endpoints } from "./options";
+import { clientAddress } from "./request-info";
+import type { Viewer } from "./session";
+import { currentSessionId } from "./session-cookie";
+import { stepUpIsRecent } from "./session-rules";
+
+// Sudo mode, as GitHub has it: changes that decide where credentials go need a PIN + OTP from the
+// last five minutes. The passcode is checked by the OTP service that is saved now, never by one
+// the form is about to save.
+
+export type StepUpOutcome = { ok: true } | { ok: false; message: string };
+
+export async function requireRecentStepUp(viewer: Viewer, passcodeInput: unknown, now = Date.now()): Promise<StepUpOutcome> {
+  if (stepUpIsRecent(viewer.stepUpAt, now)) return { ok: true };
+  const passcode = typeof passcodeInput === "string" ? passcodeInput.replace(/\s+/g, "") : "";
+  if (!passcode) {
+    return { ok: false, message: "Changing a SafeNet service URL needs your PIN and one-time password from the last five minutes: enter them here." };
+  }
+  if (!/^[0-9]{6,24}$/.test(passcode)) return { ok: false, message: "Enter your PIN followed by the one-time password, digits only." };
+  const clientIp = clientAddress(await headers());
+  let answer;
+  try {
+    answer = await safenetClient(endpoints()).validate({ username: viewer.upn, passcode, clientIp });
+  } catch (err) {
+    return { ok: false, message: err instanceof SafeNetError ? err.message : "The OTP service could not be asked. Try again." };
+  }
+  const ok = answer.code === 1;
+  recordEvent({
+    type: "step-up",
+    kind: "sign-in",
+    actor: viewer.upn,
+    user: viewer.upn,
+    serial: answer.serial,
+    result: ok ? "success" : "failure",
+    clientIp,
+    reason: answer.reason ?? (answer.code === 5 ? "outer_window" : null),
+  });
+  if (!ok) return { ok: false, message: `${answer.message} Enter your PIN followed by the current code from MobilePASS.` };
+  const sid = await currentSessionId();
+  if (sid) markSteppedUp(sid, now);
+  return { ok: true };
+}
