@@ -53,6 +53,25 @@ async function ViewerPanel() {
       </p>
     );
   }
+  if (state.status === "enroll_only") {
+    return (
+      <section aria-labelledby="you-title" className="notice">
+        <h2 id="you-title">Signed in as {state.viewer.name || state.viewer.upn}</h2>
+        <p>
+          {state.viewer.upn}, with your domain password only: you have no usable SafeNet token, so this session can enroll one
+          and nothing more.
+        </p>
+        <ul>
+          <li>
+            <Link href="/enroll">New Account Info: enroll your SafeNet token</Link>
+          </li>
+          <li>
+            <Link href="/mobilepass">Simulated MobilePASS</Link>
+          </li>
+        </ul>
+      </section>
+    );
+  }
   if (state.status !== "signed_in") {
     return (
       <p>
@@ -65,8 +84,7 @@ async function ViewerPanel() {
     <section aria-labelledby="you-title" className="notice">
       <h2 id="you-title">Signed in as {viewer.name || viewer.upn}</h2>
       <p>
-        {viewer.upn}
-        {viewer.mfa === "done" ? ", with PIN and one-time password." : ", with your domain password (no active token)."}
+        {viewer.upn}, with PIN and one-time password.
       </p>
       <ul>
         {viewer.isAdmin && (
@@ -77,11 +95,6 @@ async function ViewerPanel() {
         <li>
           <Link href="/token">My token</Link>
         </li>
-        {viewer.mfa !== "done" && (
-          <li>
-            <Link href="/enroll">Enroll your SafeNet token</Link>
-          </li>
-        )}
         <li>
           <Link href="/connect">Connection test</Link>
         </li>

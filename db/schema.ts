@@ -25,12 +25,6 @@ export const exclusionRules = sqliteTable(
   (t) => [uniqueIndex("exclusion_rules_kind_value").on(t.kind, t.value)],
 );
 
-/** Bumped when a user's token is revoked or PIN changed: sessions carrying an older version end. */
-export const sessionVersions = sqliteTable("session_versions", {
-  upn: text("upn").primaryKey(),
-  version: integer("version").notNull(),
-});
-
 /**
  * One row per portal session: the cookie carries only a random id whose SHA-256 is the key, so
  * sign-out, a token change anywhere or a lost admin right ends the session on the server.

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { EMPLOYEE_STATE, PORTAL_URL } from "./support/stack";
+import { httpSignIn } from "./support/http-session";
+import { createUser, EMPLOYEE_STATE, MEMBER_STATE, PORTAL_URL, tokenInState, type ArrangedState } from "./support/stack";
 
 // Every admin server action and route handler refuses a plain employee and somebody with no
 // valid session by itself, and every employee action refuses somebody with no valid session: the proxy is bypassed (a forged cookie gets past its redirect), and
@@ -75,8 +76,8 @@ test.describe("as somebody without a valid session", () => {
   }
 });
 
-test.describe("as a plain employee", () => {
-  test.use({ storageState: EMPLOYEE_STATE });
+test.describe("as a plain employee signed in with PIN + OTP", () => {
+  test.use({ storageState: MEMBER_STATE });
   for (const action of adminActions) {
     test(`refuses ${action.name}`, async ({ request }) => {
       const res = await invoke(request, action);
@@ -88,6 +89,63 @@ test.describe("as a plain employee", () => {
       const res = await request.get(route, { maxRedirects: 0 });
       if (route.startsWith("/api/")) expect(res.status()).toBe(403);
       else expect(refusalTarget(res)).toMatch(/\/denied/);
+    });
+  }
+});
+
+// A password-only session (a user with no usable token) may use New Account Info, its mailbox and
+// sign-out; everything else sends it back to New Account Info.
+const enrollActions = userActions.filter((a) => a.name.startsWith("app/(portal)/enroll/"));
+const notForPasswordOnly = [...adminActions, ...userActions.filter((a) => !enrollActions.includes(a))];
+
+test.describe("as a password-only session", () => {
+  test.use({ storageState: EMPLOYEE_STATE });
+  for (const action of notForPasswordOnly) {
+    test(`refuses ${action.name}`, async ({ request }) => {
+      const res = await invoke(request, action);
+      expect(refusalTarget(res)).toMatch(/^\/enroll/);
+    });
+  }
+  for (const route of [...ADMIN_ROUTES, "/token", "/connect"]) {
+    test(`sends ${route} to New Account Info`, async ({ request }) => {
+      const res = await request.get(route, { maxRedirects: 0 });
+      expect(refusalTarget(res)).toMatch(/\/enroll$/);
+    });
+  }
+  for (const route of ADMIN_HANDLERS) {
+    test(`refuses ${route}`, async ({ request }) => {
+      expect((await request.get(route, { maxRedirects: 0 })).status()).toBe(403);
+    });
+  }
+});
+
+// What a right password alone opens, for a user whose tokens are in each state SafeNet knows.
+const EXPECTED: Record<ArrangedState, { session: "none" | "pending" | "enroll"; refusal: string }> = {
+  none: { session: "enroll", refusal: "/enroll" },
+  Assigned: { session: "enroll", refusal: "/enroll" },
+  Lost: { session: "enroll", refusal: "/enroll" },
+  Active: { session: "pending", refusal: "/login/otp" },
+  Locked: { session: "none", refusal: "/login" },
+  Suspended: { session: "none", refusal: "/login" },
+};
+
+test.describe("with the password alone, for every token state", () => {
+  for (const [state, expected] of Object.entries(EXPECTED) as [ArrangedState, (typeof EXPECTED)[ArrangedState]][]) {
+    test(`a user whose token is ${state} gets ${expected.session === "none" ? "no session" : `a ${expected.session} session`} that every other action refuses`, async () => {
+      const password = "States!Passw0rd";
+      const upn = await createUser(`e2eauth${state.toLowerCase()}${Date.now() % 1_000_000}`, [], password);
+      await tokenInState(upn, state);
+      const { ctx, session } = await httpSignIn(upn, password);
+      expect(session.user?.mfa ?? "none").toBe(expected.session);
+      const refused = expected.session === "enroll" ? notForPasswordOnly : [...adminActions, ...userActions];
+      for (const action of refused) {
+        expect(refusalTarget(await invoke(ctx, action)), action.name).toMatch(new RegExp(`^${expected.refusal}`));
+      }
+      for (const route of ["/token", "/connect", "/admin", "/admin/users"]) {
+        const target = new URL(refusalTarget(await ctx.get(route, { maxRedirects: 0 })), PORTAL_URL);
+        expect(target.pathname, route).toBe(expected.refusal);
+      }
+      await ctx.dispose();
     });
   }
 });

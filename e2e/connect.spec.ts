@@ -2,10 +2,10 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import { base32Decode, hotp, totp } from "../lib/otp";
+import { base32Decode, hotp } from "../lib/otp";
 import { normalizeEntry, type ListKind } from "../lib/mfa/rules";
 import { defaultMfaSettings, type MfaSettings } from "../lib/mfa/settings";
-import { activeEventToken, ADMIN_STATE, createUser, E2E_DIR, EMPLOYEE, EMPLOYEE_STATE, mailSubjects, nextPasscode, PIN, SAFENET_URL, tms, type KnownToken } from "./support/stack";
+import { activeEventToken, ADMIN_STATE, createUser, E2E_DIR, EMPLOYEE, MEMBER, MEMBER_STATE, mailSubjects, nextPasscode, PIN, SAFENET_URL, tms, type KnownToken } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 
 // The Parallels Client logon played out on /connect, one test per outcome. Rules and settings are
@@ -282,12 +282,12 @@ test("an event token past its look-ahead answers code 5, then the next passcode 
 });
 
 test.describe("as an employee", () => {
-  test.use({ storageState: EMPLOYEE_STATE });
+  test.use({ storageState: MEMBER_STATE });
 
   test("only her own logon can be tested, and the action refuses another name", async ({ page }) => {
     await page.goto("/connect");
     const dialog = step(page, 1);
-    await expect(dialog.getByLabel("User name")).toHaveValue(EMPLOYEE.upn);
+    await expect(dialog.getByLabel("User name")).toHaveValue(MEMBER.upn);
     await expect(dialog.getByLabel("User name")).toHaveAttribute("readonly", "");
     // A forged form: the server must refuse it by itself.
     await dialog.getByLabel("User name").evaluate((el: HTMLInputElement) => {
@@ -296,7 +296,7 @@ test.describe("as an employee", () => {
     });
     await dialog.getByLabel("Password").fill("Bob!2026");
     await dialog.getByRole("button", { name: "Connect" }).click();
-    await expect(dialog.getByLabel("User name")).toHaveAccessibleDescription(/You can test only your own logon \(alice@corp\.local\)/);
+    await expect(dialog.getByLabel("User name")).toHaveAccessibleDescription(/You can test only your own logon \(e2emember@corp\.local\)/);
     await expect(step(page, 2)).toHaveCount(0);
   });
 });
@@ -304,28 +304,32 @@ test.describe("as an employee", () => {
 test.describe("a new user in mode 2", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
-  test("enrolls inline through New Account Info and then logs on", async ({ page }) => {
-    setMfa({ mode: "create_token", tokenType: "time" });
+  test("is sent to New Account Info, activates, goes on with the next passcode and then logs on", async ({ page }) => {
+    setMfa({ mode: "create_token", tokenType: "event" });
     const upn = await createUser(`connenroll${Date.now() % 1_000_000}`, [], PASSWORD);
     await page.goto("/login?callbackUrl=%2Fconnect");
     await page.getByLabel("User name").fill(upn);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/connect$/);
-    const decision = await connect(page, { user: upn, password: PASSWORD });
-    await expect(decision).toContainText("New Account Info");
-    const wizard = decision.getByRole("group", { name: "New Account Info" });
-    await wizard.getByLabel("OTP PIN", { exact: true }).fill(PIN);
-    await wizard.getByLabel("OTP PIN again").fill(PIN);
-    await wizard.getByRole("button", { name: "Issue my token" }).click();
-    const key = (await wizard.getByTestId("manual-key").textContent()) ?? "";
+    // The password alone opens New Account Info and nothing else, not even the connection test.
+    await page.waitForURL(/\/enroll$/);
+    await page.getByLabel("OTP PIN", { exact: true }).fill(PIN);
+    await page.getByLabel("OTP PIN again").fill(PIN);
+    await page.getByRole("button", { name: "Issue my token" }).click();
+    const key = (await page.getByTestId("manual-key").textContent()) ?? "";
     const secret = base32Decode(key);
-    await noSeriousViolations(page);
-    await wizard.getByLabel("Passcode (PIN + one-time password)").fill(PIN + totp(secret, Date.now() / 1000));
-    await wizard.getByRole("button", { name: "Activate token" }).click();
-    await expect(wizard).toContainText("is Active");
+    await page.getByLabel("Passcode (PIN + one-time password)").fill(PIN + hotp(secret, 0));
+    await page.getByRole("button", { name: "Activate token" }).click();
+    await expect(page.getByRole("heading", { name: "Step 3 of 3: Your token is active" })).toBeFocused();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/\/login\/otp/);
+    await page.getByLabel("Passcode (PIN + one-time password)").fill(PIN + hotp(secret, 1));
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/\/token$/);
+    const decision = await connect(page, { user: upn, password: PASSWORD });
+    await expect(decision).toContainText("OTP");
     const prompt = await openPrompt(page, decision);
-    const answer = await send(prompt, PIN + totp(secret, Date.now() / 1000 + 30));
+    const answer = await send(prompt, PIN + hotp(secret, 2));
     await expect(answer).toContainText("1 AUTH_SUCCESS — SafeNet authentication OK.");
   });
 });

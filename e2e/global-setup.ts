@@ -1,8 +1,9 @@
 import { request } from "@playwright/test";
-import { ADMIN, ADMIN_STATE, activeEventToken, EMPLOYEE, EMPLOYEE_STATE, nextPasscode, PORTAL_URL } from "./support/stack";
+import { ADMIN, ADMIN_STATE, activeEventToken, createUser, EMPLOYEE, EMPLOYEE_STATE, MEMBER, MEMBER_STATE, nextPasscode, PORTAL_URL } from "./support/stack";
 
-// Signs the demo administrator (with PIN + OTP) and a demo employee in through the portal's HTTP
-// endpoints, as a script would, and saves their sessions for the specs.
+// Signs the demo administrator (with PIN + OTP), an employee with a token (with PIN + OTP) and a
+// demo employee without one (password only: New Account Info and the mailbox) in through the
+// portal's HTTP endpoints, as a script would, and saves their sessions for the specs.
 
 async function signIn(user: { upn: string; password: string }, statePath: string, otp?: () => string) {
   const ctx = await request.newContext({ baseURL: PORTAL_URL });
@@ -17,7 +18,7 @@ async function signIn(user: { upn: string; password: string }, statePath: string
     if (!second.ok() || body.url?.includes("error")) throw new Error(`OTP step of ${user.upn} failed: ${JSON.stringify(body)}`);
   }
   const session = (await (await ctx.get("/api/auth/session")).json()) as { user?: { mfa?: string } };
-  if (session.user?.mfa !== (otp ? "done" : "none")) throw new Error(`Unexpected session for ${user.upn}: ${JSON.stringify(session)}`);
+  if (session.user?.mfa !== (otp ? "done" : "enroll")) throw new Error(`Unexpected session for ${user.upn}: ${JSON.stringify(session)}`);
   await ctx.storageState({ path: statePath });
   await ctx.dispose();
 }
@@ -26,4 +27,7 @@ export default async function globalSetup() {
   await activeEventToken(ADMIN.upn);
   await signIn(ADMIN, ADMIN_STATE, () => nextPasscode(ADMIN.upn));
   await signIn(EMPLOYEE, EMPLOYEE_STATE);
+  await createUser(MEMBER.upn.split("@")[0], [], MEMBER.password);
+  await activeEventToken(MEMBER.upn);
+  await signIn(MEMBER, MEMBER_STATE, () => nextPasscode(MEMBER.upn));
 }

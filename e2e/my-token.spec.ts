@@ -109,25 +109,27 @@ test("reporting the token lost ends the user's other sessions while this one sta
   await expect(page.getByText(`Token ${t.serial} was reported lost. Enroll a new token below.`)).toBeVisible();
 });
 
-test("a token that waits for activation can have its activation sent again from My token", async ({ page }) => {
+test("a token that waits for activation: My token sends the password-only session to New Account Info, which sends the activation again", async ({ page }) => {
   const upn = await createUser(`e2emtassigned${run}${n++}`, [], PASSWORD);
   const { token } = await tms<{ token: { serial: string } }>(`/repositories/corp.local/users/${upn}/tokens`, {
     json: { type: "MobilePASS", otpMode: "time", pin: PIN },
   });
   await signIn(page, upn);
   await page.goto("/token");
-  await expect(page.getByTestId("token-state")).toHaveText("Assigned");
+  await expect(page).toHaveURL(/\/enroll$/);
+  await expect(page.getByTestId("token-serial")).toHaveText(token.serial);
   await expect(page.getByRole("button", { name: "Change PIN" })).toHaveCount(0);
   await expectNoSeriousViolations(page);
 
+  await page.getByRole("button", { name: "Send a new activation" }).click();
   await page.getByLabel("OTP PIN", { exact: true }).fill("0000");
   await page.getByLabel("OTP PIN again").fill("0000");
-  await page.getByRole("button", { name: "Resend the activation email" }).click();
+  await page.getByRole("button", { name: "Issue and email the new activation" }).click();
   await expect(page.getByLabel("OTP PIN", { exact: true })).toHaveAccessibleDescription(/one digit repeated/);
 
   await page.getByLabel("OTP PIN", { exact: true }).fill(PIN);
   await page.getByLabel("OTP PIN again").fill(PIN);
-  await page.getByRole("button", { name: "Resend the activation email" }).click();
+  await page.getByRole("button", { name: "Issue and email the new activation" }).click();
   await expect(page.getByRole("heading", { name: "Step 2 of 3: Activate your token" })).toBeFocused();
   await expect(page.getByRole("img", { name: "QR code for authenticator apps" })).toBeVisible();
   await expect(page.getByTestId("token-serial")).toHaveText(token.serial);

@@ -1,18 +1,28 @@
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, activeEventToken, createUser, EMPLOYEE, nextPasscode } from "./support/stack";
+import { ADMIN, activeEventToken, createUser, EMPLOYEE, MEMBER_STATE, nextPasscode } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 import { fillCredentials } from "./support/ui";
 
 // Sign-in as the Parallels Client would do it: domain credentials, then PIN + OTP for users
 // with an active token.
 
-test("an employee signs in with CORP\\name and is not let into the admin console", async ({ page }) => {
+test("an employee without a token signs in with CORP\\name and is sent to New Account Info, not the admin console", async ({ page }) => {
   await fillCredentials(page, "CORP\\alice", EMPLOYEE.password);
   await expect(page.getByRole("heading", { name: "Signed in as Alice Andersen" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Admin console" })).toHaveCount(0);
   await page.goto("/admin");
-  await expect(page).toHaveURL(/\/denied$/);
-  await expect(page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+  await expect(page).toHaveURL(/\/enroll$/);
+});
+
+test.describe("an employee signed in with PIN + OTP", () => {
+  test.use({ storageState: MEMBER_STATE });
+  test("is not let into the admin console", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByRole("link", { name: "Admin console" })).toHaveCount(0);
+    await page.goto("/admin");
+    await expect(page).toHaveURL(/\/denied$/);
+    await expect(page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+  });
 });
 
 test("an administrator passes PIN + OTP and reaches the admin console", async ({ page }) => {

@@ -1,19 +1,24 @@
 import "next-auth";
 import "next-auth/jwt";
 
-// What a portal session carries; no secret: the claims are the user's identity and sign-in state.
+// What a portal session cookie carries; no secret: the user's identity and a random session id
+// whose row in the portal database decides whether the session is open and what it may do.
 interface PortalClaims {
   upn: string;
   name: string;
   email: string;
   groups: string[];
-  isAdmin: boolean;
-  /** "pending": password accepted, PIN + OTP still due; "done": both passed; "none": no active token. */
-  mfa: "pending" | "done" | "none";
-  /** Session version at issue; a newer version in the database ends this session. */
-  sv: number;
+  /** Random id of the server-side session (portal_sessions holds its SHA-256). */
+  sid: string;
   /** When the user last proved who they are (password, and OTP when due), in ms. */
   authAt: number;
+}
+
+/** Read from the session's row on every request, never trusted from the cookie. */
+interface SessionState {
+  /** "pending": PIN + OTP still due; "enroll": password only, no usable token; "done": both passed. */
+  mfa: "pending" | "enroll" | "done";
+  isAdmin: boolean;
 }
 
 declare module "next-auth" {
@@ -21,7 +26,7 @@ declare module "next-auth" {
     id: string;
   }
   interface Session {
-    user: PortalClaims;
+    user: Omit<PortalClaims, "sid"> & SessionState;
   }
 }
 

@@ -5,7 +5,8 @@ import { SignOutButton } from "./sign-out-button";
 
 export async function SiteHeader() {
   const state = await viewerState();
-  const viewer = state.status === "signed_in" || state.status === "otp_pending" ? state.viewer : null;
+  const viewer = state.status === "anonymous" || state.status === "expired" ? null : state.viewer;
+  const full = state.status === "signed_in";
   return (
     <header className="site-header">
       <Link className="site-title" href="/">
@@ -14,9 +15,10 @@ export async function SiteHeader() {
       <nav aria-label="Account" className="account-nav">
         {viewer ? (
           <>
-            {state.status === "signed_in" && <Link href="/token">My token</Link>}
-            {state.status === "signed_in" && mailSinkConfigured() && <Link href="/mailbox">Demo mailbox</Link>}
-            {state.status === "signed_in" && viewer.isAdmin && <Link href="/admin">Admin console</Link>}
+            {full && <Link href="/token">My token</Link>}
+            {state.status === "enroll_only" && <Link href="/enroll">New Account Info</Link>}
+            {(full || state.status === "enroll_only") && mailSinkConfigured() && <Link href="/mailbox">Demo mailbox</Link>}
+            {full && viewer.isAdmin && <Link href="/admin">Admin console</Link>}
             <span className="who">{viewer.upn}</span>
             <SignOutButton />
           </>

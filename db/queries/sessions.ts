@@ -1,20 +1,87 @@
-import { eq, sql } from "drizzle-orm";
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, isNull, ne } from "drizzle-orm";
+import type { SessionMfa } from "@/lib/auth/session-rules";
 import { getDb } from "../index";
-import { sessionVersions } from "../schema";
+import { portalSessions } from "../schema";
 
-// A session carries the version current when it was issued; bumping the version ends the others.
+// Server-side sessions. The cookie holds a random id; the database holds its SHA-256, so neither a
+// copy of the database nor of the logs gives anyone a usable cookie.
 
-export function sessionVersion(upn: string): number {
-  const row = getDb().select().from(sessionVersions).where(eq(sessionVersions.upn, upn.toLowerCase())).get();
-  return row?.version ?? 0;
+export type SessionRow = typeof portalSessions.$inferSelect;
+
+const key = (sid: string) => createHash("sha256").update(sid).digest("hex");
+
+export interface NewSession {
+  upn: string;
+  mfa: SessionMfa;
+  isAdmin: boolean;
+  fingerprint: string;
+  maxAgeMs: number;
+  stepUpAt?: number | null;
 }
 
-/** Ends every session of `upn` issued before now; returns the new version. */
-export function bumpSessionVersion(upn: string): number {
+/** Opens a session and returns the id the cookie carries. */
+export function createSession(s: NewSession, now = Date.now()): string {
+  const sid = randomBytes(32).toString("base64url");
+  getDb()
+    .insert(portalSessions)
+    .values({
+      id: key(sid),
+      upn: s.upn.toLowerCase(),
+      mfa: s.mfa,
+      isAdmin: s.isAdmin,
+      createdAt: now,
+      expiresAt: now + s.maxAgeMs,
+      checkedAt: now,
+      fingerprint: s.fingerprint,
+      stepUpAt: s.stepUpAt ?? null,
+    })
+    .run();
+  return sid;
+}
+
+/** The session behind `sid` while it is open and unexpired, else null. */
+export function openSession(sid: string, now = Date.now()): SessionRow | null {
+  const row = getDb().select().from(portalSessions).where(eq(portalSessions.id, key(sid))).get();
+  return row && row.endedAt === null && row.expiresAt > now ? row : null;
+}
+
+export function endSession(sid: string, reason: string, now = Date.now()): void {
+  getDb()
+    .update(portalSessions)
+    .set({ endedAt: now, endReason: reason })
+    .where(and(eq(portalSessions.id, key(sid)), isNull(portalSessions.endedAt)))
+    .run();
+}
+
+/** Ends every open session of `upn` except `keepSid` (the one making the change, if it is theirs). */
+export function endUserSessions(upn: string, reason: string, keepSid?: string, now = Date.now()): number {
+  const mine = and(eq(portalSessions.upn, upn.toLowerCase()), isNull(portalSessions.endedAt));
   return getDb()
-    .insert(sessionVersions)
-    .values({ upn: upn.toLowerCase(), version: 1 })
-    .onConflictDoUpdate({ target: sessionVersions.upn, set: { version: sql`${sessionVersions.version} + 1` } })
-    .returning()
-    .get().version;
+    .update(portalSessions)
+    .set({ endedAt: now, endReason: reason })
+    .where(keepSid ? and(mine, ne(portalSessions.id, key(keepSid))) : mine)
+    .run().changes;
+}
+
+/** What the last look at SafeNet found. */
+export function markChecked(sid: string, seen: { fingerprint: string; isAdmin: boolean }, now = Date.now()): void {
+  getDb()
+    .update(portalSessions)
+    .set({ checkedAt: now, fingerprint: seen.fingerprint, isAdmin: seen.isAdmin })
+    .where(eq(portalSessions.id, key(sid)))
+    .run();
+}
+
+/** A password-only session whose token was just activated must pass PIN + OTP before it goes on. */
+export function requireOtp(sid: string, now = Date.now(), maxAgeMs: number): void {
+  getDb()
+    .update(portalSessions)
+    .set({ mfa: "pending", expiresAt: now + maxAgeMs })
+    .where(and(eq(portalSessions.id, key(sid)), isNull(portalSessions.endedAt)))
+    .run();
+}
+
+export function markSteppedUp(sid: string, now = Date.now()): void {
+  getDb().update(portalSessions).set({ stepUpAt: now }).where(eq(portalSessions.id, key(sid))).run();
 }

@@ -20,10 +20,13 @@ export const AGENT_KEY = "e2e-agent-key-0123456789";
 export const E2E_DIR = path.resolve(__dirname, "../..", E2E.dataDir);
 export const ADMIN_STATE = path.join(E2E_DIR, "admin-state.json");
 export const EMPLOYEE_STATE = path.join(E2E_DIR, "employee-state.json");
+/** An employee with an Active token, signed in with PIN + OTP. */
+export const MEMBER_STATE = path.join(E2E_DIR, "member-state.json");
 export const PIN = "4089";
 
 export const ADMIN = { upn: "bob@corp.local", password: "Bob!2026" };
 export const EMPLOYEE = { upn: "alice@corp.local", password: "Alice!2026" };
+export const MEMBER = { upn: "e2emember@corp.local", password: "E2e!Passw0rd" };
 
 export async function tms<T = unknown>(p: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
   const res = await fetch(`${SAFENET_URL}/TMSWebAPI/v1${p}`, {
@@ -91,4 +94,32 @@ export async function mailbox(to: string): Promise<SinkMail[]> {
 
 export async function mailSubjects(to: string): Promise<string[]> {
   return (await mailbox(to)).map((m) => m.subject);
+}
+
+export type ArrangedState = "none" | "Assigned" | "Active" | "Locked" | "Suspended" | "Lost";
+
+/** Gives `upn` one token in `state` through the TMS API and the validator, as SafeNet itself would. */
+export async function tokenInState(upn: string, state: ArrangedState): Promise<KnownToken | null> {
+  if (state === "none") return null;
+  if (state === "Assigned") {
+    const { token } = await tms<{ token: { serial: string } }>(`/repositories/corp.local/users/${upn}/tokens`, {
+      json: { type: "MobilePASS", otpMode: "event", pin: PIN },
+    });
+    return { upn, serial: token.serial, secretHex: "", counter: 0 };
+  }
+  const known = await activeEventToken(upn);
+  if (state === "Suspended") await tms(`/tokens/${known.serial}/suspend`, { json: {} });
+  if (state === "Lost") await tms(`/tokens/${known.serial}/revoke`, { json: {} });
+  if (state === "Locked") {
+    for (let i = 0; i < 3; i++) {
+      await fetch(`${SAFENET_URL}/TokenValidator/TokenValidator.asmx`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-agent-key": AGENT_KEY },
+        body: JSON.stringify({ username: upn, passcode: `${PIN}00000${i}` }),
+      });
+    }
+  }
+  const after = await tms<{ state: string }>(`/tokens/${known.serial}`);
+  if (after.state !== state) throw new Error(`Arranging a ${state} token for ${upn} left it ${after.state}.`);
+  return known;
 }

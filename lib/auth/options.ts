@@ -1,22 +1,21 @@
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { decode } from "next-auth/jwt";
-import { cookies } from "next/headers";
 import { recordEvent } from "@/db/queries/events";
-import { sessionVersion } from "@/db/queries/sessions";
+import { createSession, endSession, openSession } from "@/db/queries/sessions";
 import { getMfaSettings } from "@/db/queries/settings";
-import { env } from "@/lib/config/env";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { clientAddress } from "./request-info";
 import { countsTowardsLock } from "@/lib/connect/answers";
 import { mailIfLocked } from "@/lib/mail/lock-notice";
 import { checkPasswordThrottled } from "./password-check";
+import { currentSessionToken } from "./session-cookie";
+import { afterPassword, PENDING_MAX_AGE_MS, SESSION_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
 
 // Sign-in in two steps, both through SafeNet: the domain password (TMS `authenticate`), then, for a
-// user with an Active token, PIN + OTP (the OTP service). Only the server moves a session to "done".
+// user with any usable token, PIN + OTP (the OTP service). The cookie carries a random session id;
+// the session's row decides what it may do, and only the server moves it on.
 
 export const ADMIN_GROUP = "RAS Admins";
-export const SESSION_COOKIE = "next-auth.session-token";
 export const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -47,26 +46,31 @@ async function signInWithPassword(credentials: Record<string, string> | undefine
     throw new Error(checked.message);
   }
   const { user } = checked;
-  const mfa = user.tokens.some((t) => t.state === "Active") ? "pending" : "none";
+  const verdict = afterPassword(user.tokens, now);
+  if (verdict.session === "refused") {
+    recordEvent({ type: "sign-in.password", kind: "sign-in", user: user.upn, result: "failure", clientIp: ip, reason: `token_${verdict.reason}` });
+    throw new Error(verdict.message);
+  }
+  const mfa = verdict.session;
   recordEvent({ type: "sign-in.password", kind: "sign-in", user: user.upn, result: "success", clientIp: ip, detail: { otpRequired: mfa === "pending" } });
-  return {
-    id: user.upn,
-    upn: user.upn,
-    name: user.displayName,
-    email: user.email,
-    groups: user.groups,
-    isAdmin: user.groups.includes(ADMIN_GROUP),
-    mfa,
-    sv: sessionVersion(user.upn),
-    authAt: now,
-  };
+  const sid = createSession(
+    {
+      upn: user.upn,
+      mfa,
+      isAdmin: user.groups.includes(ADMIN_GROUP),
+      fingerprint: tokenFingerprint(user.tokens),
+      maxAgeMs: mfa === "pending" ? PENDING_MAX_AGE_MS : SESSION_MAX_AGE_MS,
+    },
+    now,
+  );
+  return { id: user.upn, upn: user.upn, name: user.displayName, email: user.email, groups: user.groups, sid, authAt: now };
 }
 
-/** The second step: the session cookie must hold a password-verified, OTP-pending session. */
+/** The second step: the session cookie must name an open session that waits for PIN + OTP. */
 async function completeOtp(credentials: Record<string, string> | undefined, headers: Headers): Promise<User> {
-  const raw = (await cookies()).get(SESSION_COOKIE)?.value;
-  const pending = raw ? await decode({ token: raw, secret: env().NEXTAUTH_SECRET }).catch(() => null) : null;
-  if (!pending?.upn || pending.mfa !== "pending" || pending.sv !== sessionVersion(pending.upn)) {
+  const claims = await currentSessionToken();
+  const pending = claims ? openSession(claims.sid) : null;
+  if (!claims || !pending || pending.mfa !== "pending") {
     throw new Error("Your sign-in has expired. Sign in with your user name and password again.");
   }
   const passcode = credentials?.passcode?.replace(/\s+/g, "") ?? "";
@@ -94,12 +98,17 @@ async function completeOtp(credentials: Record<string, string> | undefined, head
       : " Ask an administrator for help.";
     throw new Error(`${answer.message}${hint}`);
   }
-  const { upn, name, email, groups, isAdmin, sv } = pending as Required<typeof pending>;
-  return { id: upn, upn, name, email, groups, isAdmin, sv, mfa: "done", authAt: Date.now() };
+  // A new id for the stronger session, so the pending cookie is worth nothing afterwards.
+  const now = Date.now();
+  endSession(claims.sid, "stepped_up", now);
+  const { upn } = claims;
+  const { isAdmin, fingerprint } = pending;
+  const sid = createSession({ upn, mfa: "done", isAdmin, fingerprint, maxAgeMs: SESSION_MAX_AGE_MS, stepUpAt: now }, now);
+  return { id: upn, upn, name: claims.name ?? upn, email: claims.email ?? "", groups: claims.groups ?? [], sid, authAt: now };
 }
 
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_MS / 1000 },
   pages: { signIn: "/login", error: "/login" },
   providers: [
     CredentialsProvider({
@@ -118,23 +127,30 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     jwt({ token, user }) {
       if (user) {
-        const { upn, name, email, groups, isAdmin, mfa, sv, authAt } = user;
-        return { ...token, sub: upn, upn, name, email, groups, isAdmin, mfa, sv, authAt };
+        const { upn, name, email, groups, sid, authAt } = user;
+        return { ...token, sub: upn, upn, name, email, groups, sid, authAt };
       }
       return token;
     },
+    // What the session may do comes from its row, never from the cookie; an ended session has no user.
     session({ session, token }) {
+      const row = token.sid ? openSession(token.sid) : null;
+      if (!row) return { expires: session.expires } as typeof session;
       session.user = {
         upn: token.upn ?? "",
         name: token.name ?? "",
         email: token.email ?? "",
         groups: token.groups ?? [],
-        isAdmin: token.isAdmin ?? false,
-        mfa: token.mfa ?? "pending",
-        sv: token.sv ?? -1,
         authAt: token.authAt ?? 0,
+        mfa: row.mfa,
+        isAdmin: row.isAdmin,
       };
       return session;
+    },
+  },
+  events: {
+    signOut({ token }) {
+      if (typeof token?.sid === "string") endSession(token.sid, "signed_out");
     },
   },
 };

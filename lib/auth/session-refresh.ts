@@ -1,28 +1,34 @@
-import { decode, encode } from "next-auth/jwt";
-import { cookies } from "next/headers";
-import { bumpSessionVersion } from "@/db/queries/sessions";
-import { env } from "@/lib/config/env";
-import { authOptions, SESSION_COOKIE } from "./options";
+import { endUserSessions, markChecked, openSession, requireOtp } from "@/db/queries/sessions";
+import { safenetClient } from "@/lib/safenet/client";
+import { ADMIN_GROUP, endpoints } from "./options";
+import { currentSessionId } from "./session-cookie";
+import { PENDING_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
 
-// Ends a user's other sessions at once (a new session version) while the one making the change
-// carries on: only this server re-issues its cookie, so no other session can claim the new version.
+// A change to a user's second factor made through the portal ends the user's other sessions at
+// once; the session making the change, when it is the user's own, carries on with what SafeNet
+// holds now, so its next re-check does not mistake its own change for someone else's.
 
-const maxAge = () => authOptions.session?.maxAge ?? 8 * 60 * 60;
+export async function endOtherSessions(upn: string, reason = "token_changed"): Promise<void> {
+  const sid = await currentSessionId();
+  const own = sid ? openSession(sid) : null;
+  const keep = own && own.upn === upn.toLowerCase() ? sid! : undefined;
+  endUserSessions(upn, reason, keep);
+  if (!keep) return;
+  try {
+    const user = await safenetClient(endpoints()).getUser(upn);
+    markChecked(keep, { fingerprint: tokenFingerprint(user.tokens), isAdmin: user.groups.includes(ADMIN_GROUP) });
+  } catch {
+    // Left as it was: the next re-check sees the change and ends this session too, which is safe.
+  }
+}
 
-export async function endOtherSessions(upn: string): Promise<void> {
-  const version = bumpSessionVersion(upn);
-  const jar = await cookies();
-  const raw = jar.get(SESSION_COOKIE)?.value;
-  const secret = env().NEXTAUTH_SECRET;
-  const token = raw ? await decode({ token: raw, secret }).catch(() => null) : null;
-  if (!token || token.upn?.toLowerCase() !== upn.toLowerCase()) return;
-  jar.set(SESSION_COOKIE, await encode({ token: { ...token, sv: version }, secret, maxAge: maxAge() }), {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: env().NEXTAUTH_URL.startsWith("https://"),
-    maxAge: maxAge(),
-  });
+/** After a password-only session activates its token, it goes on only with PIN + OTP. */
+export async function askForOtpNext(upn: string): Promise<boolean> {
+  const sid = await currentSessionId();
+  const own = sid ? openSession(sid) : null;
+  if (!own || own.upn !== upn.toLowerCase() || own.mfa !== "enroll") return false;
+  requireOtp(sid!, Date.now(), PENDING_MAX_AGE_MS);
+  return true;
 }
 
 /** Enrolling and changing a token need a recent sign-in. */

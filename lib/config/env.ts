@@ -24,6 +24,13 @@ const portalEnvSchema = z
     DATA_DIR: z.string().default("data"),
     NEXTAUTH_SECRET: required("NEXTAUTH_SECRET"),
     NEXTAUTH_URL: url.optional(),
+    // How often a session reads the user's tokens and groups from SafeNet again; at most 60 s.
+    SESSION_RECHECK_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds from 1 to 60" })
+      .int({ error: "must be a whole number of seconds from 1 to 60" })
+      .min(1, { error: "must be a number of seconds from 1 to 60" })
+      .max(60, { error: "must be at most 60 seconds, or token changes would outlive the promise to end sessions within a minute" })
+      .default(30),
   })
   .transform((raw) => ({
     ...raw,

@@ -177,6 +177,8 @@ export async function provisionToken(upn: string, input: { pin: string; email: s
     return f;
   }
   const user = { ...status.user, email: input.email };
+  // A new token is a change to the second factor: the user's other sessions end, this one goes on.
+  await endOtherSessions(user.upn);
   await event({
     type: "enrollment.provision",
     kind: "enrollment",
@@ -202,7 +204,8 @@ export async function reissueActivation(upn: string, serial: string, pin: string
     await event({ type: "enrollment.reissue", kind: "enrollment", user: status.user.upn, serial, result: "failure", reason: isSafeNetError(err) ? err.code : "error" });
     return f;
   }
-  await event({ type: "enrollment.reissue", kind: "enrollment", user: status.user.upn, serial, result: "success", detail: { splitDelivery: settings.splitDelivery } });
+  await endOtherSessions(status.user.upn);
+  await event({ type: "enrollment.reissue", kind: "enrollment", user: status.user.upn, serial, result: "success", detail: { splitDelivery: settings.splitDelivery, sessionsEnded: true } });
   return { ok: true, activation: await activationView(status.user, issued.token, issued.activation, pin, settings.splitDelivery) };
 }
 

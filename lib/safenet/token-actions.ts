@@ -106,7 +106,9 @@ export const TOKEN_ACTIONS: Record<TokenAction, TokenActionText> = {
 };
 
 /** Actions that must end the user's portal sessions once they succeed. */
-export const ENDS_SESSIONS: ReadonlySet<TokenAction> = new Set<TokenAction>(["revoke", "pin", "delete"]);
+// A token taken away or re-keyed ends the owner's sessions at once; any other state change ends
+// them at the sessions' next look at SafeNet.
+export const ENDS_SESSIONS: ReadonlySet<TokenAction> = new Set<TokenAction>(["suspend", "revoke", "pin", "reissue", "delete"]);
 
 export function allows(action: TokenAction, state: TokenState): boolean {
   return ALLOWED[action].includes(state);

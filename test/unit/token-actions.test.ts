@@ -41,8 +41,8 @@ describe("which actions a token state offers", () => {
     }
   });
 
-  it("ends sessions after revoke, PIN reset and delete only", () => {
-    expect([...ENDS_SESSIONS].sort()).toEqual(["delete", "pin", "revoke"]);
+  it("ends sessions at once after suspend, revoke, PIN reset, reissue and delete", () => {
+    expect([...ENDS_SESSIONS].sort()).toEqual(["delete", "pin", "reissue", "revoke", "suspend"]);
   });
 
   it("names the token and its user in every confirmation", () => {

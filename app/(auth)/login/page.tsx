@@ -10,6 +10,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const { callbackUrl, expired } = await searchParams;
   const state = await viewerState();
   if (state.status === "otp_pending") redirect("/login/otp");
+  if (state.status === "enroll_only") redirect("/enroll");
   if (state.status === "signed_in") redirect(safeCallback(callbackUrl));
   return (
     <section aria-labelledby="login-title" className="narrow">

@@ -1,9 +1,10 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getMfaSettings } from "@/db/queries/settings";
-import { requireUser } from "@/lib/auth/session";
-import { signInIsRecent } from "@/lib/auth/session-refresh";
+import { requireEnrollee } from "@/lib/auth/session";
+import { askForOtpNext, signInIsRecent } from "@/lib/auth/session-refresh";
 import { activateToken, pinLengths, provisionToken, reissueActivation, type ActivationView } from "@/lib/enroll/enrollment";
 import { newPinErrors } from "@/lib/enroll/pin-rules";
 import { formValues, isSecretField } from "@/lib/forms";
@@ -36,7 +37,7 @@ const serialSchema = z.string().regex(/^[A-Za-z0-9]{1,64}$/);
 
 /** The viewer, when their sign-in is recent enough to enroll. */
 async function recentViewer() {
-  const viewer = await requireUser();
+  const viewer = await requireEnrollee();
   return signInIsRecent(viewer.authAt) ? viewer : null;
 }
 
@@ -102,4 +103,11 @@ export async function sendNewActivation(_prev: WizardResult, form: FormData): Pr
     activation: outcome.activation,
     message: `A new activation for token ${outcome.activation.serial} is issued; the previous seed file and key no longer work.`,
   };
+}
+
+/** After activation: a password-only session goes on only with PIN + the next passcode; a full one to My token. */
+export async function continueAfterActivation(): Promise<void> {
+  const viewer = await requireEnrollee();
+  if (await askForOtpNext(viewer.upn)) redirect(`/login/otp?callbackUrl=${encodeURIComponent("/token")}`);
+  redirect("/token");
 }

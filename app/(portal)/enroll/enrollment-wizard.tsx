@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
@@ -9,6 +8,7 @@ import { ActivateStep } from "./activate-step";
 import styles from "./enroll.module.css";
 import { PinStep } from "./pin-step";
 import { ReauthNotice } from "./reauth-notice";
+import { continueAfterActivation } from "./actions";
 
 // New Account Info as the Parallels Client shows it: 1 PIN and email, 2 Activate, 3 Done.
 // It takes the user and settings as props, so a page other than /enroll can embed it.
@@ -124,14 +124,10 @@ function DoneStep(props: { headingRef: RefObject<HTMLHeadingElement | null>; vie
       <p>From now on, sign in with your domain password, then your PIN followed by the code MobilePASS shows.</p>
       {fresh && <p>Your other portal sessions have ended; this one carries on.</p>}
       {fresh && (mailError ? <p className="form-error">{mailError}</p> : <p>A confirmation email is on its way to {props.email}.</p>)}
-      <ul>
-        <li>
-          <Link href="/token">My token</Link>: change your PIN, or report the token lost.
-        </li>
-        <li>
-          <Link href="/">Start page</Link>
-        </li>
-      </ul>
+      <form action={continueAfterActivation}>
+        <p>Continue with your PIN and the next code MobilePASS shows to reach My token, where you can change your PIN or report the token lost.</p>
+        <button type="submit">Continue</button>
+      </form>
     </section>
   );
 }

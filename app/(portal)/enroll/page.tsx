@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { getMfaSettings } from "@/db/queries/settings";
-import { requireUser } from "@/lib/auth/session";
+import { requireEnrollee } from "@/lib/auth/session";
 import { signInIsRecent } from "@/lib/auth/session-refresh";
 import { enrollmentStatus, pinLengths, refusal } from "@/lib/enroll/enrollment";
 import { EnrollmentWizard, type WizardView } from "./enrollment-wizard";
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "New Account Info" };
 export const dynamic = "force-dynamic";
 
 export default async function EnrollPage({ searchParams }: { searchParams: Promise<{ reason?: string }> }) {
-  const viewer = await requireUser();
+  const viewer = await requireEnrollee();
   const { reason } = await searchParams;
   const settings = getMfaSettings();
   const status = await enrollmentStatus(viewer.upn, settings);

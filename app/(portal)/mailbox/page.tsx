@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireUser } from "@/lib/auth/session";
+import { requireEnrollee } from "@/lib/auth/session";
 import { addressedTo, listMailbox, mailServerName, mailSinkConfigured, type MailboxMessage } from "@/lib/mail/mailbox";
 import { MessageView } from "./message-view";
 import styles from "./mailbox.module.css";
@@ -19,7 +19,7 @@ async function load(to: string | undefined): Promise<Loaded> {
 }
 
 export default async function MailboxPage({ searchParams }: { searchParams: Promise<{ to?: string | string[] }> }) {
-  const viewer = await requireUser();
+  const viewer = await requireEnrollee();
   const isAdmin = viewer.isAdmin && viewer.mfa === "done";
 
   if (!mailSinkConfigured()) {

@@ -12,6 +12,7 @@ export default async function OtpPage({ searchParams }: { searchParams: Promise<
   const state = await viewerState();
   if (state.status === "anonymous" || state.status === "expired") redirect("/login");
   if (state.status === "signed_in") redirect(next);
+  if (state.status === "enroll_only") redirect("/enroll");
   return (
     <section aria-labelledby="otp-title" className="narrow">
       <h1 id="otp-title">PIN and one-time password</h1>

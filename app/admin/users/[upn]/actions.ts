@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { recordEvent } from "@/db/queries/events";
-import { bumpSessionVersion } from "@/db/queries/sessions";
 import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
+import { endOtherSessions } from "@/lib/auth/session-refresh";
 import { parseForm, type ActionState } from "@/lib/forms";
 import { sendPinChanged, sendTokenRevoked } from "@/lib/mail/notifications";
 import { safenetClient, type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
@@ -87,7 +87,7 @@ async function runTokenAction<T extends Target>(
     return { status: "error", message, fieldErrors: fieldErrorsOf(err, message) };
   }
 
-  if (ENDS_SESSIONS.has(action)) bumpSessionVersion(owner);
+  if (ENDS_SESSIONS.has(action)) await endOtherSessions(owner);
   recordEvent({
     ...event,
     result: "success",

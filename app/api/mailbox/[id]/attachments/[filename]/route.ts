@@ -12,7 +12,7 @@ function contentDisposition(filename: string): string {
 }
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string; filename: string }> }) {
-  const auth = await authorizeRequest("user");
+  const auth = await authorizeRequest("enrollee");
   if ("refusal" in auth) return auth.refusal;
   const { viewer } = auth;
   if (!mailSinkConfigured()) return refuse(404, "not_found", "There is no demo mailbox: the portal sends its emails to a real mail server.");
