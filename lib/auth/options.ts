@@ -8,6 +8,7 @@ import { getMfaSettings } from "@/db/queries/settings";
 import { env } from "@/lib/config/env";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { clientAddress } from "./request-info";
+import { redirectCallback } from "./redirect";
 import { countsTowardsLock } from "@/lib/connect/answers";
 import { mailIfLocked } from "@/lib/mail/lock-notice";
 import { checkPasswordThrottled } from "./password-check";
@@ -116,6 +117,7 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    redirect: redirectCallback,
     jwt({ token, user }) {
       if (user) {
         const { upn, name, email, groups, isAdmin, mfa, sv, authAt } = user;
