@@ -37,7 +37,7 @@ function leaks(): string[] {
   for (const r of seen) {
     const text = `${r.url}\n${JSON.stringify(r.headers)}\n${r.body}`;
     for (const [name, key] of [["TMS key", TMS_KEY], ["agent key", AGENT_KEY]]) {
-      for (const form of [key, Buffer.from(key).toString("base64"), encodeURIComponent(key)]) {
+      for (const form of new Set([key, Buffer.from(key).toString("base64"), encodeURIComponent(key)])) {
         if (text.includes(form)) found.push(`${name} in ${r.method} ${r.url}`);
       }
     }
@@ -52,9 +52,12 @@ test("Check on an unsaved TMS Web API URL reaches it without the TMS key", async
   await page.getByLabel("TMS Web API URL", { exact: true }).fill(`${base}/TMSWebAPI/v1`);
   await page.getByRole("button", { name: "Check TMS Web API URL" }).click();
   const status = page.getByRole("tabpanel", { name: "Authentication" }).getByRole("status");
-  await expect(status).toContainText("the API key is only sent to the saved URL — save it to check the key.");
+  await expect(status).toHaveText(/^(?!Checking)\S/);
   expect(seen.length).toBeGreaterThan(0);
   expect(leaks()).toEqual([]);
+  await expect(status).toHaveText(
+    /^Reachable and answers as the TMS Web API \(in \d+ ms\); the API key is only sent to the saved URL — save it to check the key\.$/,
+  );
 });
 
 test("Check connection on an unsaved OTP Service URL reaches it without any key", async ({ page }) => {
@@ -62,7 +65,7 @@ test("Check connection on an unsaved OTP Service URL reaches it without any key"
   await page.goto("/admin/mfa");
   await page.getByLabel("OTP Service URL", { exact: true }).fill(`${base}/TokenValidator/TokenValidator.asmx`);
   await page.getByRole("button", { name: "Check connection" }).click();
-  await expect(page.getByRole("tabpanel", { name: "Connection" }).getByRole("status")).toContainText("Check failed");
+  await expect(page.getByRole("tabpanel", { name: "Connection" }).getByRole("status")).toHaveText(/^(?!Checking)\S/);
   expect(seen.length).toBeGreaterThan(0);
   expect(leaks()).toEqual([]);
 });
