@@ -35,7 +35,7 @@ async function SafeNetStatus() {
       </p>
     );
   }
-  const [otp, tms] = await Promise.all([checkOtpService(settings.otpServiceUrl), checkTmsApi(settings.tmsUrl, apiKey)]);
+  const [otp, tms] = await Promise.all([checkOtpService(settings.otpServiceUrl), checkTmsApi(settings.tmsUrl, { url: settings.tmsUrl, apiKey })]);
   return (
     <ul className="status-list">
       <StatusLine name="OTP service" url={settings.otpServiceUrl} result={otp} />

@@ -65,7 +65,7 @@ function run(ruleCount: number) {
   const exclusions: ExclusionSettings = { defaultMode: "mfa", enabled: { users: true, clientIps: true, macs: true, gateways: true } };
   const entries = toEntries(ruleTexts(ruleCount));
   const c0 = process.hrtime.bigint();
-  const rules = compileRules(entries, exclusions);
+  const rules = compileRules(entries, exclusions, { CORP: "corp.example" });
   const compileMs = Number(process.hrtime.bigint() - c0) / 1e6;
   const inputs: DecisionInput[] = logons().map((l) => ({ provider: "safenet", mode: "mandatory", exclusions, rules, ...l }));
   const excluded = inputs.filter((inp) => decide(inp).code === "excluded").length;

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { constantTimeEqual } from "../lib/crypto/constant-time";
 
 // Everything secret the simulator stores goes through here: seeds and mail sealed with AES-256-GCM,
 // PINs as peppered HMACs, directory passwords as scrypt hashes. Subkeys are derived once at start.
@@ -79,10 +80,7 @@ export function createKeyring(master: Buffer): Keyring {
     sealMail: (plain, aad) => sealWith(mailKey, plain, aad),
     openMail: (sealed, aad) => openWith(mailKey, sealed, aad),
     pinHash,
-    pinMatches: (salt, pin, expected) => {
-      const actual = pinHash(salt, pin);
-      return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
-    },
+    pinMatches: (salt, pin, expected) => constantTimeEqual(pinHash(salt, pin), expected),
     keyCheck: () => check,
   };
 }
@@ -105,14 +103,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
     r: Number(r),
     p: Number(p),
   });
-  return crypto.timingSafeEqual(actual, expected);
-}
-
-/** Compares two secrets in constant time whatever their lengths. */
-export function sameSecret(a: string, b: string): boolean {
-  const da = crypto.createHash("sha256").update(a).digest();
-  const db = crypto.createHash("sha256").update(b).digest();
-  return crypto.timingSafeEqual(da, db);
+  return constantTimeEqual(actual, expected);
 }
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

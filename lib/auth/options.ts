@@ -5,6 +5,7 @@ import { createSession, endSession, openSession } from "@/db/queries/sessions";
 import { getMfaSettings } from "@/db/queries/settings";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { clientAddress } from "./request-info";
+import { redirectCallback } from "./redirect";
 import { countsTowardsLock } from "@/lib/connect/answers";
 import { mailIfLocked } from "@/lib/mail/lock-notice";
 import { checkPasswordThrottled } from "./password-check";
@@ -125,6 +126,7 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    redirect: redirectCallback,
     jwt({ token, user }) {
       if (user) {
         const { upn, name, email, groups, sid, authAt } = user;

@@ -7,8 +7,3 @@ export function clientAddress(headers: Record<string, string | string[] | undefi
   const forwarded = get("x-forwarded-for")?.split(",")[0]?.trim();
   return forwarded || get("x-real-ip") || "unknown";
 }
-
-/** Only same-site paths: a sign-in link must not send people elsewhere. */
-export function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/";
-}

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../crypto/constant-time";
 
 // Proof that a connection test passed the password step: the OTP prompt (and New Account Info)
 // only continue a run whose ticket the server signed, for that viewer, user and client IP.
@@ -30,7 +31,7 @@ export function readTicket(text: string, secret: string, now: number): Ticket | 
   if (!body || !mac || rest.length) return null;
   const want = createHmac("sha256", keyOf(secret)).update(body).digest();
   const got = Buffer.from(mac, "base64url");
-  if (got.length !== want.length || !timingSafeEqual(got, want)) return null;
+  if (!constantTimeEqual(got, want)) return null;
   try {
     const t = JSON.parse(Buffer.from(body, "base64url").toString()) as Ticket;
     if (typeof t.viewer !== "string" || typeof t.user !== "string" || typeof t.clientIp !== "string" || typeof t.exp !== "number") return null;

@@ -4,7 +4,7 @@ import { endpoints } from "@/lib/auth/options";
 import { safenetClient, SafeNetError, type SafeNetUser } from "@/lib/safenet/client";
 import { decide, type Decision, type Mode, type Provider } from "./decision";
 import { compileRules, type CompiledRules } from "./rules";
-import type { ExclusionDefaults } from "./settings";
+import { repositoryDomains, type ExclusionDefaults } from "./settings";
 
 // Server glue for the MFA decision: today's settings and rules, the user as SafeNet knows them.
 // It only reads; nobody is signed in and nothing is written.
@@ -25,9 +25,9 @@ export type ConnectionDecision =
 // stored rules and list switches are unchanged. It is derived state; the database stays the truth.
 let compiled: { key: string; rules: CompiledRules } | undefined;
 
-function currentRules(exclusions: ExclusionDefaults): CompiledRules {
-  const key = `${ruleSetVersion()}|${JSON.stringify(exclusions)}`;
-  if (compiled?.key !== key) compiled = { key, rules: compileRules(loadRuleEntries(), exclusions) };
+function currentRules(exclusions: ExclusionDefaults, repository: string): CompiledRules {
+  const key = `${ruleSetVersion()}|${JSON.stringify(exclusions)}|${repository}`;
+  if (compiled?.key !== key) compiled = { key, rules: compileRules(loadRuleEntries(), exclusions, repositoryDomains(repository)) };
   return compiled.rules;
 }
 
@@ -53,7 +53,7 @@ export async function decideForConnection(input: ConnectionInput): Promise<Conne
     provider: mfa.provider,
     mode: mfa.mode,
     exclusions,
-    rules: currentRules(exclusions),
+    rules: currentRules(exclusions, mfa.userRepository),
     user: { upn: user.upn, groups: user.groups, safenetAccount: user.safenetAccount, tokens: user.tokens },
     connection: { clientIp: blankToUndefined(input.clientIp), clientMac: blankToUndefined(input.clientMac), gateway: blankToUndefined(input.gateway) },
   });

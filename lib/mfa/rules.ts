@@ -38,14 +38,31 @@ export interface CompiledRules {
 export const MAX_ENTRY_LENGTH = 256;
 export const LIST_NAMES: Record<ListKind, string> = { users: "users and groups", clientIps: "client IP", macs: "client MAC", gateways: "gateway" };
 
+/** NetBIOS domain name (as in CORP\alice) → the DNS domain of its users' UPNs (corp.local). */
+export type DomainNames = Readonly<Record<string, string>>;
+
 type UserRule = { type: "upn" | "logon" | "group"; key: string };
 
-/** How a stored users-list value is matched: UPN (has @), DOMAIN\name (logon name), else a group. */
-function classifyUser(value: string): UserRule {
+/**
+ * How a stored users-list value is matched: UPN (has @), DOMAIN\name (logon name), else a group.
+ * A logon name is keyed as the UPN it stands for; its domain is a NetBIOS name from `domains` or
+ * a DNS name. A domain neither names gets key null: that rule matches nobody.
+ */
+function classifyUser(value: string, domains: DomainNames): { type: UserRule["type"]; key: string | null } {
   if (value.includes("@")) return { type: "upn", key: value.toLowerCase() };
   const slash = value.indexOf("\\");
-  if (slash >= 0) return { type: "logon", key: value.slice(slash + 1).toLowerCase() };
+  if (slash >= 0) {
+    const domain = value.slice(0, slash).trim();
+    const dns = domainOf(domain, domains);
+    return { type: "logon", key: dns ? `${value.slice(slash + 1).trim().toLowerCase()}@${dns}` : null };
+  }
   return { type: "group", key: value.toLowerCase() };
+}
+
+function domainOf(domain: string, domains: DomainNames): string | null {
+  const upper = domain.toUpperCase();
+  for (const [netbios, dns] of Object.entries(domains)) if (netbios.toUpperCase() === upper) return dns.toLowerCase();
+  return domain.includes(".") ? domain.toLowerCase() : null;
 }
 
 function normalizeUser(text: string): Result<{ value: string; label: string }> {
@@ -194,15 +211,18 @@ interface Probe {
   error?: string;
 }
 
-/** Compiles stored entries; entries earlier in the array win over later ones in the same list. */
-export function compileRules(entries: RuleEntry[], settings: ExclusionSettings): CompiledRules {
+/**
+ * Compiles stored entries; entries earlier in the array win over later ones in the same list.
+ * `domains` maps the NetBIOS names that DOMAIN\name rules may use to their DNS domains.
+ */
+export function compileRules(entries: RuleEntry[], settings: ExclusionSettings, domains: DomainNames = {}): CompiledRules {
   const users = { upn: new Map<string, number>(), logon: new Map<string, number>(), group: new Map<string, number>() };
   const macExact = new Map<number, number>();
   const macWild = new Map<number, Map<number, number>>(); // mask → masked value → entry index
   entries.forEach((e, idx) => {
     if (e.kind === "users") {
-      const u = classifyUser(e.value.trim());
-      setFirst(users[u.type], u.key, idx);
+      const u = classifyUser(e.value.trim(), domains);
+      if (u.key !== null) setFirst(users[u.type], u.key, idx);
     } else if (e.kind === "macs") {
       const m = parseMacRule(e.value);
       if (!m.ok) return;
@@ -222,7 +242,7 @@ export function compileRules(entries: RuleEntry[], settings: ExclusionSettings):
     if (kind === "users") {
       const upn = user.upn.trim().toLowerCase();
       let best = earliest(users.upn.get(upn), NONE);
-      best = earliest(users.logon.get(upn.split("@")[0]), best);
+      best = earliest(users.logon.get(upn), best);
       for (const g of user.groups) best = earliest(users.group.get(g.trim().toLowerCase()), best);
       return { idx: best === NONE ? -1 : best };
     }
@@ -249,17 +269,17 @@ export function compileRules(entries: RuleEntry[], settings: ExclusionSettings):
     checkList(kind, user, conn) {
       const p = probe(kind, user, conn);
       const entry = p.idx < 0 ? null : entries[p.idx];
-      return { entry, detail: explain(kind, entry, p, user, conn) };
+      return { entry, detail: explain(kind, entry, p, user, conn, domains) };
     },
   };
 }
 
 // One line for a trace: why `entry` matched this user or connection, or why nothing in the list did.
-function explain(kind: ListKind, entry: RuleEntry | null, p: Probe, user: RuleUser, conn: RuleConnection): string {
+function explain(kind: ListKind, entry: RuleEntry | null, p: Probe, user: RuleUser, conn: RuleConnection, domains: DomainNames): string {
   const rule = entry ? ` (rule #${entry.id})` : "";
   if (kind === "users") {
     if (!entry) return `No user or group rule names ${user.upn}.`;
-    const u = classifyUser(entry.value);
+    const u = classifyUser(entry.value, domains);
     if (u.type === "upn") return `User ${user.upn} is listed by name${rule}.`;
     if (u.type === "logon") return `User ${user.upn} has the logon name ${entry.value}${rule}.`;
     return `User ${user.upn} is a member of the group ${entry.value}${rule}.`;

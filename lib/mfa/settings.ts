@@ -51,6 +51,20 @@ export function defaultMfaSettings(safenetUrl: string): MfaSettings {
   };
 }
 
+/**
+ * The NetBIOS name of a repository's domain, as in CORP\alice: Active Directory's default, the first
+ * label of the DNS name in upper case, at most 15 characters (corp.local → CORP).
+ */
+export function netbiosNameOf(repository: string): string {
+  return repository.trim().split(".")[0].toUpperCase().slice(0, 15);
+}
+
+/** The DomainNames the exclusion rules take for the configured user repository. */
+export function repositoryDomains(repository: string): Record<string, string> {
+  const dns = repository.trim().toLowerCase();
+  return dns ? { [netbiosNameOf(dns)]: dns } : {};
+}
+
 export const exclusionSettingsSchema = z.object({
   defaultMode: z.enum(["mfa", "none"]),
   enabled: z.object({ users: z.boolean(), clientIps: z.boolean(), macs: z.boolean(), gateways: z.boolean() }),

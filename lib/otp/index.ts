@@ -1,5 +1,6 @@
 import { generateSync } from "otplib";
 import { NodeCryptoPlugin } from "@otplib/plugin-crypto-node";
+import { constantTimeEqual } from "../crypto/constant-time";
 import { timeStepAt } from "./steps";
 
 export { secondsLeftInStep, timeStepAt } from "./steps";
@@ -48,7 +49,7 @@ export function findCounter(
   if (code.length !== digits) return null;
   for (const c of counters) {
     if (c < 0) continue;
-    if (hotp(secret, c, digits, algorithm) === code) return c;
+    if (constantTimeEqual(hotp(secret, c, digits, algorithm), code)) return c;
   }
   return null;
 }

@@ -1,4 +1,5 @@
-import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
+import { createDecipheriv, createHmac, pbkdf2Sync } from "node:crypto";
+import { constantTimeEqual } from "../crypto/constant-time";
 import { PskcError, malformed } from "./errors";
 import { HASH_LENGTH, type HashName } from "./uris";
 import type { ParsedEncryptedValue, ParsedKeyPackage, ParsedPskc, ParsedValue, PskcKey } from "./types";
@@ -46,7 +47,7 @@ function containerKeys(parsed: ParsedPskc, password: string): Keys | null {
 function verifyMac(value: ParsedValue, keys: Keys, what: string): void {
   const expected = fromB64(value.macB64!);
   const actual = createHmac(keys.macHash, keys.macKey).update(fromB64(value.encrypted!.cipherB64)).digest();
-  if (expected.length === actual.length && timingSafeEqual(expected, actual)) return;
+  if (constantTimeEqual(expected, actual)) return;
   // A wrong password gets past the MAC key's padding about once in 256 tries, and then yields a MAC key of
   // a random length; a correctly decrypted MAC key of the hash's natural length means the value was altered.
   // When the container key is the MAC key the format cannot tell the two apart; a wrong key is far likelier.

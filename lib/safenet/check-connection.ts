@@ -7,10 +7,13 @@ import https from "node:https";
 
 export type CheckFailureKind = "bad_url" | "refused" | "dns" | "timeout" | "tls" | "http_status" | "not_safenet" | "unauthorized";
 export type CheckFailure = { ok: false; kind: CheckFailureKind; message: string };
-export type CheckResult = { ok: true; service: string; version: string; ms: number } | CheckFailure;
+/** `keySent: false`: the TMS answered, but the API key was kept back because the URL is not the saved one. */
+export type CheckResult = { ok: true; service: string; version: string; ms: number; keySent?: boolean } | CheckFailure;
 export type Repository = { name: string; kind: string; users: number };
 export type RepositoriesResult = { ok: true; repositories: Repository[] } | CheckFailure;
 export type CheckOptions = { timeoutMs?: number };
+/** The TMS URL as saved in the settings and the API key that belongs to it. */
+export type SavedTms = { url: string; apiKey: string };
 
 export const CHECK_TIMEOUT_MS = 4_000;
 const MAX_BODY = 1 << 20;
@@ -103,6 +106,28 @@ function classifyError(err: unknown, url: URL, what: Target, timeoutMs: number):
   return fail("refused", `${where} cannot be reached (${code || detail}): check the host, the port and the network between the portal and SafeNet.`);
 }
 
+/**
+ * Whether two URLs name the same service endpoint once parsed: scheme, user info, host, port
+ * (default ports implied), path without trailing slashes, and query. Unparseable text is never the same.
+ */
+export function sameServiceUrl(a: string, b: string): boolean {
+  const norm = (text: string) => {
+    try {
+      const u = new URL(text.trim());
+      return `${u.protocol}//${u.username}:${u.password}@${u.host}${u.pathname.replace(/\/+$/, "")}${u.search}`;
+    } catch {
+      return null;
+    }
+  };
+  const [na, nb] = [norm(a), norm(b)];
+  return na !== null && na === nb;
+}
+
+/** The Authorization header for `url`: only the saved URL gets the saved key. */
+function keyHeaders(url: string, saved: SavedTms): Record<string, string> | null {
+  return saved.apiKey && sameServiceUrl(url, saved.url) ? { authorization: `Bearer ${saved.apiKey}` } : null;
+}
+
 async function probe(raw: string, what: Target, headers: Record<string, string>, options: CheckOptions): Promise<{ ok: true; json: unknown; ms: number } | CheckFailure> {
   const url = parseUrl(raw, what);
   if (!(url instanceof URL)) return url;
@@ -114,6 +139,18 @@ async function probe(raw: string, what: Target, headers: Record<string, string>,
     return classifyError(err, url, what, timeoutMs);
   }
   const status = `HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ""}`;
+  if (answer.status === 401 && what === TMS && !headers.authorization) {
+    // Without a key the TMS Web API answers 401 in the contract's error shape: that is its signature.
+    const code = (() => {
+      try {
+        return (JSON.parse(answer.body) as { error?: { code?: unknown } })?.error?.code;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (code === "unauthorized") return { ok: true, json: { service: TMS.service, status: "unauthorized" }, ms: answer.ms };
+    return fail("not_safenet", `The address answered HTTP 401, but not as the SafeNet ${what.name}: check that the URL ends in ${what.pathHint}.`);
+  }
   if (answer.status === 401 && what === TMS) {
     return fail("unauthorized", "SafeNet refused the TMS API key (HTTP 401): check SAFENET_TMS_API_KEY in .env or the environment.");
   }
@@ -148,16 +185,25 @@ export async function checkOtpService(url: string, options: CheckOptions = {}): 
   return answer.ok ? identify(answer.json, answer.ms, OTP) : answer;
 }
 
-/** GET the TMS Web API URL with the API key: a 200 from TMSWebAPI proves both address and key. */
-export async function checkTmsApi(url: string, apiKey: string, options: CheckOptions = {}): Promise<CheckResult> {
-  const answer = await probe(url, TMS, { authorization: `Bearer ${apiKey}` }, options);
-  return answer.ok ? identify(answer.json, answer.ms, TMS) : answer;
+/**
+ * GET the TMS Web API URL. The saved URL gets the saved API key, and a 200 from TMSWebAPI proves both
+ * address and key; any other URL is probed without the key (`keySent: false`), so that typing an
+ * address and pressing Check never hands the key to whoever answers there.
+ */
+export async function checkTmsApi(url: string, saved: SavedTms, options: CheckOptions = {}): Promise<CheckResult> {
+  const headers = keyHeaders(url, saved);
+  const answer = await probe(url, TMS, headers ?? {}, options);
+  if (!answer.ok) return answer;
+  const result = identify(answer.json, answer.ms, TMS);
+  return result.ok ? { ...result, keySent: headers !== null } : result;
 }
 
-/** The user repositories the TMS reports, for the User Repository choice. */
-export async function listRepositories(url: string, apiKey: string, options: CheckOptions = {}): Promise<RepositoriesResult> {
+/** The user repositories the TMS at the saved URL reports, for the User Repository choice. */
+export async function listRepositories(url: string, saved: SavedTms, options: CheckOptions = {}): Promise<RepositoriesResult> {
+  const headers = keyHeaders(url, saved);
+  if (!headers) return fail("unauthorized", "The repositories are listed only from the saved TMS Web API URL, the one the API key belongs to: save the URL first.");
   const base = url.trim().replace(/\/+$/, "");
-  const answer = await probe(base ? `${base}/repositories` : "", TMS, { authorization: `Bearer ${apiKey}` }, options);
+  const answer = await probe(base ? `${base}/repositories` : "", TMS, headers, options);
   if (!answer.ok) return answer;
   const list = (answer.json as { repositories?: unknown })?.repositories;
   if (!Array.isArray(list)) {

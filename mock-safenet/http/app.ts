@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { ApiError } from "../errors";
-import { sameSecret } from "../keys";
+import { constantTimeEqual } from "../../lib/crypto/constant-time";
 import type { Sim } from "../sim";
 import { registerMailboxRoutes } from "./mailbox-routes";
 import { registerTmsRoutes } from "./tms-routes";
@@ -43,7 +43,7 @@ export function bearerGuard(key: string) {
   return async (req: FastifyRequest) => {
     const header = req.headers.authorization ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!token || !sameSecret(token, key)) {
+    if (!token || !constantTimeEqual(token, key)) {
       throw new ApiError(401, "unauthorized", "Send the TMS API key as Authorization: Bearer <key>.");
     }
   };
@@ -52,7 +52,7 @@ export function bearerGuard(key: string) {
 export function agentGuard(key: string) {
   return async (req: FastifyRequest) => {
     const value = req.headers["x-agent-key"];
-    if (typeof value !== "string" || !sameSecret(value, key)) {
+    if (typeof value !== "string" || !constantTimeEqual(value, key)) {
       throw new ApiError(401, "unauthorized", "Send the agent key in the X-Agent-Key header.");
     }
   };

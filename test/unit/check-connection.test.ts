@@ -2,11 +2,13 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkOtpService, checkTmsApi, listRepositories } from "../../lib/safenet/check-connection";
+import { checkOtpService, checkTmsApi, listRepositories, sameServiceUrl } from "../../lib/safenet/check-connection";
 
 // Real sockets on 127.0.0.1: the classification depends on what Node's HTTP stack reports.
 
 const KEY = "right-key";
+/** The settings as saved: this URL and the key that belongs to it. */
+const saved = (url: string, apiKey = KEY) => ({ url, apiKey });
 let base = "";
 let closedPort = 0;
 let resetPort = 0;
@@ -139,36 +141,129 @@ describe("checkOtpService", () => {
   });
 });
 
-describe("checkTmsApi", () => {
+describe("checkTmsApi at the saved URL", () => {
+  const tms = () => `${base}/TMSWebAPI/v1`;
   it("accepts the TMS with the right key", async () => {
-    expect(await checkTmsApi(`${base}/TMSWebAPI/v1`, KEY)).toMatchObject({ ok: true, service: "TMSWebAPI", version: "1.2.3" });
+    expect(await checkTmsApi(tms(), saved(tms()))).toMatchObject({ ok: true, service: "TMSWebAPI", version: "1.2.3", keySent: true });
   });
 
   it("says the API key is wrong on a 401", async () => {
-    const result = await checkTmsApi(`${base}/TMSWebAPI/v1`, "wrong-key");
+    const result = await checkTmsApi(tms(), saved(tms(), "wrong-key"));
     expect(result).toMatchObject({ ok: false, kind: "unauthorized" });
     expect(!result.ok && result.message).toContain("SafeNet refused the TMS API key (HTTP 401): check SAFENET_TMS_API_KEY");
   });
 
   it("rejects the OTP service where the TMS should be", async () => {
-    expect(await checkTmsApi(`${base}/TokenValidator/TokenValidator.asmx`, KEY)).toMatchObject({ ok: false, kind: "not_safenet" });
+    const url = `${base}/TokenValidator/TokenValidator.asmx`;
+    expect(await checkTmsApi(url, saved(url))).toMatchObject({ ok: false, kind: "not_safenet" });
   });
 
   it("classifies a wrong path and a closed port like the OTP check", async () => {
-    expect(await checkTmsApi(`${base}/TMSWebAPI/v2`, KEY)).toMatchObject({ ok: false, kind: "http_status" });
-    expect(await checkTmsApi(`http://127.0.0.1:${closedPort}/TMSWebAPI/v1`, KEY)).toMatchObject({ ok: false, kind: "refused" });
+    const wrongPath = `${base}/TMSWebAPI/v2`;
+    const closed = `http://127.0.0.1:${closedPort}/TMSWebAPI/v1`;
+    expect(await checkTmsApi(wrongPath, saved(wrongPath))).toMatchObject({ ok: false, kind: "http_status" });
+    expect(await checkTmsApi(closed, saved(closed))).toMatchObject({ ok: false, kind: "refused" });
   });
 });
 
 describe("listRepositories", () => {
   it("lists the repositories the TMS reports, with or without a trailing slash", async () => {
     const expected = { ok: true, repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 12 }] };
-    expect(await listRepositories(`${base}/TMSWebAPI/v1`, KEY)).toEqual(expected);
-    expect(await listRepositories(`${base}/TMSWebAPI/v1/`, KEY)).toEqual(expected);
+    expect(await listRepositories(`${base}/TMSWebAPI/v1`, saved(`${base}/TMSWebAPI/v1`))).toEqual(expected);
+    expect(await listRepositories(`${base}/TMSWebAPI/v1/`, saved(`${base}/TMSWebAPI/v1`))).toEqual(expected);
   });
 
   it("says why the list is missing", async () => {
-    expect(await listRepositories(`${base}/TMSWebAPI/v1`, "wrong-key")).toMatchObject({ ok: false, kind: "unauthorized" });
-    expect(await listRepositories(`${base}/health`, KEY)).toMatchObject({ ok: false, kind: "http_status" });
+    expect(await listRepositories(`${base}/TMSWebAPI/v1`, saved(`${base}/TMSWebAPI/v1`, "wrong-key"))).toMatchObject({ ok: false, kind: "unauthorized" });
+    expect(await listRepositories(`${base}/health`, saved(`${base}/health`))).toMatchObject({ ok: false, kind: "http_status" });
+  });
+});
+
+describe("the API key goes only to the saved URL", () => {
+  type Seen = { url: string; headers: http.IncomingHttpHeaders; body: string };
+  let seen: Seen[] = [];
+  let spy = "";
+  const SAVED = "http://127.0.0.1:4010/TMSWebAPI/v1";
+  const leaked = () => seen.filter((r) => JSON.stringify(r).includes(KEY));
+
+  beforeAll(async () => {
+    // Answers like a TMS: 401 in the contract's shape without the key, 200 with any Bearer.
+    const recorder = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        seen.push({ url: req.url ?? "", headers: req.headers, body });
+        if (req.url === "/plain") return json(res, 401, { message: "who are you" });
+        if (req.headers.authorization) return json(res, 200, { service: "TMSWebAPI", status: "ok", version: "6.6.6" });
+        return json(res, 401, { error: { code: "unauthorized", message: "Send the key." } });
+      });
+    });
+    spy = `http://127.0.0.1:${await listen(recorder)}`;
+  });
+
+  it("probes an unsaved URL without the key and says so", async () => {
+    seen = [];
+    const result = await checkTmsApi(`${spy}/TMSWebAPI/v1`, saved(SAVED));
+    expect(result).toMatchObject({ ok: true, service: "TMSWebAPI", keySent: false });
+    expect(seen).toHaveLength(1);
+    expect(seen[0].headers.authorization).toBeUndefined();
+    expect(seen[0].headers["x-agent-key"]).toBeUndefined();
+    expect(leaked()).toEqual([]);
+  });
+
+  it("does not call a 401 without the TMS error shape the TMS Web API", async () => {
+    seen = [];
+    expect(await checkTmsApi(`${spy}/plain`, saved(SAVED))).toMatchObject({ ok: false, kind: "not_safenet" });
+    expect(leaked()).toEqual([]);
+  });
+
+  it("lists no repositories from an unsaved URL, and asks it nothing", async () => {
+    seen = [];
+    expect(await listRepositories(`${spy}/TMSWebAPI/v1`, saved(SAVED))).toMatchObject({ ok: false, kind: "unauthorized" });
+    expect(seen).toEqual([]);
+  });
+
+  it("sends the key once the URL is the saved one, however it is spelled", async () => {
+    seen = [];
+    const result = await checkTmsApi(`${spy}/TMSWebAPI/v1/`, saved(`${spy.replace("http://", "HTTP://")}/TMSWebAPI/v1`));
+    expect(result).toMatchObject({ ok: true, version: "6.6.6", keySent: true });
+    expect(seen[0].headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it("never sends a key with the OTP service check", async () => {
+    seen = [];
+    await checkOtpService(`${spy}/TokenValidator/TokenValidator.asmx`);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].headers.authorization).toBeUndefined();
+    expect(seen[0].headers["x-agent-key"]).toBeUndefined();
+  });
+});
+
+describe("sameServiceUrl", () => {
+  const SAVED = "http://safenet.corp.local:4010/TMSWebAPI/v1";
+  it.each([
+    [SAVED, true],
+    [`${SAVED}/`, true],
+    ["HTTP://SafeNet.Corp.Local:4010/TMSWebAPI/v1", true],
+    [`  ${SAVED}  `, true],
+    [`${SAVED}#frag`, true],
+    ["https://safenet.corp.local:4010/TMSWebAPI/v1", false],
+    ["http://safenet.corp.local:4011/TMSWebAPI/v1", false],
+    ["http://safenet.corp.local/TMSWebAPI/v1", false],
+    ["http://safenet.corp.local:4010/TMSWebAPI/v2", false],
+    ["http://safenet.corp.local:4010/tmswebapi/v1", false],
+    [`${SAVED}?x=1`, false],
+    ["http://safenet.corp.local:4010@evil.example/TMSWebAPI/v1", false],
+    ["http://user:pw@safenet.corp.local:4010/TMSWebAPI/v1", false],
+    ["http://safenet.corp.local.evil.example:4010/TMSWebAPI/v1", false],
+    ["not a url", false],
+    ["", false],
+  ])("%j: %s", (url, same) => {
+    expect(sameServiceUrl(url, SAVED)).toBe(same);
+    expect(sameServiceUrl(SAVED, url)).toBe(same);
+  });
+
+  it("a default port is the same as none", () => {
+    expect(sameServiceUrl("https://tms.example:443/TMSWebAPI/v1", "https://tms.example/TMSWebAPI/v1")).toBe(true);
   });
 });

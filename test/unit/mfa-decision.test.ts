@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { decide, type DecisionInput, type Mode, type TokenState } from "../../lib/mfa/decision";
 import { compileRules, isDuplicate, LIST_KINDS, normalizeEntry, type ExclusionSettings, type ListKind, type RuleEntry } from "../../lib/mfa/rules";
+import { repositoryDomains } from "../../lib/mfa/settings";
 import { parseIp, parseIpRule, unmapIpv4 } from "../../lib/net/ip";
 import { parseMac, parseMacRule } from "../../lib/net/mac";
 
 const ALL_ON: Record<ListKind, boolean> = { users: true, clientIps: true, macs: true, gateways: true };
+/** alice@corp.example's domain is CORP to Windows; EU is another domain. */
+const DOMAINS = { CORP: "corp.example", EU: "eu.example" };
 const settings = (over: Partial<ExclusionSettings> = {}): ExclusionSettings => ({ defaultMode: "mfa", enabled: { ...ALL_ON }, ...over });
 
 /** Entries as the admin console would store them: normalized, ids counting from `firstId`. */
@@ -77,7 +80,7 @@ describe("rule kinds", () => {
     ["UPN, any case", ["users", "ALICE@corp.example"], alice, {}, true],
     ["UPN of someone else", ["users", "alice@other.example"], alice, {}, false],
     ["DOMAIN\\name on the logon name", ["users", "CORP\\ALICE"], alice, {}, true],
-    ["DOMAIN\\name, other domain letters don't matter", ["users", "EU\\alice"], alice, {}, true],
+    ["DOMAIN\\name of another domain", ["users", "EU\\alice"], alice, {}, false],
     ["DOMAIN\\name of someone else", ["users", "CORP\\alic"], alice, {}, false],
     ["group, case-insensitive", ["users", "vpn users"], alice, {}, true],
     ["group the user is not directly in", ["users", "All Staff"], { ...alice, groups: ["Sales"] }, {}, false],
@@ -109,7 +112,48 @@ describe("rule kinds", () => {
     ["client IP rule vs gateway", ["clientIps", "192.0.2.0/24"], alice, { gateway: "192.0.2.200" }, false],
   ])("%s", (_name, entry, user, conn, matches) => {
     const list = [...entries(decoys, 1), ...entries([entry], 42)];
-    expect(compileRules(list, settings()).match(user, conn)?.id ?? null).toBe(matches ? 42 : null);
+    expect(compileRules(list, settings(), DOMAINS).match(user, conn)?.id ?? null).toBe(matches ? 42 : null);
+  });
+});
+
+describe("DOMAIN\\name rules match that domain only", () => {
+  const corpLocal = { CORP: "corp.local" };
+  const carol = { upn: "alice@corp.local", groups: ["MFA Exempt"] };
+  type Case = [rule: string, upn: string, domains: Record<string, string>, matches: boolean];
+  it.each<Case>([
+    ["CORP\\alice", "alice@corp.local", corpLocal, true],
+    ["corp\\ALICE", "alice@corp.local", corpLocal, true],
+    ["OTHER\\alice", "alice@corp.local", corpLocal, false],
+    ["CORPX\\alice", "alice@corp.local", corpLocal, false],
+    ["COR\\alice", "alice@corp.local", corpLocal, false],
+    ["CORP\\alice", "alice@other.local", corpLocal, false],
+    ["CORP\\alice", "alice@corp.local.evil", corpLocal, false],
+    ["CORP\\alice", "alice@corp.local", {}, false], // a NetBIOS name nobody maps matches nobody
+    ["corp.local\\alice", "alice@corp.local", {}, true], // the DNS name itself, as SafeNet accepts it
+    ["other.local\\alice", "alice@corp.local", corpLocal, false],
+    ["OTHER\\alice", "alice@other.local", { ...corpLocal, OTHER: "other.local" }, true],
+    ["alice", "alice@corp.local", corpLocal, false], // a bare name is a group, as before
+    ["alice@corp.local", "alice@corp.local", corpLocal, true],
+    ["alice@corp.local", "alice@other.local", corpLocal, false],
+    ["MFA Exempt", "alice@corp.local", corpLocal, true],
+  ])("rule %j vs %s with %j: %s", (rule, upn, domains, matches) => {
+    const compiled = compileRules(entries([["users", rule]], 7), settings(), domains);
+    const user = { ...carol, upn, groups: rule === "MFA Exempt" ? carol.groups : [] };
+    expect(compiled.match(user, {})?.id ?? null).toBe(matches ? 7 : null);
+  });
+
+  it("takes the NetBIOS name of the configured repository the way Active Directory names it", () => {
+    expect(repositoryDomains("corp.local")).toEqual({ CORP: "corp.local" });
+    expect(repositoryDomains(" Sales.EU.Example ")).toEqual({ SALES: "sales.eu.example" });
+    expect(repositoryDomains("averyveryverylongdomainname.example")).toEqual({ AVERYVERYVERYLO: "averyveryverylongdomainname.example" });
+  });
+
+  it("says which logon name matched, and leaves an unknown domain unmatched in the trace", () => {
+    const compiled = compileRules(entries([["users", "OTHER\\alice"], ["users", "CORP\\alice"]]), settings(), { CORP: "corp.local" });
+    expect(compiled.checkList("users", { upn: "alice@corp.local", groups: [] }, {})).toEqual({
+      entry: { id: 2, kind: "users", value: "CORP\\alice" },
+      detail: "User alice@corp.local has the logon name CORP\\alice (rule #2).",
+    });
   });
 });
 
@@ -158,7 +202,11 @@ function naiveMatcher(list: RuleEntry[]) {
     const m = conn.clientMac ? parseMac(conn.clientMac) : null;
     const test: Record<ListKind, (p: (typeof parsed)[number]) => boolean> = {
       users: ({ e: { value: v } }) =>
-        v.includes("@") ? v === user.upn : v.includes("\\") ? v.split("\\")[1].toLowerCase() === user.upn.split("@")[0] : user.groups.some((g) => g.toLowerCase() === v.toLowerCase()),
+        v.includes("@")
+          ? v === user.upn
+          : v.includes("\\")
+            ? `${v.split("\\")[1].toLowerCase()}@${DOMAINS[v.split("\\")[0] as keyof typeof DOMAINS]}` === user.upn
+            : user.groups.some((g) => g.toLowerCase() === v.toLowerCase()),
       clientIps: (p) => ipIn(p.ip, ip),
       gateways: (p) => ipIn(p.ip, gw),
       macs: ({ mac: r }) => r.ok && !!m?.ok && r.value.bytes.every((b, i) => b === null || b === m.value.bytes[i]),
@@ -198,7 +246,7 @@ describe("compileRules with 10 000 mixed rules", () => {
     texts.push(["gateways", i % 2 ? `192.0.${rnd(4)}.${rnd(256)}` : `192.0.${rnd(4)}.${rnd(16) * 16}/28`]);
   }
   const list = entries(texts);
-  const compiled = compileRules(list, settings());
+  const compiled = compileRules(list, settings(), DOMAINS);
   const enabled = settings().enabled;
   const naiveMatch = naiveMatcher(list);
 
@@ -206,7 +254,8 @@ describe("compileRules with 10 000 mixed rules", () => {
     expect(list).toHaveLength(10_000);
     const at = (kind: ListKind, nth: number) => list.filter((e) => e.kind === kind)[nth];
     expect(compiled.match({ upn: "user2498@corp.example", groups: [] }, {})?.id).toBe(at("users", 2498).id);
-    expect(compiled.match({ upn: "logon4@eu.example", groups: [] }, {})?.id).toBe(at("users", 4).id);
+    expect(compiled.match({ upn: "logon4@corp.example", groups: [] }, {})?.id).toBe(at("users", 4).id);
+    expect(compiled.match({ upn: "logon4@eu.example", groups: [] }, {})).toBeNull();
     expect(compiled.match({ upn: "x@corp.example", groups: ["group 2497"] }, {})?.id).toBe(at("users", 2497).id);
     expect(compiled.match({ upn: "x@corp.example", groups: ["Group 2496"] }, {})).toBeNull();
     expect(compiled.match(bob, { clientMac: "03-00-00-00-00-00", clientIp: "11.0.0.1", gateway: "192.0.5.1" })).toBeNull();

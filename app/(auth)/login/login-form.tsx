@@ -4,6 +4,7 @@ import { getSession, signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { FormField } from "@/app/components/form-field";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 
 type Errors = { username?: string; password?: string; form?: string };
 
@@ -31,7 +32,8 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     }
     // A user with an active token continues with PIN + OTP before the session counts.
     const session = await getSession();
-    router.replace(session?.user.mfa === "pending" ? `/login/otp?callbackUrl=${encodeURIComponent(callbackUrl)}` : callbackUrl);
+    const target = safeRedirectPath(callbackUrl, window.location.origin);
+    router.replace(session?.user.mfa === "pending" ? `/login/otp?callbackUrl=${encodeURIComponent(target)}` : target);
     router.refresh();
   }
 

@@ -27,13 +27,13 @@ export async function checkOtpServiceAction(url: unknown): Promise<CheckResult> 
   return checkOtpService(asText(url));
 }
 
-/** Checks the TMS with the portal's API key and, when it answers, lists its repositories too. */
+/** Checks the TMS URL as typed; only the saved URL gets the API key and lists its repositories. */
 export async function checkTmsApiAction(url: unknown): Promise<TmsCheck> {
   await requireAdmin();
-  const key = env().SAFENET_TMS_API_KEY;
-  const check = await checkTmsApi(asText(url), key);
-  if (!check.ok) return { check };
-  return { check, repositories: await listRepositories(asText(url), key) };
+  const saved = { url: getMfaSettings().tmsUrl, apiKey: env().SAFENET_TMS_API_KEY };
+  const check = await checkTmsApi(asText(url), saved);
+  if (!check.ok || !check.keySent) return { check };
+  return { check, repositories: await listRepositories(asText(url), saved) };
 }
 
 export async function saveMfaSettingsAction(_prev: ActionState, form: FormData): Promise<ActionState> {

@@ -42,7 +42,9 @@ export function CheckButton(props: { id: string; label: string; name: string; ur
           ? `Checking ${props.url.trim() || "the URL"}…`
           : shown &&
             (shown.ok
-              ? `Connected to ${shown.service} version ${shown.version}: it answered in ${shown.ms} ms.`
+              ? shown.keySent === false
+                ? `Reachable and answers as the TMS Web API (in ${shown.ms} ms); the API key is only sent to the saved URL — save it to check the key.`
+                : `Connected to ${shown.service} version ${shown.version}: it answered in ${shown.ms} ms.`
               : `Check failed: ${shown.message}`)}
       </p>
     </div>

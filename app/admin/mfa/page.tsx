@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Multi-factor authentication" };
 export default async function MfaPage() {
   await requireAdmin();
   const settings = getMfaSettings();
-  const repositories = await listRepositories(settings.tmsUrl, env().SAFENET_TMS_API_KEY);
+  const repositories = await listRepositories(settings.tmsUrl, { url: settings.tmsUrl, apiKey: env().SAFENET_TMS_API_KEY });
   return (
     <section aria-labelledby="mfa-title">
       <h1 id="mfa-title">Multi-factor authentication</h1>

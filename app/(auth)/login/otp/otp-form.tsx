@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 
 const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
 
@@ -33,7 +34,7 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "The passcode was not accepted. Try again.");
       return;
     }
-    router.replace(callbackUrl);
+    router.replace(safeRedirectPath(callbackUrl, window.location.origin));
     router.refresh();
   }
 

@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { safeCallback } from "@/lib/auth/request-info";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 import { viewerState } from "@/lib/auth/session";
+import { env } from "@/lib/config/env";
 import { OtpForm } from "./otp-form";
 
 export const metadata: Metadata = { title: "PIN and one-time password" };
 
 export default async function OtpPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const { callbackUrl } = await searchParams;
-  const next = safeCallback(callbackUrl);
+  const next = safeRedirectPath(callbackUrl, env().NEXTAUTH_URL);
   const state = await viewerState();
   if (state.status === "anonymous" || state.status === "expired") redirect("/login");
   if (state.status === "signed_in") redirect(next);
