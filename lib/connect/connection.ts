@@ -1,3 +1,4 @@
+import { netbiosNameOf } from "../mfa/settings";
 import { formatIp, parseIpRule } from "../net/ip";
 
 // The connection dialog's starting values and who may be tested. Pure.
@@ -35,6 +36,12 @@ export function namesSelf(typed: string, upn: string): boolean {
   const name = typed.trim().toLowerCase();
   const me = upn.trim().toLowerCase();
   if (name.includes("@")) return name === me;
-  const sam = name.includes("\\") ? name.slice(name.lastIndexOf("\\") + 1) : name;
-  return sam !== "" && sam === me.split("@")[0];
+  const [mySam, myDomain = ""] = me.split("@");
+  if (name.includes("\\")) {
+    // DOMAIN\name means that domain only: its NetBIOS name or its DNS name.
+    const domain = name.slice(0, name.lastIndexOf("\\"));
+    if (domain !== myDomain && domain !== netbiosNameOf(myDomain).toLowerCase()) return false;
+  }
+  const sam = name.slice(name.lastIndexOf("\\") + 1);
+  return sam !== "" && sam === mySam;
 }

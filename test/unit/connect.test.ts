@@ -169,6 +169,9 @@ describe("namesSelf", () => {
     ["alice@other.example", false],
     ["bob", false],
     ["CORP\\bob", false],
+    ["OTHER\\alice", false],
+    ["CORPX\\alice", false],
+    ["corp.local\\alice", true],
     ["", false],
   ])("%j for alice@corp.local → %s", (typed, self) => {
     expect(namesSelf(typed, "alice@corp.local")).toBe(self);
