@@ -225,7 +225,7 @@ export async function activateToken(upn: string, serial: string, passcode: strin
   await endOtherSessions(status.user.upn);
   await event({ type: "enrollment.activate", kind: "enrollment", user: status.user.upn, serial, result: "success", detail: { sessionsEnded: true } });
   try {
-    await sendTokenActivated({ to: status.user.email, displayName: status.user.displayName, serial });
+    await sendTokenActivated({ to: status.user.email, upn: status.user.upn, displayName: status.user.displayName, serial });
     return { ok: true, serial };
   } catch (err) {
     return { ok: true, serial, mailError: `The confirmation email could not be sent (${err instanceof Error ? err.message : "unknown error"}).` };

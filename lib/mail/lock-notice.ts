@@ -7,7 +7,7 @@ export async function mailIfLocked(client: SafeNetClient, token: SafeNetToken | 
   if (!token || token.state !== "Locked" || !token.user) return;
   try {
     const owner = await client.getUser(token.user);
-    await sendTokenLocked({ to: owner.email, displayName: owner.displayName, serial: token.serial, lockedUntil: token.lockedUntil });
+    await sendTokenLocked({ to: owner.email, upn: owner.upn, displayName: owner.displayName, serial: token.serial, lockedUntil: token.lockedUntil });
   } catch {
     // sendTokenLocked records its own failure event; a logon answer must not fail because of mail.
   }

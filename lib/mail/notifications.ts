@@ -1,5 +1,6 @@
 import { createElement, type ReactElement } from "react";
 import { recordEvent } from "@/db/queries/events";
+import { recordSentMail } from "@/db/queries/sent-mails";
 import { env } from "@/lib/config/env";
 import ActivationEmail, { seedFilename } from "@/emails/activation";
 import PinChangedEmail from "@/emails/pin-changed";
@@ -9,7 +10,8 @@ import TokenRevokedEmail from "@/emails/token-revoked";
 import { sendMail, type MailAttachment } from "./send";
 
 // The emails the portal sends about a user's token. Each send is recorded as an event, whose detail
-// holds the recipient and subject only: never the activation key, the PIN or the seed.
+// holds the recipient and subject only: never the activation key, the PIN or the seed; and each
+// sent mail is recorded with the UPN it was sent for, which is what the demo mailbox shows them.
 
 export { mailSinkConfigured } from "./mailbox";
 
@@ -30,7 +32,8 @@ async function deliver(
   const { to, user, serial, subject } = mail;
   const event = { type: `mail.${kind}`, kind: "enrollment" as const, user, serial };
   try {
-    await sendMail(mail);
+    const { messageId } = await sendMail(mail);
+    recordSentMail({ messageId, upn: user, recipient: to, subject, kind });
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     recordEvent({ ...event, result: "failure", reason: "smtp_failed", detail: { to, subject, error } });
@@ -40,7 +43,7 @@ async function deliver(
 }
 
 const portalUrl = () => env().NEXTAUTH_URL;
-const withoutTo = <T extends { to: string }>({ to: _to, ...rest }: T): Omit<T, "to"> => rest;
+const withoutTo = <T extends { to: string; upn: string }>({ to: _to, upn: _upn, ...rest }: T): Omit<T, "to" | "upn"> => rest;
 
 export async function sendActivationEmail(p: {
   to: string;
@@ -68,40 +71,40 @@ export async function sendActivationEmail(p: {
   });
 }
 
-export async function sendTokenActivated(p: { to: string; displayName: string; serial: string }): Promise<void> {
+export async function sendTokenActivated(p: { to: string; upn: string; displayName: string; serial: string }): Promise<void> {
   await deliver("token-activated", {
     to: p.to,
-    user: p.to,
+    user: p.upn,
     serial: p.serial,
     subject: `Your SafeNet token ${p.serial} is active`,
     element: createElement(TokenActivatedEmail, { displayName: p.displayName, serial: p.serial, portalUrl: portalUrl() }),
   });
 }
 
-export async function sendTokenLocked(p: { to: string; displayName: string; serial: string; lockedUntil: string | null }): Promise<void> {
+export async function sendTokenLocked(p: { to: string; upn: string; displayName: string; serial: string; lockedUntil: string | null }): Promise<void> {
   await deliver("token-locked", {
     to: p.to,
-    user: p.to,
+    user: p.upn,
     serial: p.serial,
     subject: `Your SafeNet token ${p.serial} is locked`,
     element: createElement(TokenLockedEmail, { ...withoutTo(p), portalUrl: portalUrl() }),
   });
 }
 
-export async function sendTokenRevoked(p: { to: string; displayName: string; serial: string; by: "self" | "admin" }): Promise<void> {
+export async function sendTokenRevoked(p: { to: string; upn: string; displayName: string; serial: string; by: "self" | "admin" }): Promise<void> {
   await deliver("token-revoked", {
     to: p.to,
-    user: p.to,
+    user: p.upn,
     serial: p.serial,
     subject: `Your SafeNet token ${p.serial} was revoked`,
     element: createElement(TokenRevokedEmail, { ...withoutTo(p), portalUrl: portalUrl() }),
   });
 }
 
-export async function sendPinChanged(p: { to: string; displayName: string; serial: string; by: "self" | "admin" }): Promise<void> {
+export async function sendPinChanged(p: { to: string; upn: string; displayName: string; serial: string; by: "self" | "admin" }): Promise<void> {
   await deliver("pin-changed", {
     to: p.to,
-    user: p.to,
+    user: p.upn,
     serial: p.serial,
     subject: `The PIN of your SafeNet token ${p.serial} was changed`,
     element: createElement(PinChangedEmail, { ...withoutTo(p), portalUrl: portalUrl() }),

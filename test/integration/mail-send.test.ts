@@ -10,12 +10,14 @@ import { REPO, startSimulator, TMS_KEY, AGENT_KEY, ROOT, type Simulator } from "
 
 type Notifications = typeof import("../../lib/mail/notifications");
 type Db = typeof import("../../db/index");
+type Mailbox = typeof import("../../lib/mail/mailbox");
 
 interface Message {
   id: string;
   from: string;
   to: string[];
   subject: string;
+  messageId: string;
   text: string;
   html: string;
   attachments: { filename: string; contentType: string; size: number }[];
@@ -25,6 +27,7 @@ let sim: Simulator;
 let dataDir: string;
 let mail: Notifications;
 let db: Db;
+let mailbox: Mailbox;
 const run = crypto.randomBytes(4).toString("hex");
 const to = (who: string) => `${who}.${run}@example.com`;
 
@@ -46,6 +49,7 @@ beforeAll(async () => {
   migratePortal({ root: ROOT, dir: dataDir });
   mail = await import("../../lib/mail/notifications");
   db = await import("../../db/index");
+  mailbox = await import("../../lib/mail/mailbox");
 });
 
 afterAll(async () => {
@@ -65,6 +69,16 @@ function mailEvents(type: string) {
     .getDb()
     .$client.prepare("SELECT type, kind, user, serial, result, reason, detail FROM events WHERE type = ? ORDER BY id")
     .all(type) as { type: string; kind: string; user: string; serial: string; result: string; reason: string | null; detail: string }[];
+}
+
+function sentRows() {
+  return db.getDb().$client.prepare("SELECT message_id, upn, recipient, subject, kind FROM sent_mails ORDER BY id").all() as {
+    message_id: string;
+    upn: string;
+    recipient: string;
+    subject: string;
+    kind: string;
+  }[];
 }
 
 async function provision(otpMode: "time" | "event", pin: string) {
@@ -155,10 +169,10 @@ describe("sending the portal's emails", () => {
   it("delivers the token notices and records each as an event", async () => {
     const address = to("notices");
     const serial = "0123456789ABCDEF";
-    await mail.sendTokenActivated({ to: address, displayName: "Alice Andersen", serial });
-    await mail.sendTokenLocked({ to: address, displayName: "Alice Andersen", serial, lockedUntil: null });
-    await mail.sendTokenRevoked({ to: address, displayName: "Alice Andersen", serial, by: "admin" });
-    await mail.sendPinChanged({ to: address, displayName: "Alice Andersen", serial, by: "self" });
+    await mail.sendTokenActivated({ to: address, upn: "alice@corp.local", displayName: "Alice Andersen", serial });
+    await mail.sendTokenLocked({ to: address, upn: "alice@corp.local", displayName: "Alice Andersen", serial, lockedUntil: null });
+    await mail.sendTokenRevoked({ to: address, upn: "alice@corp.local", displayName: "Alice Andersen", serial, by: "admin" });
+    await mail.sendPinChanged({ to: address, upn: "alice@corp.local", displayName: "Alice Andersen", serial, by: "self" });
     const subjects = (await inbox(address)).map((m) => m.subject).sort();
     expect(subjects).toEqual(
       [
@@ -169,17 +183,60 @@ describe("sending the portal's emails", () => {
       ].sort(),
     );
     for (const type of ["mail.token-activated", "mail.token-locked", "mail.token-revoked", "mail.pin-changed"]) {
-      expect(mailEvents(type)).toEqual([expect.objectContaining({ user: address, serial, result: "success" })]);
+      expect(mailEvents(type)).toEqual([expect.objectContaining({ user: "alice@corp.local", serial, result: "success" })]);
     }
+  });
+
+  it("records every sent mail with the UPN it was sent for and the Message-ID the sink shows", async () => {
+    const address = to("recorded");
+    await mail.sendTokenActivated({ to: address, upn: "Alice@corp.local", displayName: "Alice Andersen", serial: "00112233445566AA" });
+    const [message] = await inbox(address);
+    expect(message.messageId).toMatch(/^<.+@.+>$/);
+    const rows = sentRows().filter((r) => r.recipient === address);
+    expect(rows).toEqual([{ message_id: message.messageId, upn: "alice@corp.local", recipient: address, subject: message.subject, kind: "token-activated" }]);
+  });
+
+  it("shows an employee only the mail recorded for their UPN, never mail picked by the address it went to", async () => {
+    const employee = (upn: string) => ({ upn, isAdmin: false, mfa: "done" });
+    // Mail for alice that went to the address carol typed in, and mail for carol that went to alice's.
+    const typed = to("carol-typed");
+    await mail.sendTokenActivated({ to: typed, upn: "alice@corp.local", displayName: "Alice Andersen", serial: "00112233445566BB" });
+    await mail.sendTokenActivated({ to: "alice@corp.local", upn: "carol@corp.local", displayName: "Carol", serial: "00112233445566CC" });
+    // Mail that reached the sink without the portal (nothing recorded), addressed to alice.
+    const stray = (await import("nodemailer")).createTransport({ host: "127.0.0.1", port: sim.smtpPort, secure: false, ignoreTLS: true });
+    await stray.sendMail({ from: "x@example.com", to: "alice@corp.local", subject: `stray ${run}`, text: "not from the portal" });
+
+    const serialsOf = (list: Message[]) => list.map((m) => m.subject.match(/[0-9A-F]{16}/)?.[0] ?? m.subject);
+    const alice = await mailbox.readMailbox(employee("ALICE@corp.local"));
+    const carol = await mailbox.readMailbox(employee("carol@corp.local"));
+    expect(serialsOf(alice)).toContain("00112233445566BB");
+    expect(serialsOf(alice)).not.toContain("00112233445566CC");
+    expect(serialsOf(alice)).not.toContain(`stray ${run}`);
+    expect(serialsOf(carol)).toEqual(["00112233445566CC"]);
+    // Everything alice sees was recorded for her, and nothing recorded for her is missing.
+    const recorded = sentRows().filter((r) => r.upn === "alice@corp.local").map((r) => r.message_id).sort();
+    expect(alice.map((m) => m.messageId).sort()).toEqual(recorded);
+
+    const carolsId = carol[0].id;
+    const strayId = (await inbox("alice@corp.local")).find((m) => m.subject === `stray ${run}`)!.id;
+    expect(await mailbox.canReadMessage(employee("carol@corp.local"), carolsId)).toBe(true);
+    expect(await mailbox.canReadMessage(employee("alice@corp.local"), carolsId)).toBe(false);
+    expect(await mailbox.canReadMessage(employee("alice@corp.local"), strayId)).toBe(false);
+    expect(await mailbox.canReadMessage(employee("nobody@corp.local"), carolsId)).toBe(false);
+    expect(await mailbox.readMailbox(employee("nobody@corp.local"))).toEqual([]);
+    // An administrator who passed MFA reads all of it; one who has not, only their own.
+    expect(await mailbox.canReadMessage({ upn: "bob@corp.local", isAdmin: true, mfa: "done" }, strayId)).toBe(true);
+    expect(await mailbox.canReadMessage({ upn: "bob@corp.local", isAdmin: true, mfa: "pending" }, strayId)).toBe(false);
+    expect((await mailbox.readMailbox({ upn: "bob@corp.local", isAdmin: true, mfa: "done" }, "alice@corp.local")).map((m) => m.id)).toContain(strayId);
   });
 
   it("throws a clear error and records a failure when the mail server cannot be reached", async () => {
     await sim.stop();
     const address = to("down");
-    await expect(mail.sendTokenRevoked({ to: address, displayName: "Alice Andersen", serial: "FEDCBA9876543210", by: "self" })).rejects.toThrow(
+    await expect(mail.sendTokenRevoked({ to: address, upn: "alice@corp.local", displayName: "Alice Andersen", serial: "FEDCBA9876543210", by: "self" })).rejects.toThrow(
       new RegExp(`could not be sent to ${address.replace(/\./g, "\\.")} through the mail server 127\\.0\\.0\\.1:${sim.smtpPort}`),
     );
-    const failures = mailEvents("mail.token-revoked").filter((e) => e.user === address);
+    const failures = mailEvents("mail.token-revoked").filter((e) => JSON.parse(e.detail).to === address);
     expect(failures).toEqual([expect.objectContaining({ result: "failure", reason: "smtp_failed", serial: "FEDCBA9876543210" })]);
   });
 });

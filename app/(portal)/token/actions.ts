@@ -72,7 +72,7 @@ export async function changeMyPin(_prev: ActionState, form: FormData): Promise<A
   await selfEvent("self-service.pin", user.upn, token.serial, "success", { detail: { sessionsEnded: true } });
   let mail = "";
   try {
-    await sendPinChanged({ to: user.email, displayName: user.displayName, serial: token.serial, by: "self" });
+    await sendPinChanged({ to: user.email, upn: user.upn, displayName: user.displayName, serial: token.serial, by: "self" });
   } catch (err) {
     mail = mailFailure(err);
   }
@@ -96,7 +96,7 @@ export async function reportTokenLost(_prev: ActionState, form: FormData): Promi
   await selfEvent("self-service.revoke", user.upn, token.serial, "success", { detail: { from: token.state, sessionsEnded: true } });
   let mail = "";
   try {
-    await sendTokenRevoked({ to: user.email, displayName: user.displayName, serial: token.serial, by: "self" });
+    await sendTokenRevoked({ to: user.email, upn: user.upn, displayName: user.displayName, serial: token.serial, by: "self" });
   } catch (err) {
     mail = mailFailure(err);
   }

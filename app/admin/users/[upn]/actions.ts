@@ -44,7 +44,7 @@ async function notifyUser(client: SafeNetClient, action: TokenAction, upn: strin
   if (action !== "revoke" && action !== "pin") return "";
   try {
     const user = await client.getUser(upn);
-    const mail = { to: user.email, displayName: user.displayName, serial, by: "admin" as const };
+    const mail = { to: user.email, upn: user.upn, displayName: user.displayName, serial, by: "admin" as const };
     await (action === "revoke" ? sendTokenRevoked(mail) : sendPinChanged(mail));
     return ` ${upn} was told by email.`;
   } catch (err) {
