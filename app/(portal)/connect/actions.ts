@@ -98,7 +98,7 @@ export async function sendPasscode(_prev: OtpState, form: FormData): Promise<Otp
       .getToken(answer.serial)
       .catch(() => null);
     if (token) attempts = attemptsSentence({ ...token, lockThreshold: policy.lockThreshold, lockDurationSeconds: policy.lockDurationSeconds });
-    await mailIfLocked(client, token);
+    await mailIfLocked(client, token, ticket.clientIp || null);
   }
   const { code, result, message, reason, serial } = answer;
   return {
