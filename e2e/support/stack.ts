@@ -80,7 +80,9 @@ export interface SinkMail {
   id: string;
   subject: string;
   messageId: string;
+  to: string[];
   text: string;
+  html: string;
   attachments: { filename: string; contentType: string; size: number }[];
 }
 
