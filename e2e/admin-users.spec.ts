@@ -74,7 +74,7 @@ test("suspend and reactivate through a keyboard-only confirmation, each recorded
   await page.keyboard.press("Tab");
   await expect(panel.getByRole("button", { name: "Confirm suspend" })).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(region.getByRole("status")).toHaveText(`Token ${t.serial} is suspended. Reactivate it to let it sign in again.`);
+  await expect(region.getByRole("status")).toHaveText(`Token ${t.serial} is suspended. Reactivate it to let it sign in again. ${t.upn} was told by email.`);
   await expect(stateOf(region)).toHaveText("Suspended");
   expect((await validate(t.upn, PIN + code(t, 1))).reason).toBe("suspended");
 
@@ -114,7 +114,7 @@ test("resync with two consecutive codes far ahead; the code after them then sign
   await first.fill(code(t, 40));
   await region.getByLabel("Next code").fill(code(t, 41));
   await region.getByRole("button", { name: "Confirm resync" }).click();
-  await expect(region.getByRole("status")).toHaveText(`Token ${t.serial} is resynchronised: its next code will be accepted.`);
+  await expect(region.getByRole("status")).toHaveText(`Token ${t.serial} is resynchronised: its next code will be accepted. ${t.upn} was told by email.`);
   expect((await validate(t.upn, PIN + code(t, 42))).code).toBe(1);
 });
 
