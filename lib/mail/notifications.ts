@@ -28,14 +28,16 @@ async function deliver(
 ): Promise<void> {
   const { to, user, serial, subject } = mail;
   const event = { type: `mail.${kind}`, kind: "enrollment" as const, user, serial };
+  let messageId: string;
   try {
-    const { messageId } = await sendMail(mail);
-    recordSentMail({ messageId, upn: user, recipient: to, subject, kind });
+    ({ messageId } = await sendMail(mail));
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     recordEvent({ ...event, result: "failure", reason: "smtp_failed", detail: { to, subject, error } });
     throw err;
   }
+  // Recorded once sent, outside the try: a sent mail is never reported as an SMTP failure.
+  recordSentMail({ messageId, upn: user, recipient: to, subject, kind });
   recordEvent({ ...event, result: "success", detail: { to, subject } });
 }
 
