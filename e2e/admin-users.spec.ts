@@ -2,7 +2,7 @@ import { expect, request as playwrightRequest, test, type Locator, type Page } f
 import Database from "better-sqlite3";
 import path from "node:path";
 import { hotp } from "../lib/otp";
-import { activeEventToken, ADMIN_STATE, AGENT_KEY, createUser, E2E_DIR, PIN, PORTAL_URL, SAFENET_URL, tms, type KnownToken } from "./support/stack";
+import { activeEventToken, ADMIN_STATE, AGENT_KEY, createUser, E2E_DIR, mailbox, PIN, PORTAL_URL, SAFENET_URL, tms, type KnownToken } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 
 test.use({ storageState: ADMIN_STATE });
@@ -74,7 +74,7 @@ test("suspend and reactivate through a keyboard-only confirmation, each recorded
   await page.keyboard.press("Tab");
   await expect(panel.getByRole("button", { name: "Confirm suspend" })).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(region.getByRole("status")).toHaveText(`Token ${t.serial} is suspended. Reactivate it to let it sign in again.`);
+  await expect(region.getByRole("status")).toHaveText(`Token ${t.serial} is suspended. Reactivate it to let it sign in again. ${t.upn} was told by email.`);
   await expect(stateOf(region)).toHaveText("Suspended");
   expect((await validate(t.upn, PIN + code(t, 1))).reason).toBe("suspended");
 
@@ -114,7 +114,7 @@ test("resync with two consecutive codes far ahead; the code after them then sign
   await first.fill(code(t, 40));
   await region.getByLabel("Next code").fill(code(t, 41));
   await region.getByRole("button", { name: "Confirm resync" }).click();
-  await expect(region.getByRole("status")).toHaveText(`Token ${t.serial} is resynchronised: its next code will be accepted.`);
+  await expect(region.getByRole("status")).toHaveText(`Token ${t.serial} is resynchronised: its next code will be accepted. ${t.upn} was told by email.`);
   expect((await validate(t.upn, PIN + code(t, 42))).code).toBe(1);
 });
 
@@ -156,6 +156,9 @@ test("reissue issues a new activation without showing it; the token waits for ac
 
 test("revoke marks the token Lost, ends sessions, and leaves only delete; delete removes it", async ({ page }) => {
   const t = await userWithToken("revk");
+  // The directory's address, changed after enrollment: notices go where the directory says now.
+  const directory = `moved.${t.upn.split("@")[0]}@mail.corp.local`;
+  await tms(`/repositories/corp.local/users/${t.upn}`, { method: "PATCH", json: { email: directory } });
   const session = await signIn(t.upn, PIN + code(t, 1));
   const region = await openToken(page, t);
 
@@ -173,6 +176,15 @@ test("revoke marks the token Lost, ends sessions, and leaves only delete; delete
   await expect(page.getByText(`${t.upn} has no SafeNet token.`)).toBeVisible();
   expect((await tms<{ tokens: unknown[] }>(`/repositories/corp.local/users/${t.upn}`)).tokens).toEqual([]);
   expect(portalEvents("admin.token.delete", t.serial)).toHaveLength(1);
+
+  // Both changes were told to the address the directory holds now, with when, where and what to do.
+  const subjects = async () => (await mailbox(directory)).map((m) => m.subject);
+  await expect.poll(subjects).toEqual(expect.arrayContaining([`Your SafeNet token ${t.serial} was revoked`, `Your SafeNet token ${t.serial} was deleted`]));
+  const revoked = (await mailbox(directory)).find((m) => m.subject === `Your SafeNet token ${t.serial} was revoked`)!;
+  expect(revoked.text).toContain(`An administrator revoked your MobilePASS token ${t.serial}`);
+  expect(revoked.text).toMatch(/From client address\s+[0-9a-f:.]+\s/i);
+  expect(revoked.text).toMatch(/When\s+\d{1,2} \w{3} \d{4}, \d{2}:\d{2}:\d{2} UTC/);
+  expect(revoked.text).toMatch(/contact your administrator/i);
 });
 
 test("a transition another admin made meanwhile is refused with SafeNet's sentence", async ({ page }) => {

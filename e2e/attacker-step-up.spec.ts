@@ -28,6 +28,20 @@ async function saveTmsUrl(page: Page, url: string, passcode?: string) {
   await page.getByRole("button", { name: "Save" }).click();
 }
 
+let savedRow: string | undefined;
+test.beforeAll(() => {
+  const d = db();
+  savedRow = (d.prepare("SELECT value FROM settings WHERE key = 'mfa'").get() as { value: string } | undefined)?.value;
+  d.close();
+});
+// Whatever happens here, the other specs get the settings back.
+test.afterAll(() => {
+  const d = db();
+  if (savedRow) d.prepare("UPDATE settings SET value = ? WHERE key = 'mfa'").run(savedRow);
+  else d.prepare("DELETE FROM settings WHERE key = 'mfa'").run();
+  d.close();
+});
+
 test("a service URL changes only with a PIN + OTP from the last five minutes", async ({ page }) => {
   const upn = await createUser(`e2estepup${Date.now() % 1_000_000}`, ["RAS Admins"], PASSWORD);
   await tokenInState(upn, "Active");

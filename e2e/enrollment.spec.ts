@@ -121,7 +121,10 @@ test("an employee enrolls, activates MobilePASS, signs in with PIN + OTP and rep
   await expect(page.getByRole("heading", { name: "Step 3 of 3: Your token is active" })).toBeFocused();
   await expect(currentStep(page)).toHaveText("Done");
   expect((await tms<{ state: string }>(`/tokens/${serial}`)).state).toBe("Active");
-  await waitForMail(email, new RegExp(`token ${serial} is active`));
+  // The notices of a change go to the address the directory holds, not the one typed at enrollment.
+  await waitForMail(upn, new RegExp(`token ${serial} is active`));
+  await waitForMail(upn, new RegExp(`new SafeNet token ${serial} was issued`));
+  expect((await mailbox(email)).filter((m) => m.subject.includes(serial)).map((m) => m.subject)).toEqual([`Activate your SafeNet MobilePASS token ${serial}`]);
 
   // A new sign-in needs PIN + the next code: the one just used is spent.
   await page.getByRole("navigation", { name: "Account" }).getByRole("button", { name: "Sign out" }).click();

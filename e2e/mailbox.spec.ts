@@ -5,26 +5,29 @@ import nodemailer from "nodemailer";
 import { createElement } from "react";
 import ActivationEmail from "../emails/activation";
 import { renderEmail } from "../lib/mail/render";
-import { ADMIN_STATE, E2E, EMPLOYEE, EMPLOYEE_STATE, PORTAL_URL, SAFENET_URL, TMS_KEY } from "./support/stack";
+import { ADMIN_STATE, E2E, EMPLOYEE, EMPLOYEE_STATE, PORTAL_URL, recordSentMail, SAFENET_URL, TMS_KEY } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 
-// The demo mailbox: mail that reached the simulator's sink, shown to the employee it was sent to,
-// with the HTML part sandboxed and attachments downloaded through the portal.
+// The demo mailbox: mail that reached the simulator's sink, shown to the employee the portal sent it
+// for (recorded by Message-ID, never chosen by address), with the HTML part sandboxed and
+// attachments downloaded through the portal.
 
 test.use({ storageState: EMPLOYEE_STATE });
 
 const marker = crypto.randomBytes(4).toString("hex");
 const SUBJECT = `Your seed file ${marker}`;
 const OTHER_SUBJECT = `For someone else ${marker}`;
+// Addressed to the employee's own address, but not sent by the portal on her behalf.
+const UNRECORDED_SUBJECT = `Not sent for you ${marker}`;
 const FILENAME = `E2E${marker.toUpperCase()}.pskc`;
 // Line ends and binary tail that any re-encoding on the way would change.
 const BYTES = Buffer.concat([Buffer.from(`<?xml version="1.0"?>\r\n<KeyContainer>${marker}</KeyContainer>\n`), crypto.randomBytes(48)]);
 const SPACED = `Seed file ${marker} ü.txt`;
 const OTHER = "carol.e2e@corp.local";
 
-async function send(to: string, subject: string) {
+async function send(to: string, subject: string): Promise<string> {
   const transport = nodemailer.createTransport({ host: "127.0.0.1", port: E2E.smtpPort, secure: false, ignoreTLS: true });
-  await transport.sendMail({
+  const info = await transport.sendMail({
     from: "SafeNet Login portal <safenet@corp.local>",
     to,
     subject,
@@ -35,6 +38,7 @@ async function send(to: string, subject: string) {
       { filename: SPACED, contentType: "text/plain", content: `plain ${marker}` },
     ],
   });
+  return info.messageId;
 }
 
 async function messageId(to: string, subject: string): Promise<string> {
@@ -46,14 +50,15 @@ async function messageId(to: string, subject: string): Promise<string> {
 }
 
 test.beforeAll(async () => {
-  await send(EMPLOYEE.upn, SUBJECT);
-  await send(OTHER, OTHER_SUBJECT);
+  recordSentMail(EMPLOYEE.upn, { messageId: await send(EMPLOYEE.upn, SUBJECT), to: EMPLOYEE.upn, subject: SUBJECT });
+  recordSentMail(OTHER, { messageId: await send(OTHER, OTHER_SUBJECT), to: OTHER, subject: OTHER_SUBJECT });
+  await send(EMPLOYEE.upn, UNRECORDED_SUBJECT);
 });
 
 test("the employee reads their own mail: headers, text, sandboxed HTML, and the attachment byte for byte", async ({ page }) => {
   await page.goto("/mailbox");
   await expect(page.getByRole("heading", { level: 1, name: "Demo mailbox" })).toBeVisible();
-  await expect(page.getByText(`You see the messages sent to ${EMPLOYEE.upn}.`)).toBeVisible();
+  await expect(page.getByText("You see the messages the portal sent on your behalf, whichever address they went to.")).toBeVisible();
 
   const message = page.getByRole("article", { name: SUBJECT });
   await expect(message.getByRole("heading", { level: 2, name: SUBJECT })).toBeVisible();
@@ -79,6 +84,12 @@ test("the employee reads their own mail: headers, text, sandboxed HTML, and the 
   const otherId = await messageId(OTHER, OTHER_SUBJECT);
   const refused = await page.request.get(`/api/mailbox/${otherId}/attachments/${FILENAME}`);
   expect(refused.status()).toBe(404);
+
+  // Mail to her own address that the portal did not send for her is neither listed nor downloadable.
+  await expect(page.getByRole("heading", { name: UNRECORDED_SUBJECT })).toHaveCount(0);
+  const unrecordedId = await messageId(EMPLOYEE.upn, UNRECORDED_SUBJECT);
+  const unrecorded = await page.request.get(`/api/mailbox/${unrecordedId}/attachments/${FILENAME}`);
+  expect(unrecorded.status()).toBe(404);
 });
 
 test("attachments need a signed-in session", async () => {
@@ -113,6 +124,7 @@ test.describe("as an administrator", () => {
     await page.goto("/mailbox");
     await expect(page.getByRole("article", { name: SUBJECT })).toBeVisible();
     await expect(page.getByRole("article", { name: OTHER_SUBJECT })).toBeVisible();
+    await expect(page.getByRole("article", { name: UNRECORDED_SUBJECT })).toBeVisible();
 
     await page.getByRole("textbox", { name: "Recipient" }).fill(OTHER);
     await page.getByRole("button", { name: "Show messages" }).click();

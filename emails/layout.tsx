@@ -46,6 +46,13 @@ export const styles = {
   },
 } satisfies Record<string, CSSProperties>;
 
+// UTC, spelled out: the mail client's time zone is unknown when the email is rendered.
+export function formatUtc(iso: string, { seconds = false } = {}): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: seconds ? "medium" : "short" })} UTC`;
+}
+
 /** One labelled value in a details box, e.g. "Token serial" and the serial. */
 export function Detail({ label, children }: { label: string; children: ReactNode }) {
   return (

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { simpleParser, type AddressObject } from "mailparser";
 import type { SimDb } from "./db";
@@ -28,6 +28,18 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
   return list.flatMap((a) => a.value.map((v) => (v.address ?? "").toLowerCase())).filter(Boolean);
 }
 
+/** A Message-ID in its header form, "<left@right>", whether or not the caller wrote the brackets. */
+export function normalizeMessageId(id: string): string {
+  const bare = id.trim().replace(/^<|>$/g, "");
+  return bare ? `<${bare}>` : "";
+}
+
+export interface MailboxFilter {
+  to?: string;
+  /** Only messages whose Message-ID header is one of these. */
+  messageIds?: string[];
+}
+
 export function makeMailbox(db: SimDb, keys: Keyring) {
   return {
     async store(raw: Buffer, envelopeTo: string[]): Promise<string> {
@@ -47,6 +59,7 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
           sender: mail.from?.value[0]?.address?.toLowerCase() ?? "",
           recipients: `,${to.join(",")},`,
           subject: mail.subject ?? "",
+          messageId: mail.messageId ? normalizeMessageId(mail.messageId) : "",
           attachments: attachments.map(({ filename, contentType, base64 }) => ({ filename, contentType, size: Buffer.from(base64, "base64").length })),
           sealed: keys.sealMail(Buffer.from(JSON.stringify(body)), id),
         })
@@ -54,11 +67,18 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
       return id;
     },
 
-    list(to?: string) {
+    list({ to, messageIds }: MailboxFilter = {}) {
+      const wanted = messageIds?.map(normalizeMessageId).filter(Boolean);
       const rows = db
         .select()
         .from(mailMessages)
-        .where(to ? sql`instr(${mailMessages.recipients}, ${`,${to.toLowerCase()},`}) > 0` : undefined)
+        .where(
+          and(
+            to ? sql`instr(${mailMessages.recipients}, ${`,${to.toLowerCase()},`}) > 0` : undefined,
+            // An empty list matches nothing (not everything).
+            wanted ? (wanted.length > 0 ? inArray(mailMessages.messageId, wanted) : sql`0`) : undefined,
+          ),
+        )
         .orderBy(desc(mailMessages.receivedAt))
         .limit(200)
         .all();
@@ -69,6 +89,7 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
           from: r.sender,
           to: r.recipients.split(",").filter(Boolean),
           subject: r.subject,
+          messageId: r.messageId,
           date: new Date(r.receivedAt).toISOString(),
           text: body.text,
           html: body.html,

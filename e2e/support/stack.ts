@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { hotp } from "../../lib/otp";
@@ -81,7 +82,10 @@ export function nextPasscode(upn: string): string {
 export interface SinkMail {
   id: string;
   subject: string;
+  messageId: string;
+  to: string[];
   text: string;
+  html: string;
   attachments: { filename: string; contentType: string; size: number }[];
 }
 
@@ -122,4 +126,24 @@ export async function tokenInState(upn: string, state: ArrangedState): Promise<K
   const after = await tms<{ state: string }>(`/tokens/${known.serial}`);
   if (after.state !== state) throw new Error(`Arranging a ${state} token for ${upn} left it ${after.state}.`);
   return known;
+}
+
+/**
+ * Records a mail a test sent straight to the sink as if the portal had sent it on behalf of `upn`
+ * (a row in sent_mails, as lib/mail/notifications.ts writes), so the employee's mailbox lists it.
+ */
+export function recordSentMail(upn: string, mail: { messageId: string; to: string; subject: string }): void {
+  const db = new Database(path.join(E2E_DIR, "portal.sqlite"), { fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 5000");
+    db.prepare("INSERT INTO sent_mails (message_id, upn, recipient, subject, kind, sent_at) VALUES (?, ?, ?, ?, 'e2e', ?)").run(
+      mail.messageId,
+      upn.toLowerCase(),
+      mail.to,
+      mail.subject,
+      Date.now(),
+    );
+  } finally {
+    db.close();
+  }
 }

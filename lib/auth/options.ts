@@ -92,7 +92,7 @@ async function completeOtp(credentials: Record<string, string> | undefined, head
     detail: { code: answer.code, message: answer.message },
   });
   if (answer.code === 5) throw new Error(`${OUTER_WINDOW_PREFIX}${answer.state}`);
-  if (countsTowardsLock(answer) && answer.serial) await mailIfLocked(client, await client.getToken(answer.serial).catch(() => null));
+  if (countsTowardsLock(answer) && answer.serial) await mailIfLocked(client, await client.getToken(answer.serial).catch(() => null), ip);
   if (answer.code !== 1) {
     const hint = answer.reason === "wrong_pin" || answer.reason === "wrong_otp" || answer.reason === "replayed"
       ? " Enter your PIN followed by the current code from MobilePASS."

@@ -4,7 +4,8 @@ import { endpoints } from "@/lib/auth/options";
 import { clientAddress } from "@/lib/auth/request-info";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
 import { env } from "@/lib/config/env";
-import { mailSinkConfigured, sendActivationEmail, sendTokenActivated } from "@/lib/mail/notifications";
+import { notifyFactorChange } from "@/lib/mail/factor-notice";
+import { mailSinkConfigured, sendActivationEmail } from "@/lib/mail/notifications";
 import type { MfaSettings } from "@/lib/mfa/settings";
 import { groupKey, manualKey, qrSvg } from "@/lib/mfa/qr";
 import { safenetClient, type Activation, type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
@@ -170,7 +171,8 @@ export async function provisionToken(upn: string, input: { pin: string; email: s
   if (status.kind !== "choose_pin") return { ok: false, message: refusal(status) };
   let issued: { token: SafeNetToken; activation: Activation };
   try {
-    issued = await client().provision(status.user.upn, { type: "MobilePASS", otpMode: settings.tokenType, pin: input.pin, email: input.email });
+    // No `email`: SafeNet would make the typed address the directory's, where every later notice goes.
+    issued = await client().provision(status.user.upn, { type: "MobilePASS", otpMode: settings.tokenType, pin: input.pin });
   } catch (err) {
     const f = failure(err);
     await event({ type: "enrollment.provision", kind: "enrollment", user: status.user.upn, result: "failure", reason: isSafeNetError(err) ? err.code : "error", detail: { message: f.message } });
@@ -187,6 +189,7 @@ export async function provisionToken(upn: string, input: { pin: string; email: s
     result: "success",
     detail: { otpMode: issued.token.otpMode, splitDelivery: settings.splitDelivery, emailChanged: input.email !== status.user.email },
   });
+  await notifyFactorChange({ upn: user.upn, change: "issued", serial: issued.token.serial, clientIp: clientAddress(await headers()), activationTo: input.email });
   return { ok: true, activation: await activationView(user, issued.token, issued.activation, input.pin, settings.splitDelivery) };
 }
 
@@ -206,6 +209,7 @@ export async function reissueActivation(upn: string, serial: string, pin: string
   }
   await endOtherSessions(status.user.upn);
   await event({ type: "enrollment.reissue", kind: "enrollment", user: status.user.upn, serial, result: "success", detail: { splitDelivery: settings.splitDelivery, sessionsEnded: true } });
+  await notifyFactorChange({ upn: status.user.upn, change: "reissued", serial, clientIp: clientAddress(await headers()), activationTo: status.user.email });
   return { ok: true, activation: await activationView(status.user, issued.token, issued.activation, pin, settings.splitDelivery) };
 }
 
@@ -227,12 +231,8 @@ export async function activateToken(upn: string, serial: string, passcode: strin
   // Sessions opened with the password alone predate the token: only this one carries on.
   await endOtherSessions(status.user.upn);
   await event({ type: "enrollment.activate", kind: "enrollment", user: status.user.upn, serial, result: "success", detail: { sessionsEnded: true } });
-  try {
-    await sendTokenActivated({ to: status.user.email, displayName: status.user.displayName, serial });
-    return { ok: true, serial };
-  } catch (err) {
-    return { ok: true, serial, mailError: `The confirmation email could not be sent (${err instanceof Error ? err.message : "unknown error"}).` };
-  }
+  const notice = await notifyFactorChange({ upn: status.user.upn, change: "activated", serial, clientIp: clientAddress(await headers()) });
+  return notice.sent ? { ok: true, serial } : { ok: true, serial, mailError: `The confirmation email could not be sent (${notice.error}).` };
 }
 
 /** Why a user in `status` cannot choose a PIN now, as a sentence with what to do instead. */

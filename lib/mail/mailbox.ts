@@ -1,3 +1,4 @@
+import { sentMessageIds } from "@/db/queries/sent-mails";
 import { env } from "@/lib/config/env";
 
 // Reading side of the simulator's development mail sink (GET /mailbox/…, TMS key). Only used while
@@ -14,6 +15,8 @@ export interface MailboxMessage {
   from: string;
   to: string[];
   subject: string;
+  /** The Message-ID header, as the portal recorded it when it sent the mail. */
+  messageId: string;
   date: string;
   text: string;
   html: string;
@@ -65,11 +68,49 @@ async function failure(res: Response, what: string): Promise<Error> {
   return new Error(`${what} failed with HTTP ${res.status}${body?.error?.message ? `: ${body.error.message}` : ""}`);
 }
 
-/** The newest messages (at most 200), all of them or those addressed to `to`. */
-export async function listMailbox(to?: string): Promise<MailboxMessage[]> {
-  const res = await mailboxFetch(`/messages${to ? `?to=${encodeURIComponent(to)}` : ""}`);
+/** The newest messages (at most 200), all of them or those matching the filter. */
+export async function listMailbox(filter: { to?: string; messageIds?: string[] } = {}): Promise<MailboxMessage[]> {
+  const query = new URLSearchParams();
+  if (filter.to) query.set("to", filter.to);
+  for (const id of filter.messageIds ?? []) query.append("messageId", id);
+  const qs = query.toString();
+  const res = await mailboxFetch(`/messages${qs ? `?${qs}` : ""}`);
   if (!res.ok) throw await failure(res, "Reading the demo mailbox");
   return ((await res.json()) as { messages: MailboxMessage[] }).messages;
+}
+
+export interface MailboxViewer {
+  upn: string;
+  isAdmin: boolean;
+  mfa: string;
+}
+
+export const seesAllMail = (viewer: MailboxViewer) => viewer.isAdmin && viewer.mfa === "done";
+
+// Message-IDs per sink request, so the URL stays far below the header size limits.
+const IDS_PER_REQUEST = 50;
+
+/**
+ * The messages `viewer` may read: an administrator (with MFA done) reads every message, or one
+ * recipient's; anyone else only the mail the portal recorded as sent on their behalf, whatever
+ * address it went to, and never mail chosen by an address.
+ */
+export async function readMailbox(viewer: MailboxViewer, to?: string): Promise<MailboxMessage[]> {
+  if (seesAllMail(viewer)) return listMailbox({ to });
+  const ids = sentMessageIds(viewer.upn);
+  if (ids.length === 0) return [];
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) chunks.push(ids.slice(i, i + IDS_PER_REQUEST));
+  const found = (await Promise.all(chunks.map((messageIds) => listMailbox({ messageIds })))).flat();
+  // The sink filters already; this keeps the view to recorded mail whatever it answers.
+  const mine = new Set(ids);
+  return found.filter((m) => mine.has(m.messageId)).sort((a, b) => b.date.localeCompare(a.date));
+}
+
+/** Whether `viewer` may read the sink's message `id` (an attachment of it, say). */
+export async function canReadMessage(viewer: MailboxViewer, id: string): Promise<boolean> {
+  if (seesAllMail(viewer)) return true;
+  return (await readMailbox(viewer)).some((m) => m.id === id);
 }
 
 /** One attachment's bytes as the sink answers them, or null when the message or file is unknown. */
@@ -78,9 +119,4 @@ export async function fetchAttachment(id: string, filename: string): Promise<Res
   if (res.status === 404) return null;
   if (!res.ok) throw await failure(res, "Reading the attachment");
   return res;
-}
-
-export function addressedTo(message: MailboxMessage, email: string): boolean {
-  const wanted = email.trim().toLowerCase();
-  return wanted !== "" && message.to.some((a) => a.toLowerCase() === wanted);
 }

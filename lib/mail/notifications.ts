@@ -1,15 +1,14 @@
 import { createElement, type ReactElement } from "react";
 import { recordEvent } from "@/db/queries/events";
+import { recordSentMail } from "@/db/queries/sent-mails";
 import { env } from "@/lib/config/env";
 import ActivationEmail, { seedFilename } from "@/emails/activation";
-import PinChangedEmail from "@/emails/pin-changed";
-import TokenActivatedEmail from "@/emails/token-activated";
-import TokenLockedEmail from "@/emails/token-locked";
-import TokenRevokedEmail from "@/emails/token-revoked";
+import SecurityNoticeEmail, { CHANGE_TITLES, type SecurityNoticeEmailProps } from "@/emails/security-notice";
 import { sendMail, type MailAttachment } from "./send";
 
 // The emails the portal sends about a user's token. Each send is recorded as an event, whose detail
-// holds the recipient and subject only: never the activation key, the PIN or the seed.
+// holds the recipient and subject only: never the activation key, the PIN or the seed; and each
+// sent mail is recorded with the UPN it was sent for, which is what the demo mailbox shows them.
 
 export { mailSinkConfigured } from "./mailbox";
 
@@ -21,7 +20,7 @@ export interface SeedFile {
 
 export const PSKC_CONTENT_TYPE = "application/pskc+xml";
 
-type MailKind = "activation" | "token-activated" | "token-locked" | "token-revoked" | "pin-changed";
+type MailKind = "activation" | "security-notice";
 
 async function deliver(
   kind: MailKind,
@@ -29,18 +28,20 @@ async function deliver(
 ): Promise<void> {
   const { to, user, serial, subject } = mail;
   const event = { type: `mail.${kind}`, kind: "enrollment" as const, user, serial };
+  let messageId: string;
   try {
-    await sendMail(mail);
+    ({ messageId } = await sendMail(mail));
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     recordEvent({ ...event, result: "failure", reason: "smtp_failed", detail: { to, subject, error } });
     throw err;
   }
+  // Recorded once sent, outside the try: a sent mail is never reported as an SMTP failure.
+  recordSentMail({ messageId, upn: user, recipient: to, subject, kind });
   recordEvent({ ...event, result: "success", detail: { to, subject } });
 }
 
 const portalUrl = () => env().NEXTAUTH_URL;
-const withoutTo = <T extends { to: string }>({ to: _to, ...rest }: T): Omit<T, "to"> => rest;
 
 export async function sendActivationEmail(p: {
   to: string;
@@ -68,42 +69,14 @@ export async function sendActivationEmail(p: {
   });
 }
 
-export async function sendTokenActivated(p: { to: string; displayName: string; serial: string }): Promise<void> {
-  await deliver("token-activated", {
-    to: p.to,
-    user: p.to,
+/** The notice of a change to the user's second factor; no secret goes into it. */
+export async function sendSecurityNotice(p: Omit<SecurityNoticeEmailProps, "portalUrl"> & { to: string; upn: string }): Promise<void> {
+  const { to, upn, ...props } = p;
+  await deliver("security-notice", {
+    to,
+    user: upn,
     serial: p.serial,
-    subject: `Your SafeNet token ${p.serial} is active`,
-    element: createElement(TokenActivatedEmail, { displayName: p.displayName, serial: p.serial, portalUrl: portalUrl() }),
-  });
-}
-
-export async function sendTokenLocked(p: { to: string; displayName: string; serial: string; lockedUntil: string | null }): Promise<void> {
-  await deliver("token-locked", {
-    to: p.to,
-    user: p.to,
-    serial: p.serial,
-    subject: `Your SafeNet token ${p.serial} is locked`,
-    element: createElement(TokenLockedEmail, { ...withoutTo(p), portalUrl: portalUrl() }),
-  });
-}
-
-export async function sendTokenRevoked(p: { to: string; displayName: string; serial: string; by: "self" | "admin" }): Promise<void> {
-  await deliver("token-revoked", {
-    to: p.to,
-    user: p.to,
-    serial: p.serial,
-    subject: `Your SafeNet token ${p.serial} was revoked`,
-    element: createElement(TokenRevokedEmail, { ...withoutTo(p), portalUrl: portalUrl() }),
-  });
-}
-
-export async function sendPinChanged(p: { to: string; displayName: string; serial: string; by: "self" | "admin" }): Promise<void> {
-  await deliver("pin-changed", {
-    to: p.to,
-    user: p.to,
-    serial: p.serial,
-    subject: `The PIN of your SafeNet token ${p.serial} was changed`,
-    element: createElement(PinChangedEmail, { ...withoutTo(p), portalUrl: portalUrl() }),
+    subject: CHANGE_TITLES[p.change](p.serial),
+    element: createElement(SecurityNoticeEmail, { ...props, portalUrl: portalUrl() }),
   });
 }

@@ -33,7 +33,8 @@ function transport(): Transporter<SMTPTransport.SentMessageInfo> {
   return globalForMail.portalMailTransport;
 }
 
-export async function sendMail({ to, subject, element, attachments = [] }: OutgoingMail): Promise<void> {
+/** Sends one mail and returns the Message-ID it went out with, so the sender can record it. */
+export async function sendMail({ to, subject, element, attachments = [] }: OutgoingMail): Promise<{ messageId: string }> {
   if (!to.trim()) throw new Error(`The email "${subject}" has no recipient; add an email address to the account and try again.`);
   const { html, text } = await renderEmail(element);
   let info: SMTPTransport.SentMessageInfo;
@@ -48,4 +49,5 @@ export async function sendMail({ to, subject, element, attachments = [] }: Outgo
   if (info.rejected.length > 0) {
     throw new Error(`The mail server ${mailServerName()} refused the recipient ${to} of the email "${subject}".`);
   }
+  return { messageId: info.messageId };
 }

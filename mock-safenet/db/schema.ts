@@ -127,8 +127,10 @@ export const mailMessages = sqliteTable(
     // ",a@x,b@y," so that one recipient is found with LIKE without parsing JSON.
     recipients: text("recipients").notNull(),
     subject: text("subject").notNull(),
+    // The Message-ID header as sent ("<…@…>"), so a sender finds the mail it sent; "" when it had none.
+    messageId: text("message_id").notNull().default(""),
     attachments: text("attachments", { mode: "json" }).notNull(),
     sealed: blob("sealed", { mode: "buffer" }).notNull(),
   },
-  (t) => [index("mail_received").on(t.receivedAt)],
+  (t) => [index("mail_received").on(t.receivedAt), index("mail_message_id").on(t.messageId)],
 );

@@ -1,17 +1,24 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { notFound } from "../errors";
+import { badInput, notFound } from "../errors";
 import type { Sim } from "../sim";
 import { bearerGuard, parse } from "./app";
 
 // The mail sink's reading side, under /mailbox, behind the TMS API key.
 
+const MAX_IDS = 500;
+const idValue = z.string().max(64 * 1024);
+const messagesQuery = z.object({ to: z.string().max(256).optional(), messageId: z.union([idValue, z.array(idValue).max(MAX_IDS)]).optional() }).strict();
+
 export function registerMailboxRoutes(app: FastifyInstance, sim: Sim) {
   app.addHook("onRequest", bearerGuard(sim.config.tmsApiKey));
 
   app.get("/messages", async (req) => {
-    const { to } = parse(z.object({ to: z.string().max(256).optional() }).strict(), req.query, "query");
-    return { messages: sim.mailbox.list(to) };
+    const { to, messageId } = parse(messagesQuery, req.query, "query");
+    // ?messageId= may repeat, and each value may list several ids separated by commas.
+    const messageIds = messageId === undefined ? undefined : [messageId].flat().flatMap((v) => v.split(",")).filter((v) => v.trim());
+    if (messageIds && messageIds.length > MAX_IDS) throw badInput(`Ask for at most ${MAX_IDS} message ids at a time.`, { messageId: "too many" });
+    return { messages: sim.mailbox.list({ to, messageIds }) };
   });
 
   app.get("/messages/:id/attachments/:filename", async (req, reply) => {

@@ -10,12 +10,14 @@ import { REPO, startSimulator, TMS_KEY, AGENT_KEY, ROOT, type Simulator } from "
 
 type Notifications = typeof import("../../lib/mail/notifications");
 type Db = typeof import("../../db/index");
+type Mailbox = typeof import("../../lib/mail/mailbox");
 
 interface Message {
   id: string;
   from: string;
   to: string[];
   subject: string;
+  messageId: string;
   text: string;
   html: string;
   attachments: { filename: string; contentType: string; size: number }[];
@@ -25,6 +27,7 @@ let sim: Simulator;
 let dataDir: string;
 let mail: Notifications;
 let db: Db;
+let mailbox: Mailbox;
 const run = crypto.randomBytes(4).toString("hex");
 const to = (who: string) => `${who}.${run}@example.com`;
 
@@ -46,6 +49,7 @@ beforeAll(async () => {
   migratePortal({ root: ROOT, dir: dataDir });
   mail = await import("../../lib/mail/notifications");
   db = await import("../../db/index");
+  mailbox = await import("../../lib/mail/mailbox");
 });
 
 afterAll(async () => {
@@ -65,6 +69,19 @@ function mailEvents(type: string) {
     .getDb()
     .$client.prepare("SELECT type, kind, user, serial, result, reason, detail FROM events WHERE type = ? ORDER BY id")
     .all(type) as { type: string; kind: string; user: string; serial: string; result: string; reason: string | null; detail: string }[];
+}
+
+const notice = (address: string, upn: string, serial: string) =>
+  mail.sendSecurityNotice({ to: address, upn, displayName: "Alice Andersen", change: "activated", serial, at: new Date().toISOString(), clientIp: "198.51.100.7", by: "self" });
+
+function sentRows() {
+  return db.getDb().$client.prepare("SELECT message_id, upn, recipient, subject, kind FROM sent_mails ORDER BY id").all() as {
+    message_id: string;
+    upn: string;
+    recipient: string;
+    subject: string;
+    kind: string;
+  }[];
 }
 
 async function provision(otpMode: "time" | "event", pin: string) {
@@ -152,34 +169,105 @@ describe("sending the portal's emails", () => {
     expect(message.attachments.map((a) => a.filename)).toEqual([`${token.serial}.pskc`]);
   });
 
-  it("delivers the token notices and records each as an event", async () => {
+  it("delivers a security notice for every kind of change, with its subject, and records each", async () => {
     const address = to("notices");
     const serial = "0123456789ABCDEF";
-    await mail.sendTokenActivated({ to: address, displayName: "Alice Andersen", serial });
-    await mail.sendTokenLocked({ to: address, displayName: "Alice Andersen", serial, lockedUntil: null });
-    await mail.sendTokenRevoked({ to: address, displayName: "Alice Andersen", serial, by: "admin" });
-    await mail.sendPinChanged({ to: address, displayName: "Alice Andersen", serial, by: "self" });
-    const subjects = (await inbox(address)).map((m) => m.subject).sort();
-    expect(subjects).toEqual(
-      [
-        `Your SafeNet token ${serial} is active`,
-        `Your SafeNet token ${serial} is locked`,
-        `Your SafeNet token ${serial} was revoked`,
-        `The PIN of your SafeNet token ${serial} was changed`,
-      ].sort(),
-    );
-    for (const type of ["mail.token-activated", "mail.token-locked", "mail.token-revoked", "mail.pin-changed"]) {
-      expect(mailEvents(type)).toEqual([expect.objectContaining({ user: address, serial, result: "success" })]);
+    const changes = ["issued", "reissued", "activated", "pin-changed", "lost", "revoked", "locked", "suspended", "reactivated", "unlocked", "resynced", "deleted"] as const;
+    for (const change of changes) {
+      await mail.sendSecurityNotice({ to: address, upn: "alice@corp.local", displayName: "Alice Andersen", change, serial, at: new Date().toISOString(), clientIp: "198.51.100.7", by: "self" });
     }
+    const messages = await inbox(address);
+    expect(messages).toHaveLength(changes.length);
+    expect(messages.map((m) => m.subject)).toEqual(expect.arrayContaining([
+      `A new SafeNet token ${serial} was issued to your account`,
+      `Your SafeNet token ${serial} is active`,
+      `Your SafeNet token ${serial} is locked`,
+      `Your SafeNet token ${serial} was revoked`,
+      `The PIN of your SafeNet token ${serial} was changed`,
+      `Your SafeNet token ${serial} was deleted`,
+    ]));
+    for (const m of messages) expect(m.text).toContain("198.51.100.7");
+    const events = mailEvents("mail.security-notice").filter((e) => JSON.parse(e.detail).to === address);
+    expect(events).toHaveLength(changes.length);
+    for (const e of events) expect(e).toMatchObject({ user: "alice@corp.local", serial, result: "success" });
+  });
+
+  it("records every sent mail with the UPN it was sent for and the Message-ID the sink shows", async () => {
+    const address = to("recorded");
+    await notice(address, "Alice@corp.local", "00112233445566AA");
+    const [message] = await inbox(address);
+    expect(message.messageId).toMatch(/^<.+@.+>$/);
+    const rows = sentRows().filter((r) => r.recipient === address);
+    expect(rows).toEqual([{ message_id: message.messageId, upn: "alice@corp.local", recipient: address, subject: message.subject, kind: "security-notice" }]);
+  });
+
+  it("shows an employee only the mail recorded for their UPN, never mail picked by the address it went to", async () => {
+    const employee = (upn: string) => ({ upn, isAdmin: false, mfa: "done" });
+    // Mail for alice that went to the address carol typed in, and mail for carol that went to alice's.
+    const typed = to("carol-typed");
+    await notice(typed, "alice@corp.local", "00112233445566BB");
+    await notice("alice@corp.local", "carol@corp.local", "00112233445566CC");
+    // Mail that reached the sink without the portal (nothing recorded), addressed to alice.
+    const stray = (await import("nodemailer")).createTransport({ host: "127.0.0.1", port: sim.smtpPort, secure: false, ignoreTLS: true });
+    await stray.sendMail({ from: "x@example.com", to: "alice@corp.local", subject: `stray ${run}`, text: "not from the portal" });
+
+    const serialsOf = (list: Message[]) => list.map((m) => m.subject.match(/[0-9A-F]{16}/)?.[0] ?? m.subject);
+    const alice = await mailbox.readMailbox(employee("ALICE@corp.local"));
+    const carol = await mailbox.readMailbox(employee("carol@corp.local"));
+    expect(serialsOf(alice)).toContain("00112233445566BB");
+    expect(serialsOf(alice)).not.toContain("00112233445566CC");
+    expect(serialsOf(alice)).not.toContain(`stray ${run}`);
+    expect(serialsOf(carol)).toEqual(["00112233445566CC"]);
+    // Everything alice sees was recorded for her, and nothing recorded for her is missing.
+    const recorded = sentRows().filter((r) => r.upn === "alice@corp.local").map((r) => r.message_id).sort();
+    expect(alice.map((m) => m.messageId).sort()).toEqual(recorded);
+
+    const carolsId = carol[0].id;
+    const strayId = (await inbox("alice@corp.local")).find((m) => m.subject === `stray ${run}`)!.id;
+    expect(await mailbox.canReadMessage(employee("carol@corp.local"), carolsId)).toBe(true);
+    expect(await mailbox.canReadMessage(employee("alice@corp.local"), carolsId)).toBe(false);
+    expect(await mailbox.canReadMessage(employee("alice@corp.local"), strayId)).toBe(false);
+    expect(await mailbox.canReadMessage(employee("nobody@corp.local"), carolsId)).toBe(false);
+    expect(await mailbox.readMailbox(employee("nobody@corp.local"))).toEqual([]);
+    // An administrator who passed MFA reads all of it; one who has not, only their own.
+    expect(await mailbox.canReadMessage({ upn: "bob@corp.local", isAdmin: true, mfa: "done" }, strayId)).toBe(true);
+    expect(await mailbox.canReadMessage({ upn: "bob@corp.local", isAdmin: true, mfa: "pending" }, strayId)).toBe(false);
+    expect((await mailbox.readMailbox({ upn: "bob@corp.local", isAdmin: true, mfa: "done" }, "alice@corp.local")).map((m) => m.id)).toContain(strayId);
+  });
+
+  it("tells a factor change to the address the directory holds now, records it for the user, and never throws", async () => {
+    const { notifyFactorChange } = await import("../../lib/mail/factor-notice");
+    const { safenetClient } = await import("../../lib/safenet/client");
+    const client = safenetClient({ tmsUrl: `${sim.base}/TMSWebAPI/v1`, otpServiceUrl: `${sim.base}/TokenValidator/TokenValidator.asmx`, repository: "corp.local" });
+    const directory = to("directory");
+    const patched = await sim.tms(`${REPO}/users/alice@corp.local`, { method: "PATCH", json: { email: directory } });
+    expect(patched.status, await patched.clone().text()).toBe(200);
+
+    const outcome = await notifyFactorChange({ upn: "alice@corp.local", change: "pin-changed", serial: "00112233445566DD", clientIp: "203.0.113.9", client });
+    expect(outcome).toEqual({ sent: true, to: directory });
+    const [message, ...others] = await inbox(directory);
+    expect(others).toEqual([]);
+    expect(message.subject).toBe("The PIN of your SafeNet token 00112233445566DD was changed");
+    expect(message.text).toContain("203.0.113.9");
+    const alice = await mailbox.readMailbox({ upn: "alice@corp.local", isAdmin: false, mfa: "done" });
+    expect(alice.map((m) => m.id)).toContain(message.id);
+
+    // The directory cannot be read: no mail, a failed mail event, and the caller carries on.
+    const down = safenetClient({ tmsUrl: "http://127.0.0.1:9/TMSWebAPI/v1", otpServiceUrl: "http://127.0.0.1:9/", repository: "corp.local" });
+    const failed = await notifyFactorChange({ upn: "alice@corp.local", change: "revoked", serial: "00112233445566EE", clientIp: "203.0.113.9", by: "admin", client: down });
+    expect(failed.sent).toBe(false);
+    expect(mailEvents("mail.security-notice").filter((e) => e.serial === "00112233445566EE")).toEqual([
+      expect.objectContaining({ user: "alice@corp.local", result: "failure", reason: "directory_unavailable" }),
+    ]);
   });
 
   it("throws a clear error and records a failure when the mail server cannot be reached", async () => {
     await sim.stop();
     const address = to("down");
-    await expect(mail.sendTokenRevoked({ to: address, displayName: "Alice Andersen", serial: "FEDCBA9876543210", by: "self" })).rejects.toThrow(
+    await expect(notice(address, "alice@corp.local", "FEDCBA9876543210")).rejects.toThrow(
       new RegExp(`could not be sent to ${address.replace(/\./g, "\\.")} through the mail server 127\\.0\\.0\\.1:${sim.smtpPort}`),
     );
-    const failures = mailEvents("mail.token-revoked").filter((e) => e.user === address);
+    const failures = mailEvents("mail.security-notice").filter((e) => JSON.parse(e.detail).to === address);
     expect(failures).toEqual([expect.objectContaining({ result: "failure", reason: "smtp_failed", serial: "FEDCBA9876543210" })]);
   });
 });

@@ -19,6 +19,7 @@ interface Message {
   from: string;
   to: string[];
   subject: string;
+  messageId: string;
   date: string;
   text: string;
   html: string;
@@ -70,7 +71,7 @@ const bySubject = (messages: Message[], subject: string) => messages.filter((m) 
 
 describe("mail sink", () => {
   it("stores an SMTP message with text, HTML and an attachment, and lists it with every field", async () => {
-    await sendMail({
+    const info = await sendMail({
       to: TO,
       subject: SUBJECT,
       text: TEXT,
@@ -81,7 +82,10 @@ describe("mail sink", () => {
     expect(found).toHaveLength(1);
     const m = found[0];
     mainId = m.id;
-    expect(Object.keys(m).sort()).toEqual(["attachments", "date", "from", "html", "id", "subject", "text", "to"]);
+    expect(Object.keys(m).sort()).toEqual(["attachments", "date", "from", "html", "id", "messageId", "subject", "text", "to"]);
+    // The Message-ID header exactly as the sender's SMTP client reports it.
+    expect(info.messageId).toMatch(/^<.+@.+>$/);
+    expect(m.messageId).toBe(info.messageId);
     expect(typeof m.id).toBe("string");
     expect(m.id.length).toBeGreaterThan(0);
     expect(m.from).toBe(FROM);
@@ -116,6 +120,37 @@ describe("mail sink", () => {
     expect(main.map((m) => m.id)).toEqual([mainId]);
     expect(main[0].text.trimEnd()).toBe(TEXT.trimEnd());
     expect(await list("nobody@example.com")).toEqual([]);
+  });
+
+  it("filters by Message-ID with ?messageId=, repeated or comma-separated, and never returns others", async () => {
+    const tag = crypto.randomBytes(4).toString("hex");
+    const sent = [];
+    for (const n of [1, 2, 3]) sent.push((await sendMail({ to: "same@x.com", subject: `mid ${n} ${tag}` })).messageId as string);
+    const subjects = async (query: string) =>
+      (await listQuery(query))
+        .map((m) => m.subject)
+        .sort();
+    const listQuery = async (query: string) => {
+      const res = await mailbox(query);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return ((await res.json()) as { messages: Message[] }).messages;
+    };
+    const q = (...ids: string[]) => ids.map((id) => `messageId=${encodeURIComponent(id)}`).join("&");
+
+    expect(await subjects(`?${q(sent[0])}`)).toEqual([`mid 1 ${tag}`]);
+    expect(await subjects(`?${q(sent[0], sent[2])}`)).toEqual([`mid 1 ${tag}`, `mid 3 ${tag}`]);
+    expect(await subjects(`?messageId=${encodeURIComponent(`${sent[1]},${sent[2]}`)}`)).toEqual([`mid 2 ${tag}`, `mid 3 ${tag}`]);
+    // Without the angle brackets too.
+    expect(await subjects(`?${q(sent[1].slice(1, -1))}`)).toEqual([`mid 2 ${tag}`]);
+    // Combined with ?to=, both must match.
+    expect(await subjects(`?${q(sent[0])}&to=same@x.com`)).toEqual([`mid 1 ${tag}`]);
+    expect(await subjects(`?${q(sent[0])}&to=other@x.com`)).toEqual([]);
+    // Unknown, partial, empty or wildcard ids match nothing; they never widen to every message.
+    for (const id of ["<nobody@nowhere>", sent[0].slice(0, -3), sent[0].slice(3), "", ",", "%", "<>", "*"]) {
+      expect(await listQuery(`?${q(id)}`), `?messageId=${id}`).toEqual([]);
+    }
+    const all = await listQuery(`?${q(...sent)}`);
+    expect(all.map((m) => m.messageId).sort()).toEqual([...sent].sort());
   });
 
   it("finds recipients whose address contains _ or % (legal in a local part)", async () => {

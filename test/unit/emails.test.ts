@@ -1,10 +1,7 @@
 import { createElement, type ComponentType } from "react";
 import { describe, expect, it } from "vitest";
 import ActivationEmail, { SPLIT_SENTENCE, type ActivationEmailProps } from "../../emails/activation";
-import PinChangedEmail from "../../emails/pin-changed";
-import TokenActivatedEmail from "../../emails/token-activated";
-import TokenLockedEmail from "../../emails/token-locked";
-import TokenRevokedEmail from "../../emails/token-revoked";
+import SecurityNoticeEmail, { CHANGE_TITLES, type FactorChange, type SecurityNoticeEmailProps } from "../../emails/security-notice";
 import { isMailSink } from "../../lib/mail/mailbox";
 import { renderEmail } from "../../lib/mail/render";
 
@@ -70,26 +67,63 @@ describe("activation email", () => {
   });
 });
 
-describe("token notices", () => {
-  it("token locked: names the time it unlocks, or that an administrator must unlock it", async () => {
-    const timed = await render(TokenLockedEmail, { ...TokenLockedEmail.PreviewProps, lockedUntil: "2026-05-04T10:25:00.000Z" });
+describe("security notice", () => {
+  const CHANGES = Object.keys(CHANGE_TITLES) as FactorChange[];
+  const notice = (props: Partial<SecurityNoticeEmailProps>) => render(SecurityNoticeEmail, { ...SecurityNoticeEmail.PreviewProps, ...props });
+
+  it.each(CHANGES)("%s: says what happened, when (UTC), from which client address, and what to do if it was not them", async (change) => {
+    const mail = await notice({ change, at: "2026-05-04T10:15:42.000Z", clientIp: "203.0.113.24", serial: "4F1C9A7E20B3D6C8" });
+    for (const part of both(mail)) {
+      // The plain-text part writes the heading in capitals.
+      expect(part.toLowerCase()).toContain(CHANGE_TITLES[change]("4F1C9A7E20B3D6C8").toLowerCase());
+      expect(part).toContain("4 May 2026, 10:15:42 UTC");
+      expect(part).toContain("203.0.113.24");
+      expect(part).toContain("If this was not you");
+      expect(part).toMatch(/contact your administrator/i);
+    }
+  });
+
+  it("tells how to stop a token that still works (report it lost), and how to enroll again after one that no longer does", async () => {
+    for (const change of ["issued", "reissued", "activated", "pin-changed", "reactivated", "unlocked", "resynced"] as const) {
+      const { html, text } = await notice({ change });
+      expect(text, change).toContain("Report the token lost");
+      expect(html, change).toContain('href="http://127.0.0.1:3000/token"');
+    }
+    for (const change of ["lost", "revoked", "deleted"] as const) {
+      const { html, text } = await notice({ change });
+      expect(text, change).not.toContain("Report the token lost");
+      expect(html, change).toContain('href="http://127.0.0.1:3000/enroll"');
+    }
+  });
+
+  it("says who made the change and, for an issued token, where its activation email went", async () => {
+    expect((await notice({ change: "pin-changed", by: "self" })).text).toContain("You changed the PIN");
+    expect((await notice({ change: "pin-changed", by: "admin" })).text).toContain("An administrator changed the PIN");
+    expect((await notice({ change: "lost", by: "self" })).text).toContain("You reported your MobilePASS token");
+    expect((await notice({ change: "revoked", by: "admin" })).text).toContain("An administrator revoked");
+    expect((await notice({ change: "issued", activationTo: "someone@else.example" })).text).toContain("its activation email went to someone@else.example");
+  });
+
+  it("locked: names the time it unlocks, or that an administrator must unlock it", async () => {
+    const timed = await notice({ change: "locked", lockedUntil: "2026-05-04T10:25:00.000Z" });
     expect(timed.text).toContain("4 May 2026, 10:25 UTC");
-    const manual = await render(TokenLockedEmail, { ...TokenLockedEmail.PreviewProps, lockedUntil: null });
+    const manual = await notice({ change: "locked", lockedUntil: null });
     expect(manual.text).toContain("until an administrator unlocks it");
     expect(manual.text).not.toContain("unlocks by itself");
   });
 
-  it("token revoked: tells who revoked it and links to enrollment", async () => {
-    const self = await render(TokenRevokedEmail, { ...TokenRevokedEmail.PreviewProps, by: "self" });
-    const admin = await render(TokenRevokedEmail, { ...TokenRevokedEmail.PreviewProps, by: "admin" });
-    expect(self.text).toContain("You reported your MobilePASS token");
-    expect(admin.text).toContain("An administrator revoked");
-    expect(admin.html).toContain('href="http://127.0.0.1:3000/enroll"');
-  });
-
-  it("PIN changed: tells who changed it", async () => {
-    expect((await render(PinChangedEmail, { ...PinChangedEmail.PreviewProps, by: "self" })).text).toContain("You changed the PIN");
-    expect((await render(PinChangedEmail, { ...PinChangedEmail.PreviewProps, by: "admin" })).text).toContain("An administrator changed the PIN");
+  it("carries no secret: its props have no place for one, and a notice after an issue shows none", async () => {
+    // The props a notice accepts: none is an activation key, PIN, passcode or seed.
+    expect(Object.keys(SecurityNoticeEmail.PreviewProps).sort()).toEqual(
+      ["activationTo", "at", "by", "change", "clientIp", "displayName", "lockedUntil", "portalUrl", "serial"].sort(),
+    );
+    const secrets = { activationKey: "Zx9Kq2Wm7Rt4Lp8N", pin: "7305", seed: "GEZDGNBVGY3TQOJQ" };
+    // Even if a caller passed secrets along, the template renders none of them.
+    const props = { ...SecurityNoticeEmail.PreviewProps, change: "issued", ...secrets } as SecurityNoticeEmailProps;
+    for (const part of both(await render(SecurityNoticeEmail, props))) {
+      for (const secret of Object.values(secrets)) expect(part).not.toContain(secret);
+      expect(part).not.toMatch(/activation key is|your PIN is|seed:/i);
+    }
   });
 });
 
@@ -97,10 +131,7 @@ describe("every template", () => {
   type Template = ComponentType<Record<string, unknown>> & { PreviewProps: Record<string, unknown> };
   const templates = [
     ["activation", ActivationEmail],
-    ["token-activated", TokenActivatedEmail],
-    ["token-locked", TokenLockedEmail],
-    ["token-revoked", TokenRevokedEmail],
-    ["pin-changed", PinChangedEmail],
+    ["security-notice", SecurityNoticeEmail],
   ] as unknown as [string, Template][];
 
   it.each(templates)("%s renders an HTML part and a plain-text part without tags", async (_name, Email) => {

@@ -17,7 +17,7 @@ describe("what a right password opens", () => {
     ["a locked token beside a lost one", [tok("A", "Lost"), tok("B", "Locked", "2026-11-30T12:05:00Z")], "refused"],
     ["a suspended token", [tok("A", "Suspended")], "refused"],
     ["a suspended token beside one waiting for activation", [tok("A", "Suspended"), tok("B", "Assigned")], "refused"],
-  ])("%s → %s", (_what, tokens, session) => {
+  ])("%s", (_what, tokens, session) => {
     expect(afterPassword(tokens, NOW).session).toBe(session);
   });
 

@@ -1,6 +1,8 @@
 "use server";
 
+import { headers } from "next/headers";
 import { recordEvent } from "@/db/queries/events";
+import { clientAddress } from "@/lib/auth/request-info";
 import { endpoints } from "@/lib/auth/options";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
@@ -98,7 +100,8 @@ export async function sendPasscode(_prev: OtpState, form: FormData): Promise<Otp
       .getToken(answer.serial)
       .catch(() => null);
     if (token) attempts = attemptsSentence({ ...token, lockThreshold: policy.lockThreshold, lockDurationSeconds: policy.lockDurationSeconds });
-    await mailIfLocked(client, token);
+    // The notice names the request's own address, not the one typed into the simulated client.
+    await mailIfLocked(client, token, clientAddress(await headers()));
   }
   const { code, result, message, reason, serial } = answer;
   return {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireEnrollee } from "@/lib/auth/session";
-import { addressedTo, listMailbox, mailServerName, mailSinkConfigured, type MailboxMessage } from "@/lib/mail/mailbox";
+import { mailServerName, mailSinkConfigured, readMailbox, seesAllMail, type MailboxMessage, type MailboxViewer } from "@/lib/mail/mailbox";
 import { MessageView } from "./message-view";
 import styles from "./mailbox.module.css";
 
@@ -9,9 +9,9 @@ export const metadata: Metadata = { title: "Demo mailbox" };
 
 type Loaded = { ok: true; messages: MailboxMessage[] } | { ok: false; message: string };
 
-async function load(to: string | undefined): Promise<Loaded> {
+async function load(viewer: MailboxViewer, to: string | undefined): Promise<Loaded> {
   try {
-    return { ok: true, messages: await listMailbox(to) };
+    return { ok: true, messages: await readMailbox(viewer, to) };
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, message: `The demo mailbox could not be read (${why}). Check that the SafeNet simulator is running and reload the page.` };
@@ -20,7 +20,7 @@ async function load(to: string | undefined): Promise<Loaded> {
 
 export default async function MailboxPage({ searchParams }: { searchParams: Promise<{ to?: string | string[] }> }) {
   const viewer = await requireEnrollee();
-  const isAdmin = viewer.isAdmin && viewer.mfa === "done";
+  const isAdmin = seesAllMail(viewer);
 
   if (!mailSinkConfigured()) {
     return (
@@ -36,20 +36,11 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
 
   const raw = (await searchParams).to;
   const requested = (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
-  const recipient = isAdmin ? requested : viewer.email;
+  const recipient = isAdmin ? requested : undefined;
 
-  if (!isAdmin && !viewer.email) {
-    return (
-      <section aria-labelledby="mailbox-title">
-        <h1 id="mailbox-title">Demo mailbox</h1>
-        <p>Your account has no email address yet. Enroll your token with an email address, then come back here to read its mail.</p>
-      </section>
-    );
-  }
-
-  const loaded = await load(recipient);
-  // The sink matches recipients already; this keeps an employee's view to their own mail regardless.
-  const messages = loaded.ok ? loaded.messages.filter((m) => isAdmin || addressedTo(m, viewer.email)) : [];
+  // An employee sees the mail the portal sent on their behalf, never mail picked by an address.
+  const loaded = await load(viewer, recipient);
+  const messages = loaded.ok ? loaded.messages : [];
 
   return (
     <section aria-labelledby="mailbox-title">
@@ -59,7 +50,7 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
         mailbox.{" "}
         {isAdmin
           ? "As an administrator you see every message, or those of one recipient."
-          : `You see the messages sent to ${viewer.email}.`}
+          : "You see the messages the portal sent on your behalf, whichever address they went to."}
       </p>
 
       {isAdmin && (

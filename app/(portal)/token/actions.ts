@@ -10,7 +10,7 @@ import { endOtherSessions } from "@/lib/auth/session-refresh";
 import { pinLengths } from "@/lib/enroll/enrollment";
 import { newPinErrors } from "@/lib/enroll/pin-rules";
 import { type ActionState } from "@/lib/forms";
-import { sendPinChanged, sendTokenRevoked } from "@/lib/mail/notifications";
+import { notifyFactorChange } from "@/lib/mail/factor-notice";
 import { safenetClient, type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
 import { allows, errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 
@@ -26,7 +26,7 @@ async function selfEvent(type: string, user: string, serial: string | null, resu
   recordEvent({ type, kind: "self-service", actor: user, user, serial, result, clientIp: clientAddress(await headers()), ...extra });
 }
 
-const mailFailure = (err: unknown) => ` The notification email could not be sent (${err instanceof Error ? err.message : "unknown error"}).`;
+const mailFailure = (notice: { sent: boolean; error?: string }) => (notice.sent ? "" : ` The notification email could not be sent (${notice.error}).`);
 
 /** The viewer's token named in the form, as SafeNet knows it now, or why there is none. */
 async function ownToken(upn: string, serial: string): Promise<{ user: SafeNetUser; token: SafeNetToken } | { error: string }> {
@@ -70,12 +70,7 @@ export async function changeMyPin(_prev: ActionState, form: FormData): Promise<A
 
   await endOtherSessions(user.upn);
   await selfEvent("self-service.pin", user.upn, token.serial, "success", { detail: { sessionsEnded: true } });
-  let mail = "";
-  try {
-    await sendPinChanged({ to: user.email, displayName: user.displayName, serial: token.serial, by: "self" });
-  } catch (err) {
-    mail = mailFailure(err);
-  }
+  const mail = mailFailure(await notifyFactorChange({ upn: user.upn, change: "pin-changed", serial: token.serial, clientIp: clientAddress(await headers()) }));
   revalidatePath("/token");
   return { status: "success", message: `Your PIN is changed: use the new PIN from your next sign-in. Your other portal sessions have ended.${mail}` };
 }
@@ -94,12 +89,7 @@ export async function reportTokenLost(_prev: ActionState, form: FormData): Promi
   }
   await endOtherSessions(user.upn);
   await selfEvent("self-service.revoke", user.upn, token.serial, "success", { detail: { from: token.state, sessionsEnded: true } });
-  let mail = "";
-  try {
-    await sendTokenRevoked({ to: user.email, displayName: user.displayName, serial: token.serial, by: "self" });
-  } catch (err) {
-    mail = mailFailure(err);
-  }
+  const mail = mailFailure(await notifyFactorChange({ upn: user.upn, change: "lost", serial: token.serial, clientIp: clientAddress(await headers()) }));
   revalidatePath("/token");
   return {
     status: "success",

@@ -7,7 +7,9 @@ import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
 import { parseForm, type ActionState } from "@/lib/forms";
-import { sendPinChanged, sendTokenRevoked } from "@/lib/mail/notifications";
+import { headers } from "next/headers";
+import { clientAddress } from "@/lib/auth/request-info";
+import { notifyFactorChange, type FactorChange } from "@/lib/mail/factor-notice";
 import { safenetClient, type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
 import { ENDS_SESSIONS, errorSentence, isSafeNetError, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
 
@@ -39,17 +41,22 @@ function fieldErrorsOf(err: unknown, sentence: string): Record<string, string> |
   return Object.fromEntries(fields.map((f, i) => [f, i === 0 ? sentence : "Check this value as well."]));
 }
 
-/** Tells the user by email of a revoke or PIN reset; a failed mail is reported, the action stands. */
+const CHANGES: Record<TokenAction, FactorChange> = {
+  suspend: "suspended",
+  reactivate: "reactivated",
+  unlock: "unlocked",
+  revoke: "revoked",
+  resync: "resynced",
+  pin: "pin-changed",
+  reissue: "reissued",
+  delete: "deleted",
+};
+
+/** Tells the user, at the directory's address, of every change to their token; a failed mail is reported, the action stands. */
 async function notifyUser(client: SafeNetClient, action: TokenAction, upn: string, serial: string): Promise<string> {
-  if (action !== "revoke" && action !== "pin") return "";
-  try {
-    const user = await client.getUser(upn);
-    const mail = { to: user.email, displayName: user.displayName, serial, by: "admin" as const };
-    await (action === "revoke" ? sendTokenRevoked(mail) : sendPinChanged(mail));
-    return ` ${upn} was told by email.`;
-  } catch (err) {
-    return ` The email to ${upn} could not be sent (${err instanceof Error ? err.message : "unknown error"}); tell them yourself.`;
-  }
+  const clientIp = clientAddress(await headers());
+  const notice = await notifyFactorChange({ upn, change: CHANGES[action], serial, clientIp, by: "admin", client });
+  return notice.sent ? ` ${upn} was told by email.` : ` The email to ${upn} could not be sent (${notice.error}); tell them yourself.`;
 }
 
 function revalidate() {

@@ -1,5 +1,5 @@
 import { authorizeRequest } from "@/lib/auth/session";
-import { addressedTo, fetchAttachment, listMailbox, mailSinkConfigured } from "@/lib/mail/mailbox";
+import { canReadMessage, fetchAttachment, mailSinkConfigured } from "@/lib/mail/mailbox";
 
 // Downloads one attachment of the demo mailbox (a seed file, typically). The viewer must be signed
 // in, and an employee may only fetch attachments of messages addressed to their own email.
@@ -20,11 +20,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const { id, filename } = await params;
   const notFound = () => refuse(404, "not_found", `There is no attachment "${filename}" in your mailbox. Reload the mailbox and try again.`);
   try {
-    if (!(viewer.isAdmin && viewer.mfa === "done")) {
-      // 404 rather than 403, so another person's message ids reveal nothing.
-      const mine = viewer.email ? await listMailbox(viewer.email) : [];
-      if (!mine.some((m) => m.id === id && addressedTo(m, viewer.email))) return notFound();
-    }
+    // 404 rather than 403, so another person's message ids reveal nothing.
+    if (!(await canReadMessage(viewer, id))) return notFound();
     const upstream = await fetchAttachment(id, filename);
     if (!upstream) return notFound();
     return new Response(upstream.body, {
