@@ -53,26 +53,7 @@ async function ViewerPanel() {
       </p>
     );
   }
-  if (state.status === "enroll_only") {
-    return (
-      <section aria-labelledby="you-title" className="notice">
-        <h2 id="you-title">Signed in as {state.viewer.name || state.viewer.upn}</h2>
-        <p>
-          {state.viewer.upn}, with your domain password only: you have no usable SafeNet token, so this session can enroll one
-          and nothing more.
-        </p>
-        <ul>
-          <li>
-            <Link href="/enroll">New Account Info: enroll your SafeNet token</Link>
-          </li>
-          <li>
-            <Link href="/mobilepass">Simulated MobilePASS</Link>
-          </li>
-        </ul>
-      </section>
-    );
-  }
-  if (state.status !== "signed_in") {
+  if (state.status !== "signed_in" && state.status !== "enroll_only") {
     return (
       <p>
         <Link href="/login">Sign in with your domain credentials</Link> to enroll your token or open the admin console.
@@ -80,27 +61,24 @@ async function ViewerPanel() {
     );
   }
   const { viewer } = state;
+  const full = state.status === "signed_in";
+  const links: [string, string][] = full
+    ? [...(viewer.isAdmin ? ([["/admin", "Admin console"]] as [string, string][]) : []), ["/token", "My token"], ["/connect", "Connection test"]]
+    : [["/enroll", "New Account Info: enroll your SafeNet token"]];
   return (
     <section aria-labelledby="you-title" className="notice">
       <h2 id="you-title">Signed in as {viewer.name || viewer.upn}</h2>
       <p>
-        {viewer.upn}, with PIN and one-time password.
+        {full
+          ? `${viewer.upn}, with PIN and one-time password.`
+          : `${viewer.upn}, with your domain password only: you have no usable SafeNet token, so this session can enroll one and nothing more.`}
       </p>
       <ul>
-        {viewer.isAdmin && (
-          <li>
-            <Link href="/admin">Admin console</Link>
+        {[...links, ["/mobilepass", "Simulated MobilePASS"]].map(([href, label]) => (
+          <li key={href}>
+            <Link href={href}>{label}</Link>
           </li>
-        )}
-        <li>
-          <Link href="/token">My token</Link>
-        </li>
-        <li>
-          <Link href="/connect">Connection test</Link>
-        </li>
-        <li>
-          <Link href="/mobilepass">Simulated MobilePASS</Link>
-        </li>
+        ))}
       </ul>
     </section>
   );
