@@ -8,7 +8,7 @@ import path from "node:path";
 // that talk to it over HTTP and SMTP exactly as the portal does.
 
 export const ROOT = path.resolve(__dirname, "../..");
-export const FIXTURES = path.resolve(ROOT, "../shared/fixtures");
+export { FIXTURES } from "../fixtures";
 export const TMS_KEY = "test-tms-key-0123456789abcdef";
 export const AGENT_KEY = "test-agent-key-0123456789abcdef";
 export const VALIDATOR = "/TokenValidator/TokenValidator.asmx";
