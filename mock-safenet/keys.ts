@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { constantTimeEqual } from "../lib/crypto/constant-time";
+import { ensurePrivateDir, tightenPrivateFile } from "../lib/fs/private-files";
 
 // Everything secret the simulator stores goes through here: seeds and mail sealed with AES-256-GCM,
 // PINs as peppered HMACs, directory passwords as scrypt hashes. Subkeys are derived once at start.
@@ -42,10 +43,10 @@ export function loadMasterKey(envValue: string | undefined, dataDir: string): Bu
   if (envValue) return decodeMasterKey(envValue, "SAFENET_MASTER_KEY");
   const file = path.join(dataDir, MASTER_KEY_FILE);
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     fs.writeFileSync(file, crypto.randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
   }
-  fs.chmodSync(file, 0o600);
+  tightenPrivateFile(file);
   return decodeMasterKey(fs.readFileSync(file, "utf8"), file);
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { migratePortal } from "../db/migrate";
@@ -24,7 +24,6 @@ export function prepare(): StackEnv {
   const note = describeEnvResult(result);
   if (note) console.log(note);
   process.loadEnvFile(result.path);
-  mkdirSync(result.dataDir, { recursive: true });
   console.log(`Portal database ready: ${migratePortal({ root })}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -1,10 +1,10 @@
-import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { eq } from "drizzle-orm";
 import * as schema from "./schema";
+import { preparePrivateDatabase } from "../../lib/fs/private-files";
 
 export type SimDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -13,7 +13,7 @@ const MIGRATIONS = path.join(__dirname, "migrations");
 
 /** Opens (creating if needed) and migrates the simulator's database under `dataDir`. */
 export function openDatabase(dataDir: string): SimDb {
-  fs.mkdirSync(dataDir, { recursive: true });
+  preparePrivateDatabase(path.join(dataDir, DB_FILE));
   const sqlite = new Database(path.join(dataDir, DB_FILE));
   // WAL with synchronous=NORMAL: every commit survives a crash of the process; one fsync per checkpoint.
   sqlite.pragma("journal_mode = WAL");
