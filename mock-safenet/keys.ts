@@ -69,10 +69,24 @@ function openWith(key: Buffer, sealed: Buffer, aad: string): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
 }
 
-export function createKeyring(master: Buffer): Keyring {
+/** The PIN pepper of databases made before it was stored sealed: derived from their first master key. */
+export function derivedPepper(master: Buffer): Buffer {
+  return subkey(master, "pin-pepper/v1");
+}
+
+// PIN hashes cannot be recomputed without the PINs, so the pepper outlives a master key rotation:
+// it is stored in the database sealed under the master key, and a rotation re-seals it.
+export function sealPepper(master: Buffer, pepper: Buffer): Buffer {
+  return sealWith(subkey(master, "pepper-seal/v1"), pepper, "pin-pepper");
+}
+
+export function openPepper(master: Buffer, sealed: Buffer): Buffer {
+  return openWith(subkey(master, "pepper-seal/v1"), sealed, "pin-pepper");
+}
+
+export function createKeyring(master: Buffer, pepper: Buffer = derivedPepper(master)): Keyring {
   const seedKey = subkey(master, "seed/v1");
   const mailKey = subkey(master, "mail/v1");
-  const pepper = subkey(master, "pin-pepper/v1");
   const check = crypto.createHmac("sha256", subkey(master, "key-check/v1")).update("key-check").digest("base64url");
   const pinHash = (salt: Buffer, pin: string) => crypto.createHmac("sha256", pepper).update(salt).update(pin).digest();
   return {
