@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,13 +16,10 @@ let sim: Simulator;
 let token: Provisioned;
 const keyFile = () => path.join(sim.dataDir, "master.key");
 
-function rotate() {
-  const env = { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: sim.dataDir } as const;
-  return spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "scripts/rotate-key.ts")], {
-    cwd: sim.dataDir, // no .env here: the key is DATA_DIR/master.key
-    env,
-    encoding: "utf8",
-  });
+/** Runs the command in `cwd` (where it looks for .env); without .env there the key is DATA_DIR/master.key. */
+function rotate(cwd = sim.dataDir, dataDir = sim.dataDir) {
+  const env = { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir } as const;
+  return spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "scripts/rotate-key.ts")], { cwd, env, encoding: "utf8" });
 }
 
 beforeAll(async () => {
@@ -82,5 +80,45 @@ describe("rotating the seed master key", () => {
         expect(bytes.includes(Buffer.from(text))).toBe(false);
       }
     }
+  });
+});
+
+describe("rotating a master key kept in .env, as npm start writes it", () => {
+  let envSim: Simulator;
+  let work: string;
+  const oldKey = Buffer.alloc(32, 9).toString("base64");
+  afterAll(async () => {
+    await envSim?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("replaces SAFENET_MASTER_KEY in .env, keeps the rest and a 0600 backup, and the token still validates", async () => {
+    envSim = await startSimulator({ SAFENET_MASTER_KEY: oldKey });
+    const t = await activeToken(envSim, "alice@corp.local", "event", "4089");
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "rotate-env-"));
+    const envFile = path.join(work, ".env");
+    fs.writeFileSync(envFile, `# keys\nSAFENET_TMS_API_KEY=keep-me-0123456789\nSAFENET_MASTER_KEY=${oldKey}\n`, { mode: 0o600 });
+
+    let run: ReturnType<typeof rotate> | undefined;
+    await envSim.restart({}, () => {
+      run = rotate(work, envSim.dataDir);
+    }).catch(() => undefined); // the old key is refused now, as it should be
+    expect(run!.status, run!.stderr).toBe(0);
+
+    const text = fs.readFileSync(envFile, "utf8");
+    const newKey = /^SAFENET_MASTER_KEY=(.*)$/m.exec(text)?.[1];
+    expect(newKey).toBeDefined();
+    expect(newKey).not.toBe(oldKey);
+    expect(text).toContain("SAFENET_TMS_API_KEY=keep-me-0123456789");
+    expect((fs.statSync(envFile).mode & 0o777).toString(8)).toBe("600");
+    const backups = fs.readdirSync(work).filter((f) => f.startsWith(".env.old-"));
+    expect(backups).toHaveLength(1);
+    expect(fs.readFileSync(path.join(work, backups[0]), "utf8")).toContain(`SAFENET_MASTER_KEY=${oldKey}`);
+    expect((fs.statSync(path.join(work, backups[0])).mode & 0o777).toString(8)).toBe("600");
+    expect(fs.existsSync(path.join(envSim.dataDir, "master.key.new"))).toBe(false);
+
+    await envSim.restart({ SAFENET_MASTER_KEY: newKey! });
+    const res = await envSim.validate({ username: "alice@corp.local", passcode: "4089" + otpFor(t, { counter: 1 }) });
+    expect(await res.json()).toMatchObject({ code: 1, result: "AUTH_SUCCESS" });
   });
 });
