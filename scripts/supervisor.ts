@@ -125,8 +125,12 @@ export async function superviseUntilSignalled(specs: ChildSpec[], options: Super
   const supervisor = supervise(specs, options);
   const log = options.log ?? ((line: string) => console.log(line));
   await new Promise<void>((resolve) => {
+    let stopping = false;
+    // Kept for the whole run: a second Ctrl-C must not kill the supervisor and orphan its children.
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.once(signal, () => {
+      process.on(signal, () => {
+        if (stopping) return log(`[supervisor] ${signal}: already stopping, waiting for the children to exit…`);
+        stopping = true;
         log(`[supervisor] ${signal}: stopping, letting requests in flight finish…`);
         resolve();
       });

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 // `npm start`'s supervisor over two tiny servers: a child killed with SIGKILL comes back while the
-// other keeps answering; SIGTERM lets a request in flight finish and then everything exits.
+// other keeps answering; SIGTERM lets a request in flight finish and then everything exits, and a
+// child that ignores SIGTERM is killed after the grace period.
 
 const root = path.resolve(__dirname, "../..");
 
@@ -19,7 +20,9 @@ async function freePort(): Promise<number> {
 
 async function pidAt(port: number, wait = 0): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/?wait=${wait}`);
-  return Number(await res.text());
+  const pid = Number(await res.text());
+  children.add(pid);
+  return pid;
 }
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
@@ -42,8 +45,11 @@ const alive = (pid: number) => {
 };
 
 let supervisor: ChildProcess | undefined;
+const children = new Set<number>();
 afterAll(() => {
   if (supervisor?.exitCode === null) supervisor.kill("SIGKILL");
+  // Children run in their own process groups: after a failure nothing else would end them.
+  for (const pid of children) if (alive(pid)) process.kill(pid, "SIGKILL");
 });
 
 describe("npm start's supervisor", () => {
@@ -57,6 +63,10 @@ describe("npm start's supervisor", () => {
     let output = "";
     supervisor.stdout!.on("data", (d) => (output += d));
     supervisor.stderr!.on("data", (d) => (output += d));
+    supervisor.stdout!.on("data", () => {
+      const stubborn = /\[stubborn\] pid (\d+)/.exec(output)?.[1];
+      if (stubborn) children.add(Number(stubborn));
+    });
     const exited = new Promise<number | null>((resolve) => supervisor!.once("exit", (code) => resolve(code)));
 
     const firstA = await eventually("child a", () => pidAt(portA));
@@ -76,10 +86,18 @@ describe("npm start's supervisor", () => {
     const inFlight = pidAt(portB, 1_500);
     await new Promise((r) => setTimeout(r, 300));
     supervisor.kill("SIGTERM");
+    // A second signal (Ctrl-C pressed twice, or an impatient init) must not cut the graceful stop short.
+    await new Promise((r) => setTimeout(r, 100));
+    supervisor.kill("SIGTERM");
     expect(await inFlight).toBe(pidB);
     expect(await exited).toBe(0);
     expect(output).toContain("[test] supervisor stopped");
     expect(alive(secondA)).toBe(false);
     expect(alive(pidB)).toBe(false);
+    const stubborn = Number(/\[stubborn\] pid (\d+)/.exec(output)?.[1]);
+    expect(stubborn).toBeGreaterThan(0);
+    expect(alive(stubborn)).toBe(false);
+    expect(output).toContain("[supervisor] stubborn did not stop within 3 s; killing it.");
+    expect(output).not.toContain("[supervisor] b did not stop");
   });
 });
