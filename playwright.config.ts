@@ -66,7 +66,7 @@ export default defineConfig({
     {
       // Wipe and migrate here, before anything opens data/e2e: the two servers start in parallel.
       command:
-        `rm -rf ${E2E.dataDir} && mkdir -p ${E2E.dataDir} && node_modules/.bin/tsx db/migrate.ts && node_modules/.bin/tsx mock-safenet/server.ts`,
+        `rm -rf ${E2E.dataDir} && mkdir -p -m 700 ${E2E.dataDir} && node_modules/.bin/tsx db/migrate.ts && node_modules/.bin/tsx mock-safenet/server.ts`,
       url: `${safenetUrl}/health`,
       env: sharedEnv,
       reuseExistingServer: !ci,
