@@ -46,6 +46,11 @@ function main(): void {
     const newMaster = crypto.randomBytes(32);
     const newText = newMaster.toString("base64");
     const pending = path.join(dataDir, `${MASTER_KEY_FILE}.new`);
+    if (fs.existsSync(pending)) {
+      throw new Error(
+        `${pending} is left from an interrupted rotation. If the simulator refuses the current key, that file holds the key the database now needs: install it; otherwise delete it. Then run this again.`,
+      );
+    }
     fs.writeFileSync(pending, newText + "\n", { mode: 0o600, flag: "wx" });
 
     const db = openDatabase(dataDir);
