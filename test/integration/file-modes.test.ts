@@ -7,6 +7,7 @@ import { migratePortal } from "../../db/migrate";
 import { openPortalDb, portalDbFile } from "../../db/index";
 import { openDatabase } from "../../mock-safenet/db";
 import { loadMasterKey } from "../../mock-safenet/keys";
+import { ensureEnvFile } from "../../scripts/setup-env";
 
 // DATA_DIR at rest: the folder 0700, both databases with their -wal and -shm and master.key 0600,
 // also under a permissive umask, and an older installation's wider modes tightened with a message.
@@ -79,5 +80,22 @@ describe("files at rest", () => {
     } finally {
       close();
     }
+  });
+
+  it("tightens an existing .env to 0600 and creates DATA_DIR 0700 on the first start", () => {
+    fs.writeFileSync(path.join(base, ".env"), "DATA_DIR=data\n", { mode: 0o644 });
+    fs.chmodSync(path.join(base, ".env"), 0o644);
+    const dataDir = process.env.DATA_DIR;
+    delete process.env.DATA_DIR;
+    const warnings: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(line));
+    try {
+      ensureEnvFile(base);
+    } finally {
+      if (dataDir !== undefined) process.env.DATA_DIR = dataDir;
+    }
+    expect(modeOf(path.join(base, ".env"))).toBe("600");
+    expect(modeOf(path.join(base, "data"))).toBe("700");
+    expect(warnings.join("\n")).toContain(`${path.join(base, ".env")} from 0644 to 0600`);
   });
 });
