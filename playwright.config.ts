@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E, PORTAL_URL as portalUrl, SAFENET_URL as safenetUrl } from "./e2e/support/stack";
+import { E2E, PORTAL_URL as portalUrl, SAFENET_URL as safenetUrl, TLS_CERT_DIR, TLS_PORTAL_URL as tlsPortalUrl } from "./e2e/support/stack";
 
 const ci = Boolean(process.env.CI);
 
@@ -22,6 +22,25 @@ const sharedEnv = {
   SESSION_RECHECK_SECONDS: "2",
 };
 
+const chromium = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  },
+};
+
+// The specs the "chromium-tls" project runs again through the TLS terminator, plus its own.
+const tlsSpecs = ["sign-in.spec.ts", "enrollment.spec.ts", "my-token.spec.ts", "tls.spec.ts"];
+
 export default defineConfig({
   testDir: "e2e",
   globalSetup: "./e2e/global-setup.ts",
@@ -35,30 +54,19 @@ export default defineConfig({
     trace: "on-first-retry",
   },
   projects: [
+    { name: "chromium", testIgnore: "tls.spec.ts", use: chromium },
     {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: "/usr/bin/chromium",
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
-        },
-      },
+      // The portal behind a real TLS terminator (e2e/support/tls-proxy.ts) with an https NEXTAUTH_URL.
+      name: "chromium-tls",
+      testMatch: tlsSpecs,
+      use: { ...chromium, baseURL: tlsPortalUrl, ignoreHTTPSErrors: true },
     },
   ],
   webServer: [
     {
       // Wipe and migrate here, before anything opens data/e2e: the two servers start in parallel.
       command:
-        `rm -rf ${E2E.dataDir} && mkdir -p ${E2E.dataDir} && node_modules/.bin/tsx db/migrate.ts && node_modules/.bin/tsx mock-safenet/server.ts`,
+        `rm -rf ${E2E.dataDir} && mkdir -p -m 700 ${E2E.dataDir} && node_modules/.bin/tsx db/migrate.ts && node_modules/.bin/tsx mock-safenet/server.ts`,
       url: `${safenetUrl}/health`,
       env: sharedEnv,
       reuseExistingServer: !ci,
@@ -71,6 +79,21 @@ export default defineConfig({
       env: { ...sharedEnv, PORT: String(E2E.portalPort) },
       reuseExistingServer: !ci,
       timeout: 60_000,
+    },
+    {
+      // A second portal on the same data and simulator, for the TLS terminator below.
+      command: `node_modules/.bin/next start -H 127.0.0.1 -p ${E2E.tlsPortalPort}`,
+      url: `http://127.0.0.1:${E2E.tlsPortalPort}/api/health`,
+      env: { ...sharedEnv, PORT: String(E2E.tlsPortalPort), NEXTAUTH_URL: tlsPortalUrl, TRUSTED_PROXIES: "127.0.0.1" },
+      reuseExistingServer: !ci,
+      timeout: 60_000,
+    },
+    {
+      command: `node_modules/.bin/tsx e2e/support/tls-proxy.ts ${E2E.tlsPort} ${E2E.tlsPortalPort} ${TLS_CERT_DIR}`,
+      url: `${tlsPortalUrl}/api/health`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: !ci,
+      timeout: 30_000,
     },
   ],
 });

@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import path from "node:path";
 import { dataDir } from "../lib/config/env";
+import { preparePrivateDatabase } from "../lib/fs/private-files";
 import journal from "./migrations/meta/_journal.json";
 import * as schema from "./schema";
 
@@ -12,6 +13,7 @@ export function portalDbFile(dir = dataDir()): string {
 }
 
 export function openPortalDb(file = portalDbFile(), options: { mustExist?: boolean } = {}): PortalDb {
+  if (!options.mustExist) preparePrivateDatabase(file);
   const sqlite = new Database(file, { fileMustExist: options.mustExist ?? false });
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");

@@ -1,15 +1,15 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { dataDir } from "../lib/config/env";
+import { ensurePrivateDir } from "../lib/fs/private-files";
 import { openPortalDb, portalDbFile } from "./index";
 
 /** Applies db/migrations to ${DATA_DIR}/portal.sqlite, creating both when missing. */
 export function migratePortal(options: { root?: string; dir?: string } = {}): string {
   const root = options.root ?? process.cwd();
   const dir = path.resolve(root, options.dir ?? dataDir());
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const file = portalDbFile(dir);
   const db = openPortalDb(file);
   try {

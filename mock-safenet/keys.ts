@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { constantTimeEqual } from "../lib/crypto/constant-time";
+import { ensurePrivateDir, tightenPrivateFile } from "../lib/fs/private-files";
 
 // Everything secret the simulator stores goes through here: seeds and mail sealed with AES-256-GCM,
 // PINs as peppered HMACs, directory passwords as scrypt hashes. Subkeys are derived once at start.
@@ -42,10 +43,10 @@ export function loadMasterKey(envValue: string | undefined, dataDir: string): Bu
   if (envValue) return decodeMasterKey(envValue, "SAFENET_MASTER_KEY");
   const file = path.join(dataDir, MASTER_KEY_FILE);
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     fs.writeFileSync(file, crypto.randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
   }
-  fs.chmodSync(file, 0o600);
+  tightenPrivateFile(file);
   return decodeMasterKey(fs.readFileSync(file, "utf8"), file);
 }
 
@@ -68,10 +69,24 @@ function openWith(key: Buffer, sealed: Buffer, aad: string): Buffer {
   return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
 }
 
-export function createKeyring(master: Buffer): Keyring {
+/** The PIN pepper of databases made before it was stored sealed: derived from their first master key. */
+export function derivedPepper(master: Buffer): Buffer {
+  return subkey(master, "pin-pepper/v1");
+}
+
+// PIN hashes cannot be recomputed without the PINs, so the pepper outlives a master key rotation:
+// it is stored in the database sealed under the master key, and a rotation re-seals it.
+export function sealPepper(master: Buffer, pepper: Buffer): Buffer {
+  return sealWith(subkey(master, "pepper-seal/v1"), pepper, "pin-pepper");
+}
+
+export function openPepper(master: Buffer, sealed: Buffer): Buffer {
+  return openWith(subkey(master, "pepper-seal/v1"), sealed, "pin-pepper");
+}
+
+export function createKeyring(master: Buffer, pepper: Buffer = derivedPepper(master)): Keyring {
   const seedKey = subkey(master, "seed/v1");
   const mailKey = subkey(master, "mail/v1");
-  const pepper = subkey(master, "pin-pepper/v1");
   const check = crypto.createHmac("sha256", subkey(master, "key-check/v1")).update("key-check").digest("base64url");
   const pinHash = (salt: Buffer, pin: string) => crypto.createHmac("sha256", pepper).update(salt).update(pin).digest();
   return {

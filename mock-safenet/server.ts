@@ -2,6 +2,7 @@ import { loadDotEnv, readConfig } from "./config";
 import { createApp } from "./http/app";
 import { startSmtpSink } from "./mail-sink";
 import { createSim } from "./sim";
+import { lockDataDir } from "./data-dir-lock";
 
 // `npm run safenet`: the SafeNet simulator (TMS Web API, OTP validator, mailbox API) and its SMTP sink.
 
@@ -10,6 +11,8 @@ const log = (line: string) => console.log(line);
 async function main() {
   loadDotEnv();
   const config = readConfig();
+  // A key rotation must not run under a live simulator, nor the simulator start during one.
+  lockDataDir(config.dataDir, "the SafeNet simulator");
   const sim = await createSim(config, log);
   const app = createApp(sim);
   await app.listen({ port: config.port, host: config.host });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { SimulatorConfig } from "./config";
-import { checkMasterKey, openDatabase, type SimDb } from "./db";
+import { checkMasterKey, openDatabase, pinPepper, type SimDb } from "./db";
 import { makeDirectory, type Directory } from "./directory";
 import { makeEventLog, type EventLog } from "./events";
 import { createKeyring, loadMasterKey, type Keyring } from "./keys";
@@ -39,9 +39,10 @@ function readVersion(): string {
 }
 
 export async function createSim(config: SimulatorConfig, log: (line: string) => void = console.log): Promise<Sim> {
-  const keys = createKeyring(loadMasterKey(config.masterKey, config.dataDir));
+  const master = loadMasterKey(config.masterKey, config.dataDir);
   const db = openDatabase(config.dataDir);
-  checkMasterKey(db, keys.keyCheck());
+  checkMasterKey(db, createKeyring(master).keyCheck());
+  const keys = createKeyring(master, pinPepper(db, master));
   const directory = makeDirectory(db);
   const policy = makePolicyStore(db);
   const events = makeEventLog(db);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { ensurePrivateDir, tightenPrivateFile } from "../lib/fs/private-files";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseEnv } from "node:util";
@@ -58,7 +59,8 @@ export function ensureEnvFile(root = process.cwd()): EnsureEnvResult {
 
   const fromFile = parseEnv(readFileSync(file, "utf8"));
   const dataDir = path.resolve(root, process.env.DATA_DIR || fromFile.DATA_DIR || "data");
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
+  tightenPrivateFile(file);
 
   return { created, path: file, added, dataDir };
 }

@@ -1,10 +1,10 @@
-import concurrently from "concurrently";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { migratePortal } from "../db/migrate";
 import { describeEnvResult, ensureEnvFile } from "./setup-env";
+import { superviseUntilSignalled } from "./supervisor";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -24,7 +24,6 @@ export function prepare(): StackEnv {
   const note = describeEnvResult(result);
   if (note) console.log(note);
   process.loadEnvFile(result.path);
-  mkdirSync(result.dataDir, { recursive: true });
   console.log(`Portal database ready: ${migratePortal({ root })}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -102,22 +101,16 @@ export function printBanner(stack: StackEnv): void {
   );
 }
 
-/** Runs simulator and portal side by side; one failing stops the other, Ctrl-C stops both. */
+/**
+ * Runs simulator and portal side by side under the supervisor: one that dies is restarted with a
+ * backoff while the other keeps serving; Ctrl-C or SIGTERM stops both gracefully.
+ */
 export async function runStack(stack: StackEnv, commands: { safenet: string; portal: string }): Promise<void> {
-  let signalled = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => (signalled = true));
-  const { result } = concurrently(
-    [
-      { command: commands.safenet, name: "safenet", env: stack.env, cwd: root },
-      { command: commands.portal, name: "portal", env: stack.env, cwd: root },
-    ],
-    { killOthersOn: ["failure"], prefixColors: ["cyan", "magenta"], cwd: root },
-  );
-  try {
-    await result;
-  } catch {
-    if (!signalled) process.exitCode = 1;
-  }
+  const child = (name: string, line: string) => {
+    const [command, ...args] = line.split(" ");
+    return { name, command, args, env: stack.env, cwd: root };
+  };
+  await superviseUntilSignalled([child("safenet", commands.safenet), child("portal", commands.portal)]);
 }
 
 async function main(): Promise<void> {

@@ -12,13 +12,20 @@ export const E2E = {
   portalPort: 3100 + slot,
   safenetPort: 4110 + slot,
   smtpPort: 2625 + slot,
+  /** A second portal on the same data and simulator, reached only through the TLS terminator. */
+  tlsPortalPort: 3200 + slot,
+  tlsPort: 3400 + slot,
   dataDir: slot ? `data/e2e-${slot}` : "data/e2e",
 };
 export const SAFENET_URL = `http://127.0.0.1:${E2E.safenetPort}`;
 export const PORTAL_URL = `http://127.0.0.1:${E2E.portalPort}`;
+/** The "chromium-tls" project's portal: https, behind e2e/support/tls-proxy.ts. */
+export const TLS_PORTAL_URL = `https://127.0.0.1:${E2E.tlsPort}`;
 export const TMS_KEY = "e2e-tms-api-key-0123456789";
 export const AGENT_KEY = "e2e-agent-key-0123456789";
 export const E2E_DIR = path.resolve(__dirname, "../..", E2E.dataDir);
+export const TLS_CERT_DIR = path.join(E2E_DIR, "tls");
+/** Each state holds the sessions of both portals: cookies ignore ports, and each portal reads only its own cookie name. */
 export const ADMIN_STATE = path.join(E2E_DIR, "admin-state.json");
 export const EMPLOYEE_STATE = path.join(E2E_DIR, "employee-state.json");
 /** An employee with an Active token, signed in with PIN + OTP. */

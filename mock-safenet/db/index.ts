@@ -1,10 +1,11 @@
-import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { eq } from "drizzle-orm";
 import * as schema from "./schema";
+import { derivedPepper, openPepper, sealPepper } from "../keys";
+import { preparePrivateDatabase } from "../../lib/fs/private-files";
 
 export type SimDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -13,7 +14,7 @@ const MIGRATIONS = path.join(__dirname, "migrations");
 
 /** Opens (creating if needed) and migrates the simulator's database under `dataDir`. */
 export function openDatabase(dataDir: string): SimDb {
-  fs.mkdirSync(dataDir, { recursive: true });
+  preparePrivateDatabase(path.join(dataDir, DB_FILE));
   const sqlite = new Database(path.join(dataDir, DB_FILE));
   // WAL with synchronous=NORMAL: every commit survives a crash of the process; one fsync per checkpoint.
   sqlite.pragma("journal_mode = WAL");
@@ -40,4 +41,16 @@ export function checkMasterKey(db: SimDb, keyCheck: string): void {
       "The master key does not match the one this database was created with. Restore the original SAFENET_MASTER_KEY (or DATA_DIR/master.key), or start with an empty DATA_DIR.",
     );
   }
+}
+
+/**
+ * The PIN pepper, kept in the database sealed under `master`. A database from before it was stored
+ * gets the pepper its PIN hashes were made with: the one derived from this, its first, master key.
+ */
+export function pinPepper(db: SimDb, master: Buffer): Buffer {
+  const row = db.select().from(schema.meta).where(eq(schema.meta.key, "pin_pepper")).get();
+  if (row) return openPepper(master, Buffer.from(row.value, "base64"));
+  const pepper = derivedPepper(master);
+  db.insert(schema.meta).values({ key: "pin_pepper", value: sealPepper(master, pepper).toString("base64") }).run();
+  return pepper;
 }

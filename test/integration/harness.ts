@@ -8,7 +8,7 @@ import path from "node:path";
 // that talk to it over HTTP and SMTP exactly as the portal does.
 
 export const ROOT = path.resolve(__dirname, "../..");
-export const FIXTURES = path.resolve(ROOT, "../shared/fixtures");
+export { FIXTURES } from "../fixtures";
 export const TMS_KEY = "test-tms-key-0123456789abcdef";
 export const AGENT_KEY = "test-agent-key-0123456789abcdef";
 export const VALIDATOR = "/TokenValidator/TokenValidator.asmx";
@@ -34,8 +34,8 @@ export interface Simulator {
   output: () => string;
   tms: (p: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
   validate: (body: unknown, agentKey?: string) => Promise<Response>;
-  /** Stops and starts again on the same ports and DATA_DIR, with `env` added for this run. */
-  restart: (env?: Record<string, string>) => Promise<void>;
+  /** Stops and starts again on the same ports and DATA_DIR, with `env` added for this run; `between` runs while it is stopped. */
+  restart: (env?: Record<string, string>, between?: () => Promise<void> | void) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -112,8 +112,9 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
         headers: { "x-agent-key": agentKey, "content-type": "application/json" },
         body: JSON.stringify(body),
       }),
-    restart: async (env) => {
+    restart: async (env, between) => {
       await stopChild();
+      await between?.();
       await launch(env);
     },
     stop: async () => {

@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { hotp, totp } from "../../lib/otp";
 import { writePskc } from "../../lib/pskc";
+import { FIXTURES } from "../fixtures";
 
 const repoRoot = path.resolve(__dirname, "../..");
-const fixtures = path.resolve(repoRoot, "../shared/fixtures");
 const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
 
 const secret = Uint8Array.from(Buffer.from("a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "hex"));
@@ -67,7 +67,7 @@ describe("scripts/mobilepass.ts", () => {
   });
 
   it("reads the RFC 6030 Figure 7 file", () => {
-    const r = run("--seed", path.join(fixtures, "rfc6030-figure7.pskc.xml"), "--activation-key", "qwerty", "--counter", "1");
+    const r = run("--seed", path.join(FIXTURES, "rfc6030-figure7.pskc.xml"), "--activation-key", "qwerty", "--counter", "1");
     expect(r.stdout.trim()).toBe("94287082");
   });
 

@@ -3,11 +3,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { hotp, secondsLeftInStep, totp } from "../../lib/otp";
 import { generateOtp, secondsLeft } from "../../lib/otp/web";
+import { FIXTURES } from "../fixtures";
 
 // The browser code generator (otplib's noble crypto) against the RFC vectors and the node-side lib/otp.
 
-const fixtures = path.resolve(__dirname, "../../../shared/fixtures");
-const vectors = JSON.parse(fs.readFileSync(path.join(fixtures, "otp-vectors.json"), "utf8"));
+const vectors = JSON.parse(fs.readFileSync(path.join(FIXTURES, "otp-vectors.json"), "utf8"));
 const ascii = (s: string) => new TextEncoder().encode(s);
 type Alg = "SHA1" | "SHA256" | "SHA512";
 

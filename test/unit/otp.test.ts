@@ -15,10 +15,9 @@ import {
   totp,
   type OtpAlgorithm,
 } from "../../lib/otp";
+import { FIXTURES } from "../fixtures";
 
-const repoRoot = path.resolve(__dirname, "../..");
-const fixtures = path.resolve(repoRoot, "../shared/fixtures");
-const vectors = JSON.parse(fs.readFileSync(path.join(fixtures, "otp-vectors.json"), "utf8"));
+const vectors = JSON.parse(fs.readFileSync(path.join(FIXTURES, "otp-vectors.json"), "utf8"));
 const ascii = (s: string) => new TextEncoder().encode(s);
 
 describe("hotp (RFC 4226 Appendix D)", () => {

@@ -5,13 +5,12 @@ import path from "node:path";
 import { PskcError, parsePskc, readPskc, writePskc, type PskcErrorCode } from "../../lib/pskc";
 import { pbkdf2Key } from "../../lib/pskc/decrypt";
 import { WRONG_ACTIVATION_KEY, decryptPskcWeb, fromBase64, toBase64 } from "../../lib/pskc/web";
+import { FIXTURES } from "../fixtures";
 
 // The browser reader runs here on Node's Web Crypto (globalThis.crypto.subtle) and must agree with readPskc.
 
-const repoRoot = path.resolve(__dirname, "../..");
-const fixtures = path.resolve(repoRoot, "../shared/fixtures");
-const vectors = JSON.parse(fs.readFileSync(path.join(fixtures, "otp-vectors.json"), "utf8")).pskc;
-const figure7 = fs.readFileSync(path.join(fixtures, vectors.file), "utf8");
+const vectors = JSON.parse(fs.readFileSync(path.join(FIXTURES, "otp-vectors.json"), "utf8")).pskc;
+const figure7 = fs.readFileSync(path.join(FIXTURES, vectors.file), "utf8");
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const secret20 = Uint8Array.from(Buffer.from("0f1e2d3c4b5a69788796a5b4c3d2e1f0deadbeef", "hex"));
