@@ -66,7 +66,8 @@ export default defineConfig({
     },
     {
       // Answers 503 on /api/health until the first command has migrated, so Playwright keeps waiting.
-      command: `node_modules/.bin/next start -H 127.0.0.1 -p ${E2E.portalPort}`,
+      // Our own server in front of Next: it stamps the socket peer for lib/auth/request-info.ts.
+      command: `node_modules/.bin/tsx scripts/portal-server.ts -H 127.0.0.1 -p ${E2E.portalPort}`,
       url: `${portalUrl}/api/health`,
       env: { ...sharedEnv, PORT: String(E2E.portalPort) },
       reuseExistingServer: !ci,

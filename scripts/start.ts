@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   printBanner(stack);
   await runStack(stack, {
     safenet: "tsx mock-safenet/server.ts",
-    portal: `next start -H 127.0.0.1 -p ${stack.portalPort}`,
+    portal: `tsx scripts/portal-server.ts -H 127.0.0.1 -p ${stack.portalPort}`,
   });
 }
 
