@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { csrf } from "./support/http-session";
 import { E2E_DIR } from "./support/stack";
 
