@@ -9,7 +9,7 @@ import { describeEnvResult, ensureEnvFile } from "./setup-env";
 const root = path.resolve(import.meta.dirname, "..");
 
 // Everything whose change means the portal must be rebuilt.
-const buildInputs = ["app", "lib", "db", "emails", "next.config.mjs", "package.json", "tsconfig.json", "proxy.ts"];
+const buildInputs = ["app", "lib", "db", "emails", "next.config.mjs", "package.json", "tsconfig.json", "proxy.ts", "instrumentation-client.ts"];
 
 export interface StackEnv {
   portalPort: string;
