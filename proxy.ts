@@ -13,7 +13,8 @@ const isProtected = (pathname: string) => PROTECTED.some((p) => pathname === p |
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const https = env().NEXTAUTH_URL.startsWith("https:") || clientInfo(request.headers).proto === "https";
-  const headers = securityHeaders({ nonce, https, dev: process.env.NODE_ENV === "development" });
+  const api = request.nextUrl.pathname.startsWith("/api/");
+  const headers = securityHeaders({ nonce, https, api, dev: process.env.NODE_ENV === "development" });
 
   let response: NextResponse;
   if (isProtected(request.nextUrl.pathname) && !SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name))) {

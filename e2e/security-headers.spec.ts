@@ -70,7 +70,12 @@ test("the nonce is fresh for every response", async ({ request }) => {
   expect(a).not.toBe(b);
 });
 
-test("API answers carry nosniff too", async ({ request }) => {
-  const response = await request.get("/api/health");
-  expect(response.headers()["x-content-type-options"]).toBe("nosniff");
-});
+for (const path of ["/api/health", "/api/auth/session", "/api/mailbox/abcdefghijkl/attachments/a.pskc", "/api/admin/events.csv"]) {
+  test(`the API answer ${path} is sandboxed and not sniffed`, async ({ request }) => {
+    const response = await request.get(path, { maxRedirects: 0 });
+    expect(response.headers()["x-content-type-options"]).toBe("nosniff");
+    const csp = directives(response.headers()["content-security-policy"] ?? "");
+    expect(csp.has("sandbox")).toBe(true);
+    expect(csp.get("default-src")).toEqual(["'none'"]);
+  });
+}

@@ -8,7 +8,13 @@ export interface SecurityHeaderInput {
   https: boolean;
   /** `next dev` evaluates code for hot reloading and needs 'unsafe-eval'. */
   dev?: boolean;
+  /** A route handler's answer (JSON, downloads): never a page, so nothing may run or load. */
+  api?: boolean;
 }
+
+// Next keeps the proxy's header over a route handler's own, so this is also the attachment
+// downloads' policy: sandboxed, whatever type the sender claimed.
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
 export function contentSecurityPolicy({ nonce, dev }: Pick<SecurityHeaderInput, "nonce" | "dev">): string {
   return [
@@ -42,7 +48,7 @@ export const PERMISSIONS_POLICY = [
 
 export function securityHeaders(input: SecurityHeaderInput): Record<string, string> {
   return {
-    "Content-Security-Policy": contentSecurityPolicy(input),
+    "Content-Security-Policy": input.api ? API_CSP : contentSecurityPolicy(input),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": PERMISSIONS_POLICY,
