@@ -74,7 +74,8 @@ export default defineConfig({
     },
     {
       // Answers 503 on /api/health until the first command has migrated, so Playwright keeps waiting.
-      command: `node_modules/.bin/next start -H 127.0.0.1 -p ${E2E.portalPort}`,
+      // Our own server in front of Next: it stamps the socket peer for lib/auth/request-info.ts.
+      command: `node_modules/.bin/tsx scripts/portal-server.ts -H 127.0.0.1 -p ${E2E.portalPort}`,
       url: `${portalUrl}/api/health`,
       env: { ...sharedEnv, PORT: String(E2E.portalPort) },
       reuseExistingServer: !ci,
@@ -82,7 +83,7 @@ export default defineConfig({
     },
     {
       // A second portal on the same data and simulator, for the TLS terminator below.
-      command: `node_modules/.bin/next start -H 127.0.0.1 -p ${E2E.tlsPortalPort}`,
+      command: `node_modules/.bin/tsx scripts/portal-server.ts -H 127.0.0.1 -p ${E2E.tlsPortalPort}`,
       url: `http://127.0.0.1:${E2E.tlsPortalPort}/api/health`,
       env: { ...sharedEnv, PORT: String(E2E.tlsPortalPort), NEXTAUTH_URL: tlsPortalUrl, TRUSTED_PROXIES: "127.0.0.1" },
       reuseExistingServer: !ci,

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/fixtures";
 import fs from "node:fs";
 import { ADMIN_STATE, AGENT_KEY, EMPLOYEE_STATE, SAFENET_URL, activeEventToken, createUser, nextPasscode } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./support/fixtures";
 import { ADMIN_STATE } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 

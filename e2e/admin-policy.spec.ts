@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { ADMIN_STATE, E2E_DIR, tms } from "./support/stack";

@@ -1,4 +1,5 @@
-import { expect, request as playwrightRequest, test, type Locator, type Page } from "@playwright/test";
+import { request as playwrightRequest } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./support/fixtures";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { hotp } from "../lib/otp";

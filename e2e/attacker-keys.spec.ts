@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ADMIN_STATE, AGENT_KEY, TMS_KEY } from "./support/stack";

@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { createUser, E2E_DIR, mailbox, PIN, tms, type SinkMail } from "./support/stack";

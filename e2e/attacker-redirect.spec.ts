@@ -1,4 +1,5 @@
-import { expect, request, test, type Page } from "@playwright/test";
+import { request } from "@playwright/test";
+import { expect, test, type Page } from "./support/fixtures";
 import { createUser, PORTAL_URL } from "./support/stack";
 
 // The attacker's link: /login?callbackUrl=<somewhere else>. Whatever the variant, after signing in

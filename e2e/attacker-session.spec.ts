@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/fixtures";
 import { csrf, httpSignIn } from "./support/http-session";
 import { createUser, nextPasscode, PORTAL_URL, tms, tokenInState, type ArrangedState } from "./support/stack";
 import { fillCredentials } from "./support/ui";

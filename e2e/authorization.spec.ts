@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./support/fixtures";
 import { httpSignIn } from "./support/http-session";
 import { createUser, EMPLOYEE_STATE, MEMBER_STATE, PORTAL_URL, tokenInState, type ArrangedState } from "./support/stack";
 

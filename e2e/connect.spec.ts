@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./support/fixtures";
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/fixtures";
 import Database from "better-sqlite3";
 import path from "node:path";
 import { AGENT_KEY, createUser, E2E_DIR, mailbox, PIN, SAFENET_URL, TMS_KEY, tms, type SinkMail } from "./support/stack";

@@ -1,4 +1,5 @@
-import { expect, request, test } from "@playwright/test";
+import { request } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import nodemailer from "nodemailer";

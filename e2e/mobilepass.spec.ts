@@ -1,4 +1,4 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "./support/fixtures";
 import fs from "node:fs";
 import { hotp, totp } from "../lib/otp";
 import { readPskc } from "../lib/pskc";

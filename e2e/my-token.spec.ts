@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/fixtures";
 import { hotp } from "../lib/otp";
 import { activeEventToken, AGENT_KEY, createUser, mailSubjects, nextPasscode, PIN, SAFENET_URL, TMS_KEY, tms } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/fixtures";
 import { ADMIN, activeEventToken, createUser, EMPLOYEE, MEMBER_STATE, nextPasscode } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 import { fillCredentials } from "./support/ui";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { SAFENET_URL } from "./support/stack";
 
 const safenetHealth = `${SAFENET_URL}/health`;

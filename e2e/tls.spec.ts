@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { MEMBER, nextPasscode } from "./support/stack";
 import { fillCredentials } from "./support/ui";
 
@@ -22,4 +22,11 @@ test("behind TLS the session cookie is __Secure- prefixed and every next-auth co
 
   const session = await page.request.get("/api/auth/session");
   expect((await session.json()).user?.mfa).toBe("done");
+});
+
+test("behind TLS every page carries HSTS", async ({ page, baseURL }) => {
+  for (const path of ["/", "/login", "/mobilepass"]) {
+    const res = await page.request.get(`${baseURL}${path}`);
+    expect(res.headers()["strict-transport-security"], path).toMatch(/max-age=\d{6,}/);
+  }
 });

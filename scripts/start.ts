@@ -9,7 +9,7 @@ import { superviseUntilSignalled } from "./supervisor";
 const root = path.resolve(import.meta.dirname, "..");
 
 // Everything whose change means the portal must be rebuilt.
-const buildInputs = ["app", "lib", "db", "emails", "next.config.mjs", "package.json", "tsconfig.json", "proxy.ts"];
+const buildInputs = ["app", "lib", "db", "emails", "next.config.mjs", "package.json", "tsconfig.json", "proxy.ts", "instrumentation-client.ts"];
 
 export interface StackEnv {
   portalPort: string;
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   printBanner(stack);
   await runStack(stack, {
     safenet: "tsx mock-safenet/server.ts",
-    portal: `next start -H 127.0.0.1 -p ${stack.portalPort}`,
+    portal: `tsx scripts/portal-server.ts -H 127.0.0.1 -p ${stack.portalPort}`,
   });
 }
 

@@ -26,3 +26,9 @@ export function redirectCallback({ url, baseUrl }: { url: string; baseUrl: strin
   const origin = new URL(baseUrl).origin;
   return origin + safeRedirectPath(url, origin);
 }
+
+/** `error` when next-auth would copy it into a Location header that cannot carry it, else null. */
+export function unsafeAuthQuery(params: URLSearchParams): string | null {
+  // next-auth interpolates `error` into its redirect unescaped; a header holds visible ASCII, space, tab.
+  return params.getAll("error").some((value) => /[^\t\x20-\x7e]/.test(value)) ? "error" : null;
+}

@@ -1,9 +1,22 @@
-// The client address of a sign-in, from the proxy headers Next.js sets (127.0.0.1 when direct).
-export function clientAddress(headers: Record<string, string | string[] | undefined> | Headers): string {
+import { env } from "@/lib/config/env";
+import { PEER_HEADER, resolveClient, type ClientInfo } from "@/lib/net/forwarded";
+
+type HeaderSource = Record<string, string | string[] | undefined> | Headers;
+
+// The peer comes from scripts/portal-server.ts, which overwrites any client's copy of the header;
+// under `next dev` it is absent, so nothing forwarded is believed and the address is "unknown".
+export function clientInfo(headers: HeaderSource): ClientInfo {
   const get = (name: string) => {
     const v = headers instanceof Headers ? headers.get(name) : headers[name];
-    return Array.isArray(v) ? v[0] : v ?? undefined;
+    return (Array.isArray(v) ? v.join(",") : v) ?? undefined;
   };
-  const forwarded = get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || get("x-real-ip") || "unknown";
+  return resolveClient(
+    { peer: get(PEER_HEADER), forwardedFor: get("x-forwarded-for"), forwardedProto: get("x-forwarded-proto") },
+    env().TRUSTED_PROXIES,
+  );
+}
+
+/** The client address of a request: the socket's peer unless that peer is in TRUSTED_PROXIES. */
+export function clientAddress(headers: HeaderSource): string {
+  return clientInfo(headers).address;
 }

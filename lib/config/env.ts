@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "../net/forwarded";
 
 // Server-side only: never import this from a client component.
 
@@ -24,6 +25,16 @@ const portalEnvSchema = z
     DATA_DIR: z.string().default("data"),
     NEXTAUTH_SECRET: required("NEXTAUTH_SECRET"),
     NEXTAUTH_URL: url.optional(),
+    // Reverse proxies whose X-Forwarded-For/-Proto the portal believes; empty trusts none.
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((text, ctx) => {
+        const r = parseTrustedProxies(text);
+        if (r.ok) return r.value;
+        ctx.addIssue({ code: "custom", message: `is not a comma-separated list of addresses or CIDR blocks: ${r.error}` });
+        return z.NEVER;
+      }),
     // How often a session reads the user's tokens and groups from SafeNet again; at most 60 s.
     SESSION_RECHECK_SECONDS: z.coerce
       .number({ error: "must be a number of seconds from 1 to 60" })

@@ -4,6 +4,10 @@ import { canReadMessage, fetchAttachment, mailSinkConfigured } from "@/lib/mail/
 // Downloads one attachment of the demo mailbox (a seed file, typically). The viewer must be signed
 // in, and an employee may only fetch attachments of messages addressed to their own email.
 
+// The sink's ids are short base64url strings; anything else names no message, so it is not sent on.
+const MESSAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_FILENAME = 255;
+
 const refuse = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status });
 
 function contentDisposition(filename: string): string {
@@ -18,7 +22,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   if (!mailSinkConfigured()) return refuse(404, "not_found", "There is no demo mailbox: the portal sends its emails to a real mail server.");
 
   const { id, filename } = await params;
-  const notFound = () => refuse(404, "not_found", `There is no attachment "${filename}" in your mailbox. Reload the mailbox and try again.`);
+  const notFound = () => refuse(404, "not_found", "There is no such attachment in your mailbox. Reload the mailbox and try again.");
+  if (!MESSAGE_ID.test(id) || filename.length === 0 || filename.length > MAX_FILENAME) return notFound();
   try {
     // 404 rather than 403, so another person's message ids reveal nothing.
     if (!(await canReadMessage(viewer, id))) return notFound();

@@ -1,0 +1,57 @@
+import { expect, test as base, type BrowserContext, type Page } from "@playwright/test";
+
+// Every browser context a spec opens (the `page` fixture's and any from browser.newContext or
+// browser.newPage) records Content-Security-Policy violations, from the DOM event and from the
+// console, and the test fails if there was any: a header that breaks a page must not pass unseen.
+
+const violations: string[] = [];
+const watched = new WeakSet<BrowserContext>();
+
+async function watch(context: BrowserContext): Promise<void> {
+  if (watched.has(context)) return;
+  watched.add(context);
+  await context.exposeBinding("__reportCspViolation", (_source, text: string) => void violations.push(text));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const report = (window as unknown as { __reportCspViolation?: (t: string) => void }).__reportCspViolation;
+      report?.(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.documentURI}`);
+    });
+  });
+  const listen = (page: Page) =>
+    page.on("console", (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+    });
+  context.pages().forEach(listen);
+  context.on("page", listen);
+}
+
+export const test = base.extend<{ cspViolations: string[] }>({
+  browser: [
+    async ({ browser }, use) => {
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (options) => {
+        const context = await newContext(options);
+        await watch(context);
+        return context;
+      };
+      await use(browser);
+    },
+    { scope: "worker" },
+  ],
+  context: async ({ context }, use) => {
+    await watch(context);
+    await use(context);
+  },
+  cspViolations: [
+    async ({}, use, testInfo) => {
+      violations.length = 0;
+      await use(violations);
+      if (violations.length) await testInfo.attach("csp-violations", { body: [...new Set(violations)].join("\n") });
+      expect([...new Set(violations)], "Content-Security-Policy violations in the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+export type { APIRequestContext, Browser, Locator, Page, TestInfo } from "@playwright/test";
