@@ -18,9 +18,9 @@ async function main() {
     Array.from({ length: job.count }, async () => {
       try {
         const res = await fetch(job.url, { method: "POST", headers: job.headers, body: job.body, redirect: "manual" });
-        return { status: res.status, text: await res.text() };
+        return { status: res.status, text: await res.text(), setCookie: res.headers.getSetCookie() };
       } catch (err) {
-        return { status: 0, text: (err as Error).message };
+        return { status: 0, text: (err as Error).message, setCookie: [] };
       }
     }),
   );
