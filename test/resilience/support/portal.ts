@@ -61,6 +61,9 @@ export interface Portal {
   stop: () => Promise<void>;
 }
 
+/** The portal's NEXTAUTH_SECRET here: no answer may carry it. */
+export const PORTAL_NEXTAUTH_SECRET = "resilience-nextauth-secret-0123456789";
+
 export async function startPortal(safenetUrl: string, smtpPort: number): Promise<Portal> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (!fs.existsSync(path.join(ROOT, distDir, "BUILD_ID"))) throw new Error(`No portal build in ${distDir}: run "npm run build" first.`);
@@ -78,7 +81,7 @@ export async function startPortal(safenetUrl: string, smtpPort: number): Promise
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     SAFENET_TMS_API_KEY: TMS_KEY,
     SAFENET_AGENT_KEY: AGENT_KEY,
-    NEXTAUTH_SECRET: "resilience-nextauth-secret-0123456789",
+    NEXTAUTH_SECRET: PORTAL_NEXTAUTH_SECRET,
     NEXTAUTH_URL: base,
     NEXT_TELEMETRY_DISABLED: "1",
     ...(process.env.NEXT_DIST_DIR && { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR }),
