@@ -8,7 +8,7 @@ import { remainingBudget } from "@/lib/safenet/deadline";
 import { requireRecentStepUp } from "@/lib/auth/step-up";
 import { env } from "@/lib/config/env";
 import type { ActionState } from "@/lib/forms";
-import { parseForm } from "@/lib/forms";
+import { formText, parseForm } from "@/lib/forms";
 import { changedFields, mfaSettingsSchema } from "@/lib/mfa/settings";
 import {
   checkOtpService,
@@ -45,7 +45,7 @@ export async function saveMfaSettingsAction(_prev: ActionState, form: FormData):
   const changes = changedFields(before, parsed.data);
   if (changes.length === 0) return { status: "success", message: "Nothing to save: these settings are already in use." };
   if (changes.some((c) => c.field === "otpServiceUrl" || c.field === "tmsUrl")) {
-    const stepUp = await requireRecentStepUp(viewer, form.get("stepUpPasscode"));
+    const stepUp = await requireRecentStepUp(viewer, formText(form, "stepUpPasscode"));
     if (!stepUp.ok) {
       return {
         status: "error",

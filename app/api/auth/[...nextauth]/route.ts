@@ -1,6 +1,13 @@
 import NextAuth from "next-auth";
+import { authRouteRefusal } from "@/lib/auth/auth-route-guard";
 import { authOptions } from "@/lib/auth/options";
 
 const handler = NextAuth(authOptions);
+// A credentials provider keeps the id it was given in `options` until next-auth merges them.
+const providerIds = authOptions.providers.map((p) => (p as { options?: { id?: string } }).options?.id ?? p.id);
 
-export { handler as GET, handler as POST };
+async function guarded(req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) {
+  return authRouteRefusal(req, (await ctx.params).nextauth ?? [], providerIds) ?? handler(req, ctx);
+}
+
+export { guarded as GET, guarded as POST };
