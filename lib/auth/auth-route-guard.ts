@@ -42,8 +42,11 @@ function cookieValues(header: string | null, name: RegExp): string[] {
     });
 }
 
-/** A refusal for a request next-auth would mishandle, or null to hand it on. */
-export function authRouteRefusal(req: Request, segments: string[], providerIds: readonly string[]): Response | null {
+// Longer than any real redirect target; next-auth would echo it into a cookie and a Location header.
+const MAX_CALLBACK_URL = 2_048;
+
+/** A refusal for a request next-auth would mishandle, or null to hand it on. `bodyCallbackUrl`: the form's, if any. */
+export function authRouteRefusal(req: Request, segments: string[], providerIds: readonly string[], bodyCallbackUrl?: string | null): Response | null {
   const [action, provider] = segments;
   const methods = METHODS.get(action);
   if (!methods || ((action === "callback" || (action === "signin" && req.method === "POST")) && !providerIds.includes(provider ?? ""))) {
@@ -52,6 +55,9 @@ export function authRouteRefusal(req: Request, segments: string[], providerIds: 
   if (!methods.includes(req.method)) return refuse(405, "method_not_allowed", `This sign-in address does not take ${req.method} requests.`, { allow: methods.join(", ") });
   const url = new URL(req.url);
   const callbackUrls = [...url.searchParams.getAll("callbackUrl"), ...cookieValues(req.headers.get("cookie"), /^(?:__Secure-)?next-auth\.callback-url$/)];
+  if ([...callbackUrls, bodyCallbackUrl ?? ""].some((c) => c.length > MAX_CALLBACK_URL)) {
+    return refuse(400, "invalid_callback_url", `The callbackUrl is longer than ${MAX_CALLBACK_URL} characters: give a path such as /token.`);
+  }
   if (callbackUrls.some((c) => c !== "" && !isWebAddress(c, url.origin))) {
     return refuse(400, "invalid_callback_url", "The callbackUrl is not a web address: leave it out, or give a path such as /token.");
   }
