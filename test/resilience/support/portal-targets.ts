@@ -71,7 +71,8 @@ const BOUNDARY = "----portalfuzz7MA4YWxkTrZu0gW";
 export function multipart(parts: [string, string | Buffer][]): { body: Buffer; contentType: string } {
   const chunks: Buffer[] = [];
   for (const [name, value] of parts) {
-    chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name.replace(/["\r\n]/g, "_")}"\r\n\r\n`));
+    const escaped = name.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22");
+    chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${escaped}"\r\n\r\n`));
     chunks.push(Buffer.isBuffer(value) ? value : Buffer.from(value));
     chunks.push(Buffer.from("\r\n"));
   }
@@ -79,17 +80,22 @@ export function multipart(parts: [string, string | Buffer][]): { body: Buffer; c
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${BOUNDARY}` };
 }
 
+/** JSON as React's encodeReply writes it: a string that starts with "$" is escaped as "$$…" (a bare "$…" is a reference). */
+export const replyJson = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "string" && x.startsWith("$") ? `$${x}` : x)) ?? "null";
+
 export const actionBody = fc.oneof(
   {
     weight: 5,
     arbitrary: fc.tuple(hostileFields, hostileValue).map(([fields, prev]) => {
-      const { body, contentType } = multipart([...Object.entries(fields).map(([k, v]) => [`_1_${k}`, v] as [string, string]), ["0", JSON.stringify([prev ?? null, "$K1"])]]);
-      return { kind: "formdata" as ActionBodyKind, body, contentType };
+      const { body, contentType } = multipart([...Object.entries(fields).map(([k, v]) => [`_1_${k}`, v] as [string, string]), ["0", `[${replyJson(prev ?? null)},"$K1"]`]]);
+      // A browser escapes only CR, LF and '"' in a field's name; other control characters make a part header the multipart parser rejects.
+      const kind: ActionBodyKind = Object.keys(fields).some((k) => /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(k)) ? "malformed" : "formdata";
+      return { kind, body, contentType };
     }),
   },
   {
     weight: 3,
-    arbitrary: fc.array(hostileValue, { maxLength: 3 }).map((args) => ({ kind: "args" as ActionBodyKind, body: Buffer.from(JSON.stringify(args)), contentType: "text/plain;charset=UTF-8" })),
+    arbitrary: fc.array(hostileValue, { maxLength: 3 }).map((args) => ({ kind: "args" as ActionBodyKind, body: Buffer.from(replyJson(args)), contentType: "text/plain;charset=UTF-8" })),
   },
   {
     weight: 2,
