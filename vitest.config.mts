@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { alias: { "@": root } },
   test: {
     include: ["test/**/*.test.ts", "lib/**/*.test.ts"],
+    // The resilience suite is slow and has its own config: npm run test:resilience.
+    exclude: [...configDefaults.exclude, "test/resilience/**"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -18,14 +18,25 @@ export function isSecretField(name: string): boolean {
   return /(pin|password|passcode|otp|key|secret)$/.test(n) || /^(pin|password|passcode)(confirm|again|repeat)/.test(n);
 }
 
-export function formValues(form: FormData): Record<string, string> {
+// A server action is an HTTP endpoint: its "FormData" is whatever a caller encoded (an array, a
+// string, nothing), so anything else reads as an empty form and fails validation like one.
+const isForm = (form: unknown): form is FormData => form instanceof FormData;
+
+export function formValues(form: unknown): Record<string, string> {
   const out: Record<string, string> = {};
+  if (!isForm(form)) return out;
   for (const [k, v] of form.entries()) if (typeof v === "string" && !k.startsWith("$ACTION")) out[k] = v;
   return out;
 }
 
+/** One text field of a submitted form; "" when it is missing, a file, or the form is not a form. */
+export function formText(form: unknown, name: string): string {
+  const v = isForm(form) ? form.get(name) : null;
+  return typeof v === "string" ? v : "";
+}
+
 /** Parses `form` with `schema`; on failure, every field's first message and the input to show again. */
-export function parseForm<T>(schema: z.ZodType<T>, form: FormData): { ok: true; data: T } | { ok: false; state: ActionState } {
+export function parseForm<T>(schema: z.ZodType<T>, form: unknown): { ok: true; data: T } | { ok: false; state: ActionState } {
   const values = formValues(form);
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data };

@@ -18,6 +18,8 @@ const simulatorEnvSchema = z.object({
   PORTAL_URL: z.string().url().optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   SAFENET_LOG: z.enum(["off", "requests"]).default("requests"),
+  // "main" reads PSKC imports on the event loop: only for measuring what the worker threads buy.
+  SAFENET_IMPORT_THREAD: z.enum(["worker", "main"]).default("worker"),
 });
 
 export type SimulatorConfig = {
@@ -31,6 +33,7 @@ export type SimulatorConfig = {
   publicUrl: string;
   portalUrl: string;
   logRequests: boolean;
+  importThread: "worker" | "main";
 };
 
 /** Reads `.env` from the working directory without overriding variables already set. */
@@ -58,5 +61,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfi
     publicUrl: publicUrl.replace(/\/$/, ""),
     portalUrl: (e.PORTAL_URL ?? e.NEXTAUTH_URL ?? "http://127.0.0.1:3000").replace(/\/$/, ""),
     logRequests: e.SAFENET_LOG === "requests",
+    importThread: e.SAFENET_IMPORT_THREAD,
   };
 }

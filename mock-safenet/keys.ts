@@ -54,7 +54,10 @@ function subkey(master: Buffer, info: string): Buffer {
   return Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `safenet-simulator/${info}`, 32));
 }
 
-function sealWith(key: Buffer, plain: Buffer, aad: string): Buffer {
+/** The subkey seeds are sealed under: what a PSKC import worker needs, without the master key itself. */
+export const seedSubkey = (master: Buffer) => subkey(master, "seed/v1");
+
+export function sealWith(key: Buffer, plain: Buffer, aad: string): Buffer {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(Buffer.from(aad));
@@ -85,7 +88,7 @@ export function openPepper(master: Buffer, sealed: Buffer): Buffer {
 }
 
 export function createKeyring(master: Buffer, pepper: Buffer = derivedPepper(master)): Keyring {
-  const seedKey = subkey(master, "seed/v1");
+  const seedKey = seedSubkey(master);
   const mailKey = subkey(master, "mail/v1");
   const check = crypto.createHmac("sha256", subkey(master, "key-check/v1")).update("key-check").digest("base64url");
   const pinHash = (salt: Buffer, pin: string) => crypto.createHmac("sha256", pepper).update(salt).update(pin).digest();

@@ -4,7 +4,7 @@ import type { SimulatorConfig } from "./config";
 import { checkMasterKey, openDatabase, pinPepper, type SimDb } from "./db";
 import { makeDirectory, type Directory } from "./directory";
 import { makeEventLog, type EventLog } from "./events";
-import { createKeyring, loadMasterKey, type Keyring } from "./keys";
+import { createKeyring, loadMasterKey, seedSubkey, type Keyring } from "./keys";
 import { makeMailbox, type Mailbox } from "./mail-sink";
 import { makePolicyStore, type PolicyStore } from "./policy";
 import { DEMO_REPOSITORY, seedDemoDirectory } from "./seed";
@@ -12,6 +12,8 @@ import { makeTokenStore, type TokenStore } from "./token-store";
 import { makeTokens, type Tokens } from "./tokens";
 import { makeGroupCommit, type GroupCommit } from "./group-commit";
 import { makeValidator, type Validator } from "./validator";
+import { makePskcReader, type PskcReader } from "./pskc-pool";
+import { IMPORT_LIMITS } from "./token-import";
 
 // Wires the simulator's parts together over one database connection.
 
@@ -28,6 +30,7 @@ export interface Sim {
   validator: Validator;
   batch: GroupCommit;
   mailbox: Mailbox;
+  pskc: PskcReader;
   log: (line: string) => void;
   /** The demo accounts created on this start (empty when the directory already existed). */
   seeded: { upn: string; password: string; note: string }[];
@@ -64,6 +67,7 @@ export async function createSim(config: SimulatorConfig, log: (line: string) => 
     validator,
     batch,
     mailbox: makeMailbox(db, keys),
+    pskc: makePskcReader({ limits: IMPORT_LIMITS, seedKey: seedSubkey(master), thread: config.importThread }),
     log,
     seeded,
   };

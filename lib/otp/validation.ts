@@ -52,7 +52,8 @@ export function locateOtp(t: TokenCounters, otp: string, nowSeconds: number, w: 
   if (t.mode === "event") {
     const inner = find(range(t.counter, t.counter + w.lookAheadWindow));
     if (inner !== null) return { kind: "match", at: inner };
-    const used = find(range(Math.max(0, t.counter - w.lookAheadWindow), t.counter - 1));
+    // Looking back as far as the outer window: an old answer re-sent must hear "replayed", not count as a wrong code.
+    const used = find(range(Math.max(0, t.counter - Math.max(w.lookAheadWindow, w.outerWindow)), t.counter - 1));
     if (used !== null) return { kind: "replayed", at: used };
     const outer = find(range(t.counter + w.lookAheadWindow + 1, t.counter + w.outerWindow));
     return outer !== null ? { kind: "outer", at: outer } : { kind: "none" };

@@ -1,4 +1,4 @@
-import { malformed, unsupported } from "./errors";
+import { malformed, overLimit, unsupported } from "./errors";
 import { CIPHER_URIS, HMAC_SHA1_URI, HMAC_URIS, PBKDF2_URI, otpAlgorithmOf } from "./uris";
 import type {
   ParsedDerivedKey,
@@ -14,6 +14,19 @@ import { attr, child, children, childText, parseXml, requireChild, textOf, type 
 
 /** PBKDF2 work a reader agrees to do; a hostile file could otherwise hang the page or the server. */
 export const MAX_PBKDF2_ITERATIONS = 10_000_000;
+
+/** Work a reader agrees to do for one file; a server sets tighter caps than a person's own browser. */
+export interface PskcLimits {
+  /** Length of the XML text in characters. */
+  maxChars: number;
+  maxPackages: number;
+  maxIterations: number;
+}
+
+export const DEFAULT_PSKC_LIMITS: PskcLimits = { maxChars: 64 * 1024 * 1024, maxPackages: 100_000, maxIterations: MAX_PBKDF2_ITERATIONS };
+
+// Counted before the XML is parsed, so that an oversized batch is refused without parsing it.
+const KEY_PACKAGE_TAG = /<(?:[A-Za-z_][\w.-]*:)?KeyPackage[\s>/]/g;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const FIX = "Use the file exactly as it was issued.";
@@ -109,7 +122,7 @@ function keyPackage(pkg: XmlNode, index: number, total: number): ParsedKeyPackag
   };
 }
 
-function derivedKey(container: XmlNode): ParsedDerivedKey | undefined {
+function derivedKey(container: XmlNode, maxIterations: number): ParsedDerivedKey | undefined {
   const encKey = child(container, "EncryptionKey", "The key container");
   if (!encKey) return undefined;
   const derived = child(encKey, "DerivedKey", "EncryptionKey");
@@ -124,8 +137,8 @@ function derivedKey(container: XmlNode): ParsedDerivedKey | undefined {
   const specified = child(salt, "Specified", "Salt");
   if (!specified) throw unsupported("The PBKDF2 salt is not given in the file (Salt/Specified); other salt sources are not supported.");
   const iterations = positiveInt(childText(params, "IterationCount", "PBKDF2-params"), "The PBKDF2 IterationCount");
-  if (iterations > MAX_PBKDF2_ITERATIONS) {
-    throw unsupported(`The seed file asks for ${iterations} PBKDF2 iterations; at most ${MAX_PBKDF2_ITERATIONS} are supported.`);
+  if (iterations > maxIterations) {
+    throw overLimit("maxIterations", maxIterations, `The seed file asks for ${iterations} PBKDF2 iterations; at most ${maxIterations} are accepted here.`);
   }
   const keyLengthText = childText(params, "KeyLength", "PBKDF2-params");
   const prfNode = child(params, "PRF", "PBKDF2-params");
@@ -178,7 +191,14 @@ function checkEncryption(parsed: ParsedPskc): void {
 }
 
 /** Parses an RFC 6030 KeyContainer. Binary values stay base64; nothing is decrypted. */
-export function parsePskc(xml: string): ParsedPskc {
+export function parsePskc(xml: string, limits: PskcLimits = DEFAULT_PSKC_LIMITS): ParsedPskc {
+  if (typeof xml === "string" && xml.length > limits.maxChars) {
+    throw overLimit("maxChars", limits.maxChars, `The seed file has ${xml.length} characters; at most ${limits.maxChars} are accepted here. Split it into smaller files.`);
+  }
+  const tags = typeof xml === "string" ? (xml.match(KEY_PACKAGE_TAG)?.length ?? 0) : 0;
+  if (tags > limits.maxPackages) {
+    throw overLimit("maxPackages", limits.maxPackages, `The seed file holds ${tags} key packages; at most ${limits.maxPackages} are accepted in one file. Split it into smaller files.`);
+  }
   const root = parseXml(xml);
   const container = root.KeyContainer;
   if (typeof container !== "object" || container === null || Array.isArray(container)) {
@@ -187,8 +207,11 @@ export function parsePskc(xml: string): ParsedPskc {
   const node = container as XmlNode;
   const packageNodes = children(node, "KeyPackage");
   if (packageNodes.length === 0) throw malformed("The seed file holds no KeyPackage. Ask the issuer for a new seed file.");
+  if (packageNodes.length > limits.maxPackages) {
+    throw overLimit("maxPackages", limits.maxPackages, `The seed file holds ${packageNodes.length} key packages; at most ${limits.maxPackages} are accepted in one file. Split it into smaller files.`);
+  }
   const parsed: ParsedPskc = {
-    derivedKey: derivedKey(node),
+    derivedKey: derivedKey(node, limits.maxIterations),
     macMethod: macMethod(node),
     packages: packageNodes.map((p, i) => keyPackage(p, i, packageNodes.length)),
   };

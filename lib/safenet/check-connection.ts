@@ -85,7 +85,7 @@ const TLS_CODES = /SSL|TLS|CERT|EPROTO|UNABLE_TO_(VERIFY|GET)|SELF_SIGNED/;
 
 function classifyError(err: unknown, url: URL, what: Target, timeoutMs: number): CheckFailure {
   const where = url.host;
-  const seconds = timeoutMs >= 1000 ? `${timeoutMs / 1000} seconds` : `${timeoutMs} ms`;
+  const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 100) / 10} seconds` : `${Math.round(timeoutMs)} ms`;
   if (err instanceof CheckTimeout) {
     return fail("timeout", `${where} did not answer within ${seconds}: check the host and port, and that no firewall drops the connection.`);
   }

@@ -1,9 +1,8 @@
 import { env } from "@/lib/config/env";
+import { remainingBudget } from "./deadline";
 
 // The portal's only way into SafeNet: HTTP to the TMS Web API and the OTP service. It never opens
 // the simulator's database, so pointing the URLs at another SafeNet works unchanged.
-
-const TIMEOUT_MS = 5_000;
 
 export class SafeNetError extends Error {
   constructor(
@@ -86,22 +85,21 @@ export interface ValidationAnswer {
 
 async function call<T>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, headers, ...rest } = init;
+  // The request's SafeNet budget is shared by its calls: a second call after a hung first one gives up at once.
+  const budget = await remainingBudget();
+  if (budget === 0) throw timeoutError();
   let res: Response;
   try {
     res = await fetch(url, {
       ...rest,
       cache: "no-store",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(budget),
       headers: { ...(json !== undefined && { "content-type": "application/json" }), ...(headers as Record<string, string>) },
       ...(json !== undefined && { body: JSON.stringify(json) }),
     });
   } catch (err) {
-    const timedOut = err instanceof Error && err.name === "TimeoutError";
-    throw new SafeNetError(
-      503,
-      timedOut ? "timeout" : "unreachable",
-      timedOut ? "SafeNet did not answer in time. Try again in a moment." : "SafeNet cannot be reached. Check the service URLs under Multi-factor authentication.",
-    );
+    if (err instanceof Error && err.name === "TimeoutError") throw timeoutError();
+    throw new SafeNetError(503, "unreachable", "SafeNet cannot be reached. Check the service URLs under Multi-factor authentication.");
   }
   if (res.status === 204) return undefined as T;
   const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
@@ -110,6 +108,8 @@ async function call<T>(url: string, init: RequestInit & { json?: unknown } = {})
   }
   return body as T;
 }
+
+const timeoutError = () => new SafeNetError(503, "timeout", "SafeNet did not answer in time. Try again in a moment.");
 
 export interface SafeNetEndpoints {
   tmsUrl: string;

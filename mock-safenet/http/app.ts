@@ -93,6 +93,10 @@ export function createApp(sim: Sim): FastifyInstance {
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     if (err instanceof ApiError) return sendError(reply, err.status, err.code, err.message, err.details);
     const known = err.code ? FASTIFY_CODES[err.code] : undefined;
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      const max = req.routeOptions.bodyLimit ?? BODY_LIMIT;
+      return sendError(reply, 413, "body_too_large", `The request body is larger than this endpoint's limit of ${max} bytes.`, { limit: "body", max });
+    }
     if (known) return sendError(reply, known[0], known[1], known[2]);
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return sendError(reply, err.statusCode, "bad_request", err.message);

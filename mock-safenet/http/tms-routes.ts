@@ -11,6 +11,7 @@ import { bearerGuard, parse } from "./app";
 
 // The TMS Web API of the contract, under /TMSWebAPI/v1.
 
+// JSON escaping can double the XML's length; the file's own cap (IMPORT_LIMITS.maxChars) is checked after.
 const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
 
 const limit = z.coerce.number().int().min(1).max(1000).default(50);

@@ -36,6 +36,11 @@ export interface Simulator {
   validate: (body: unknown, agentKey?: string) => Promise<Response>;
   /** Stops and starts again on the same ports and DATA_DIR, with `env` added for this run; `between` runs while it is stopped. */
   restart: (env?: Record<string, string>, between?: () => Promise<void> | void) => Promise<void>;
+  /** SIGKILLs the process (no shutdown code runs) and waits for it to be gone; `restart` brings it back. */
+  crash: () => Promise<void>;
+  /** Whether the process is still running (it has not crashed on its own). */
+  alive: () => boolean;
+  pid: () => number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -48,7 +53,8 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
   let child: ChildProcess | undefined;
 
   const launch = async (runEnv: Record<string, string> = {}) => {
-    const proc = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["mock-safenet/server.ts"], {
+    // node itself, not the tsx wrapper: a SIGKILL must reach the simulator, not a parent that relays signals.
+    const proc = spawn(process.execPath, ["--import", "tsx", "mock-safenet/server.ts"], {
       cwd: ROOT,
       env: {
         NODE_ENV: "test",
@@ -82,7 +88,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
   };
 
   const stopChild = async () => {
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child!.once("exit", r));
     child.kill("SIGTERM");
     await exited;
@@ -112,6 +118,14 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
         headers: { "x-agent-key": agentKey, "content-type": "application/json" },
         body: JSON.stringify(body),
       }),
+    crash: async () => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGKILL");
+      await exited;
+    },
+    alive: () => !!child && child.exitCode === null && child.signalCode === null,
+    pid: () => child?.pid,
     restart: async (env, between) => {
       await stopChild();
       await between?.();

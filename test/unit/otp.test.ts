@@ -16,6 +16,7 @@ import {
   type OtpAlgorithm,
 } from "../../lib/otp";
 import { FIXTURES } from "../fixtures";
+import { locateOtp } from "../../lib/otp/validation";
 
 const vectors = JSON.parse(fs.readFileSync(path.join(FIXTURES, "otp-vectors.json"), "utf8"));
 const ascii = (s: string) => new TextEncoder().encode(s);
@@ -138,5 +139,17 @@ describe("counter windows", () => {
     expect(findCounter(secret, codes[1], [-1, 1])).toBe(1);
     expect(findCounter(secret, codes[1].slice(1), range(0, 9), 6)).toBeNull();
     expect(findCounter(secret, "0" + codes[1], range(0, 9), 6)).toBeNull();
+  });
+});
+
+describe("locateOtp on used event codes", () => {
+  const secret = ascii(vectors.hotp.secretAscii);
+  const token = (counter: number) => ({ mode: "event" as const, secret, digits: 6, algorithm: "SHA1" as OtpAlgorithm, stepSeconds: 30, counter, lastStep: null, driftSteps: 0 });
+  const windows = { timeDriftSteps: 1, lookAheadWindow: 10, outerWindow: 100 };
+
+  it("reports a code used up to the outer window ago as replayed, not as a wrong code", () => {
+    // 60 codes accepted since: a client re-sending an old answer must hear "replayed" (the contract).
+    expect(locateOtp(token(61), hotp(secret, 1), 0, windows)).toEqual({ kind: "replayed", at: 1 });
+    expect(locateOtp(token(61), hotp(secret, 60), 0, windows)).toEqual({ kind: "replayed", at: 60 });
   });
 });

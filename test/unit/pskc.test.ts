@@ -243,9 +243,29 @@ describe("bad files", () => {
     ["another key derivation", figure7.replace("pkcs-5v2-0#pbkdf2", "pkcs-5v2-0#pbes2")],
     ["a pre-shared key", figure7.replace(/<xenc11:DerivedKey>[\s\S]*<\/xenc11:DerivedKey>/, "<ds:KeyName>Pre-shared-key</ds:KeyName>")],
     ["a MAC other than HMAC", figure7.replace("xmldsig#hmac-sha1", "xmldsig#rsa-sha1")],
-    ["a huge iteration count", figure7.replace("<IterationCount>1000<", "<IterationCount>99999999999<")],
     ["hexadecimal passcodes", figure7.replace('Encoding="DECIMAL"', 'Encoding="HEXADECIMAL"')],
   ])("%s → unsupported", (_, xml) => {
     expect(codeOf(() => readPskc(xml, "qwerty"))).toBe("unsupported");
+  });
+});
+
+describe("readPskc limits", () => {
+  const limits = { maxChars: 10_000, maxPackages: 2, maxIterations: 5000 };
+  const packages = (n: number) => figure7.replace(/<pskc:KeyPackage>[\s\S]*<\/pskc:KeyPackage>/, (pkg) => pkg.repeat(n));
+
+  it.each([
+    ["a huge iteration count (default limits)", figure7.replace("<IterationCount>1000<", "<IterationCount>99999999999<"), undefined, "maxIterations"],
+    ["more iterations than the caller allows", figure7.replace("<IterationCount>1000<", "<IterationCount>5001<"), limits, "maxIterations"],
+    ["more key packages than the caller allows", packages(3), limits, "maxPackages"],
+    ["a longer file than the caller allows", figure7.replace("?>", `?><!-- ${"x".repeat(10_000)} -->`), limits, "maxChars"],
+  ] as const)("%s → over_limit naming the limit", (_, xml, lim, name) => {
+    const err = errorOf(() => readPskc(xml, "qwerty", lim));
+    expect(err.code).toBe("over_limit");
+    expect(err.limit?.name).toBe(name);
+    expect(err.message).toContain(String(err.limit?.max));
+  });
+
+  it("reads files inside the limits", () => {
+    expect(readPskc(packages(2), "qwerty", limits).length).toBe(2);
   });
 });

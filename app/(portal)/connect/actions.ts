@@ -79,7 +79,8 @@ export async function sendPasscode(_prev: OtpState, form: FormData): Promise<Otp
   try {
     answer = await client.validate({ username: ticket.user, passcode, state, clientIp: ticket.clientIp || undefined });
   } catch (err) {
-    const why = err instanceof SafeNetError ? err.message : "The OTP service could not be asked.";
+    const why =
+      err instanceof SafeNetError && err.status !== 503 ? err.message : `The OTP service is unreachable: ${err instanceof SafeNetError ? err.message : "it could not be asked."}`;
     return { status: "error", message: `${why} The passcode was not checked; try again.`, resyncState: state };
   }
   recordEvent({

@@ -7,7 +7,7 @@ import { requireEnrollee } from "@/lib/auth/session";
 import { askForOtpNext, signInIsRecent } from "@/lib/auth/session-refresh";
 import { activateToken, pinLengths, provisionToken, reissueActivation, type ActivationView } from "@/lib/enroll/enrollment";
 import { newPinErrors } from "@/lib/enroll/pin-rules";
-import { formValues, isSecretField } from "@/lib/forms";
+import { formText as text, formValues, isSecretField } from "@/lib/forms";
 
 // The wizard's actions. They name no route and redirect nowhere, so any page can embed the
 // wizard; each one checks the session and the recent sign-in itself.
@@ -48,11 +48,6 @@ function kept(form: FormData): Record<string, string> {
 function fieldError(form: FormData, fieldErrors: Record<string, string>, message = FIX_FIELDS): WizardResult {
   return { status: "error", message, fieldErrors, values: kept(form) };
 }
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === "string" ? v : "";
-};
 
 /** Step 1: the PIN twice and the email → a provisioned token and its activation email. */
 export async function startEnrollment(_prev: WizardResult, form: FormData): Promise<WizardResult> {

@@ -9,18 +9,13 @@ import { requireUser } from "@/lib/auth/session";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
 import { pinLengths } from "@/lib/enroll/enrollment";
 import { newPinErrors } from "@/lib/enroll/pin-rules";
-import { type ActionState } from "@/lib/forms";
+import { formText as text, type ActionState } from "@/lib/forms";
 import { notifyFactorChange } from "@/lib/mail/factor-notice";
 import { safenetClient, type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
 import { allows, errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 
 // My token: change the PIN after a right passcode, and report the token lost. Both end the user's
 // other sessions and mail the user; events never carry a PIN or passcode.
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === "string" ? v : "";
-};
 
 async function selfEvent(type: string, user: string, serial: string | null, result: "success" | "failure", extra: { reason?: string; detail?: Record<string, unknown> } = {}) {
   recordEvent({ type, kind: "self-service", actor: user, user, serial, result, clientIp: clientAddress(await headers()), ...extra });

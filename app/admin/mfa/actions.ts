@@ -4,10 +4,11 @@ import { revalidatePath } from "next/cache";
 import { recordEvent } from "@/db/queries/events";
 import { getMfaSettings, saveMfaSettings } from "@/db/queries/settings";
 import { requireAdmin } from "@/lib/auth/session";
+import { remainingBudget } from "@/lib/safenet/deadline";
 import { requireRecentStepUp } from "@/lib/auth/step-up";
 import { env } from "@/lib/config/env";
 import type { ActionState } from "@/lib/forms";
-import { parseForm } from "@/lib/forms";
+import { formText, parseForm } from "@/lib/forms";
 import { changedFields, mfaSettingsSchema } from "@/lib/mfa/settings";
 import {
   checkOtpService,
@@ -24,16 +25,16 @@ const asText = (value: unknown) => (typeof value === "string" ? value.slice(0, 2
 
 export async function checkOtpServiceAction(url: unknown): Promise<CheckResult> {
   await requireAdmin();
-  return checkOtpService(asText(url));
+  return checkOtpService(asText(url), { timeoutMs: await remainingBudget() });
 }
 
 /** Checks the TMS URL as typed; only the saved URL gets the API key and lists its repositories. */
 export async function checkTmsApiAction(url: unknown): Promise<TmsCheck> {
   await requireAdmin();
   const saved = { url: getMfaSettings().tmsUrl, apiKey: env().SAFENET_TMS_API_KEY };
-  const check = await checkTmsApi(asText(url), saved);
+  const check = await checkTmsApi(asText(url), saved, { timeoutMs: await remainingBudget() });
   if (!check.ok || !check.keySent) return { check };
-  return { check, repositories: await listRepositories(asText(url), saved) };
+  return { check, repositories: await listRepositories(asText(url), saved, { timeoutMs: await remainingBudget() }) };
 }
 
 export async function saveMfaSettingsAction(_prev: ActionState, form: FormData): Promise<ActionState> {
@@ -44,7 +45,7 @@ export async function saveMfaSettingsAction(_prev: ActionState, form: FormData):
   const changes = changedFields(before, parsed.data);
   if (changes.length === 0) return { status: "success", message: "Nothing to save: these settings are already in use." };
   if (changes.some((c) => c.field === "otpServiceUrl" || c.field === "tmsUrl")) {
-    const stepUp = await requireRecentStepUp(viewer, form.get("stepUpPasscode"));
+    const stepUp = await requireRecentStepUp(viewer, formText(form, "stepUpPasscode"));
     if (!stepUp.ok) {
       return {
         status: "error",

@@ -1,0 +1,45 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { PskcError, readPskc, type PskcKey, type PskcLimits } from "../lib/pskc";
+import { sealWith } from "./keys";
+
+// Runs in a worker thread: XML parsing, PBKDF2, the per-key HMAC and AES of a PSKC import and the
+// sealing of each seed, so that the event loop keeps answering validations while a large file is read.
+// Plain seeds never leave this thread.
+
+export interface PskcJob {
+  id: number;
+  xml: string;
+  password: string;
+  limits: PskcLimits;
+}
+
+/** A key package ready for the inventory: serial upper-cased (it is the seal's AAD), seed sealed. */
+export interface SealedKey {
+  serial: string;
+  algorithm: PskcKey["algorithm"];
+  digits: number;
+  timeStepSeconds?: number;
+  counter?: number;
+  seedSealed: Buffer;
+}
+
+export function sealKeys(keys: PskcKey[], seal: (plain: Buffer, aad: string) => Buffer): SealedKey[] {
+  return keys.map((k) => {
+    const serial = k.serial.trim().toUpperCase();
+    return { serial, algorithm: k.algorithm, digits: k.digits, timeStepSeconds: k.timeStepSeconds, counter: k.counter, seedSealed: serial ? seal(Buffer.from(k.secret), serial) : Buffer.alloc(0) };
+  });
+}
+
+if (parentPort) {
+  const seedKey = Buffer.from(workerData.seedKey as Uint8Array);
+  parentPort.on("message", (job: PskcJob) => {
+    try {
+      const keys = sealKeys(readPskc(job.xml, job.password, job.limits), (plain, aad) => sealWith(seedKey, plain, aad));
+      parentPort!.postMessage({ id: job.id, keys });
+    } catch (err) {
+      // Only a PskcError's message is meant for the client; anything else stays a bare failure.
+      const pskc = err instanceof PskcError ? { code: err.code, message: err.message, limit: err.limit } : undefined;
+      parentPort!.postMessage({ id: job.id, pskc, failed: !pskc });
+    }
+  });
+}
