@@ -26,9 +26,20 @@ function stampPeer(req: IncomingMessage): void {
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
 }
 
-function refuse(res: ServerResponse, refusal: Refusal): void {
-  res.writeHead(refusal.status, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", connection: "close" });
-  res.end(`${refusal.message}\n`);
+// A refused body up to this size is read and dropped first, so the client gets the answer instead
+// of a reset while it is still sending; beyond it the connection is simply closed.
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  const answer = () => {
+    res.writeHead(refusal.status, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", connection: "close" });
+    res.end(`${refusal.message}\n`);
+  };
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (req.readableEnded || !(declared > 0 && declared <= DRAIN_LIMIT)) return answer();
+  req.on("end", answer);
+  req.on("error", answer);
+  req.resume();
 }
 
 /** Reads a server action's body (already known to be within the limit) to check it before Next does. */
@@ -71,14 +82,14 @@ function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
 async function screen(req: IncomingMessage, res: ServerResponse): Promise<IncomingMessage | null> {
   const head = refuseHead(req.method ?? "GET", req.url ?? "/", req.headers);
   if (head) {
-    refuse(res, head);
+    refuse(req, res, head);
     return null;
   }
   if (req.method !== "POST" || req.headers["next-action"] === undefined) return req;
   const body = await readBody(req);
   const problem: Refusal | null = body ? refuseActionBody(req.headers, body) : { status: 413, message: "The form is too large." };
   if (problem || !body) {
-    refuse(res, problem ?? { status: 413, message: "The form is too large." });
+    refuse(req, res, problem ?? { status: 413, message: "The form is too large." });
     return null;
   }
   return replay(req, body);

@@ -63,13 +63,41 @@ export function refuseActionBody(headers: Headers, body: Buffer): Refusal | null
     const b = boundary?.[1] ?? boundary?.[2];
     if (!b) return malformed;
     const text = body.toString("latin1");
-    return text.startsWith(`--${b}\r\n`) && text.trimEnd().endsWith(`--${b}--`) ? null : malformed;
+    if (!text.startsWith(`--${b}\r\n`) || !text.trimEnd().endsWith(`--${b}--`)) return malformed;
+    return partHeadersReadable(text, b) ? null : malformed;
   }
   if (type.startsWith("application/x-www-form-urlencoded")) return null;
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-    return Array.isArray(JSON.parse(text)) ? null : malformed;
+    const args: unknown = JSON.parse(text);
+    return Array.isArray(args) && !hasDanglingReference(args) ? null : malformed;
   } catch {
     return malformed;
   }
+}
+
+/** Every part's header lines are `Name: value` without control characters (the parser throws on others). */
+function partHeadersReadable(text: string, boundary: string): boolean {
+  const parts = text.split(`--${boundary}`).slice(1, -1);
+  return parts.every((part) => {
+    const end = part.indexOf("\r\n\r\n");
+    if (end < 0) return false;
+    const lines = part.slice(2, end).split("\r\n");
+    return lines.length > 0 && lines.every((line) => /^[!#-'*+.0-9A-Z^-z|~-]+:[\t\x20-\x7e\x80-\xff]*$/.test(line));
+  });
+}
+
+// A JSON argument list has no other parts, so React's references to them ("$1", "$@1", "$F1",
+// "$Q1"…) can never resolve and make Next fail with a 500. Only plain values may start with "$":
+// "$$…" (an escaped dollar), the named constants, "$n…" (a bigint), "$D…" (a date) and "$K…" (a
+// form data, read from the body itself).
+const PLAIN_DOLLAR = /^\$(?:\$[\s\S]*|undefined|NaN|Infinity|-Infinity|-0|n-?\d+|D[\s\S]+|K[0-9a-f]+)$/;
+const DANGLING = { test: (s: string) => s.startsWith("$") && !PLAIN_DOLLAR.test(s) };
+
+function hasDanglingReference(value: unknown, depth = 0): boolean {
+  if (depth > 64) return true;
+  if (typeof value === "string") return DANGLING.test(value);
+  if (Array.isArray(value)) return value.some((v) => hasDanglingReference(v, depth + 1));
+  if (value && typeof value === "object") return Object.values(value).some((v) => hasDanglingReference(v, depth + 1));
+  return false;
 }

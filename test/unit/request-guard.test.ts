@@ -40,12 +40,20 @@ describe("requests refused before Next sees them", () => {
     ["invalid UTF-8", "text/plain", Buffer.from([0x5b, 0xc0, 0xaf, 0x5d])],
     ["multipart without a boundary", "multipart/form-data", "x"],
     ["multipart that is not multipart", "multipart/form-data; boundary=xyz", "garbage--xyz"],
+    ["multipart with a control character in a part header", "multipart/form-data; boundary=xyz", '--xyz\r\nContent-Disposition: form-data; name="a\u0000b"\r\n\r\nx\r\n--xyz--\r\n'],
+    ["multipart with a part header that is not a header", "multipart/form-data; boundary=xyz", "--xyz\r\nnonsense\r\n\r\nx\r\n--xyz--\r\n"],
+    ["a reference to a part that is not there", "text/plain", '["$F1"]'],
+    ["a Map reference to a missing part", "application/json", '[{"a":["$Q1"]}]'],
+    ["a promise reference to a missing part", "text/plain", '["$@1"]'],
+    ["a bare chunk reference", "text/plain", '["$1"]'],
   ])("refuses a malformed action body (%s) with 400", (_name, type, body) => {
     expect(refuseActionBody({ "next-action": "60abc", "content-type": type }, Buffer.from(body))?.status).toBe(400);
   });
 
   it("accepts well-formed action bodies", () => {
     expect(refuseActionBody({ "next-action": "60abc", "content-type": "text/plain" }, Buffer.from('["$K1",{"a":"é"}]'))).toBeNull();
+    const plain = '["$$F1 is a price","$undefined","$NaN","$-0","$n12","$D2026-11-30T00:00:00.000Z",["$Infinity"]]';
+    expect(refuseActionBody({ "next-action": "60abc", "content-type": "text/plain" }, Buffer.from(plain))).toBeNull();
     const multipart = '--xyz\r\nContent-Disposition: form-data; name="1_pin"\r\n\r\n4089\r\n--xyz--\r\n';
     expect(refuseActionBody({ "next-action": "60abc", "content-type": "multipart/form-data; boundary=xyz" }, Buffer.from(multipart))).toBeNull();
   });

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { AGENT_KEY, ROOT, TMS_KEY } from "../../integration/harness";
 
-// A real portal (`next start` on the build, as playwright.config.ts runs it) on its own DATA_DIR, and a
+// A real portal (scripts/portal-server.ts on the build, as playwright.config.ts runs it) on its own DATA_DIR, and a
 // TCP stand-in for SafeNet in front of the real simulator that can go down, hang or answer late.
 
 export async function freePort(): Promise<number> {
@@ -88,7 +88,8 @@ export async function startPortal(safenetUrl: string, smtpPort: number): Promise
   };
   execFileSync(process.execPath, ["--import", "tsx", "db/migrate.ts"], { cwd: ROOT, env });
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+  // The portal's own server in front of Next, as npm start and the e2e stack run it (node, not the tsx wrapper, so a SIGKILL reaches it).
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/portal-server.ts", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
