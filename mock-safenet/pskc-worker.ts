@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { PskcError, readPskc, type PskcKey, type PskcLimits } from "../lib/pskc";
 import { sealWith } from "./keys";
@@ -5,6 +7,18 @@ import { sealWith } from "./keys";
 // Runs in a worker thread: XML parsing, PBKDF2, the per-key HMAC and AES of a PSKC import and the
 // sealing of each seed, so that the event loop keeps answering validations while a large file is read.
 // Plain seeds never leave this thread.
+
+// Imports are batch work: on Linux a thread has its own nice value, so this thread yields the CPU
+// to validations whenever both want it (elsewhere it simply keeps the default priority).
+function lowerOwnPriority(): void {
+  try {
+    const tid = Number(fs.readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 19);
+  } catch {
+    // Not Linux, or not allowed: run at normal priority.
+  }
+}
+if (parentPort) lowerOwnPriority();
 
 export interface PskcJob {
   id: number;
