@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { hotp } from "../lib/otp";
 import { readPskc } from "../lib/pskc";
 import { pskcBatch } from "./pskc-batch";
+import { waitFor } from "./wait-for";
 
 // Validator latency at a steady load while four large PSKC imports run at once, with the import read
 // in a worker thread (the default) and on the event loop (SAFENET_IMPORT_THREAD=main, the old way).
@@ -29,18 +30,6 @@ interface LoadResult {
   errors: number;
 }
 
-async function waitFor(url: string, child: ChildProcess) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 function runLoad(job: object): Promise<LoadResult> {
   return new Promise((resolve, reject) => {

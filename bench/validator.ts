@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { hotp } from "../lib/otp";
 import { readPskc } from "../lib/pskc";
+import { waitFor } from "./wait-for";
 
 // Validator throughput: the simulator (one IMMEDIATE transaction per validation, WAL) against a bare
 // node:http server doing the same work from memory (bench/baseline-validator.ts). The same load
@@ -17,18 +18,6 @@ const TMS_KEY = "bench-tms-key-0123456789abcdef";
 const AGENT_KEY = "bench-agent-key-0123456789abcdef";
 const PIN = "4089";
 
-async function waitFor(url: string, child: ChildProcess) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 function load(url: string, headers: Record<string, string>, tokens: unknown[]) {
   const job = JSON.stringify({ url, headers, concurrency, seconds, tokens });

@@ -15,7 +15,7 @@ export const VALIDATOR = "/TokenValidator/TokenValidator.asmx";
 export const TMS = "/TMSWebAPI/v1";
 export const REPO = `${TMS}/repositories/corp.local`;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once("error", reject);

@@ -8,16 +8,9 @@ import { AGENT_KEY, ROOT, TMS_KEY } from "../../integration/harness";
 // A real portal (scripts/portal-server.ts on the build, as playwright.config.ts runs it) on its own DATA_DIR, and a
 // TCP stand-in for SafeNet in front of the real simulator that can go down, hang or answer late.
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../../integration/harness";
+
+export { freePort };
 
 export type Mode = "up" | "refuse" | "hang" | "slow";
 
