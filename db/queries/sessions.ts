@@ -74,7 +74,7 @@ export function markChecked(sid: string, seen: { fingerprint: string; isAdmin: b
 }
 
 /** A password-only session whose token was just activated must pass PIN + OTP before it goes on. */
-export function requireOtp(sid: string, now = Date.now(), maxAgeMs: number): void {
+export function requireOtp(sid: string, maxAgeMs: number, now = Date.now()): void {
   getDb()
     .update(portalSessions)
     .set({ mfa: "pending", expiresAt: now + maxAgeMs })

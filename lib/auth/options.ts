@@ -8,6 +8,7 @@ import { clientAddress } from "./request-info";
 import { redirectCallback } from "./redirect";
 import { countsTowardsLock } from "@/lib/connect/answers";
 import { mailIfLocked } from "@/lib/mail/lock-notice";
+import { PASSCODE_HINT, readPasscode } from "./passcode";
 import { checkPasswordThrottled } from "./password-check";
 import { currentSessionToken } from "./session-cookie";
 import { afterPassword, PENDING_MAX_AGE_MS, SESSION_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
@@ -74,8 +75,8 @@ async function completeOtp(credentials: Record<string, string> | undefined, head
   if (!claims || !pending || pending.mfa !== "pending") {
     throw new Error("Your sign-in has expired. Sign in with your user name and password again.");
   }
-  const passcode = credentials?.passcode?.replace(/\s+/g, "") ?? "";
-  if (!/^[0-9]{6,24}$/.test(passcode)) throw new Error("Enter your PIN followed by the one-time password, digits only.");
+  const passcode = readPasscode(credentials?.passcode);
+  if (!passcode) throw new Error(PASSCODE_HINT);
   const ip = clientAddress(headers);
   const client = safenetClient(endpoints());
   const answer = await client

@@ -8,10 +8,15 @@ import { PENDING_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
 // once; the session making the change, when it is the user's own, carries on with what SafeNet
 // holds now, so its next re-check does not mistake its own change for someone else's.
 
-export async function endOtherSessions(upn: string, reason = "token_changed"): Promise<void> {
+/** This request's open session when it belongs to `upn`. */
+async function ownSession(upn: string) {
   const sid = await currentSessionId();
-  const own = sid ? openSession(sid) : null;
-  const keep = own && own.upn === upn.toLowerCase() ? sid! : undefined;
+  const row = sid ? openSession(sid) : null;
+  return sid && row && row.upn === upn.toLowerCase() ? { sid, row } : null;
+}
+
+export async function endOtherSessions(upn: string, reason = "token_changed"): Promise<void> {
+  const keep = (await ownSession(upn))?.sid;
   endUserSessions(upn, reason, keep);
   if (!keep) return;
   try {
@@ -24,10 +29,9 @@ export async function endOtherSessions(upn: string, reason = "token_changed"): P
 
 /** After a password-only session activates its token, it goes on only with PIN + OTP. */
 export async function askForOtpNext(upn: string): Promise<boolean> {
-  const sid = await currentSessionId();
-  const own = sid ? openSession(sid) : null;
-  if (!own || own.upn !== upn.toLowerCase() || own.mfa !== "enroll") return false;
-  requireOtp(sid!, Date.now(), PENDING_MAX_AGE_MS);
+  const own = await ownSession(upn);
+  if (own?.row.mfa !== "enroll") return false;
+  requireOtp(own.sid, PENDING_MAX_AGE_MS);
   return true;
 }
 

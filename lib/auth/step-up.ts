@@ -3,6 +3,7 @@ import { recordEvent } from "@/db/queries/events";
 import { markSteppedUp } from "@/db/queries/sessions";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { endpoints } from "./options";
+import { PASSCODE_HINT, readPasscode } from "./passcode";
 import { clientAddress } from "./request-info";
 import type { Viewer } from "./session";
 import { currentSessionId } from "./session-cookie";
@@ -16,11 +17,11 @@ export type StepUpOutcome = { ok: true } | { ok: false; message: string };
 
 export async function requireRecentStepUp(viewer: Viewer, passcodeInput: unknown, now = Date.now()): Promise<StepUpOutcome> {
   if (stepUpIsRecent(viewer.stepUpAt, now)) return { ok: true };
-  const passcode = typeof passcodeInput === "string" ? passcodeInput.replace(/\s+/g, "") : "";
-  if (!passcode) {
+  if (typeof passcodeInput !== "string" || passcodeInput.trim() === "") {
     return { ok: false, message: "Changing a SafeNet service URL needs your PIN and one-time password from the last five minutes: enter them here." };
   }
-  if (!/^[0-9]{6,24}$/.test(passcode)) return { ok: false, message: "Enter your PIN followed by the one-time password, digits only." };
+  const passcode = readPasscode(passcodeInput);
+  if (!passcode) return { ok: false, message: PASSCODE_HINT };
   const clientIp = clientAddress(await headers());
   let answer;
   try {

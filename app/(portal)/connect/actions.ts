@@ -16,6 +16,7 @@ import { safenetClient, SafeNetError, type ValidationAnswer } from "@/lib/safene
 import { buildRun, canTestAnyone, checkDomainPassword } from "./logon";
 import { decideConnectionSchema, sendPasscodeSchema, type DecideState, type OtpState } from "./schemas";
 import { mailIfLocked } from "@/lib/mail/lock-notice";
+import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 
 // The Parallels Client's logon, played out: credentials and connection → decision; passcode → the
 // OTP service's answer. Each action checks the session and who may be tested itself.
@@ -72,7 +73,7 @@ export async function sendPasscode(_prev: OtpState, form: FormData): Promise<Otp
   const { passcode, state } = parsed.data;
   const client = safenetClient(endpoints());
   const policy = await client.policy().catch(() => null);
-  const problem = policy ? passcodeProblem(passcode, policy) : /^[0-9]{6,24}$/.test(passcode) ? null : "Enter your PIN followed by the one-time password, digits only.";
+  const problem = policy ? passcodeProblem(passcode, policy) : readPasscode(passcode) ? null : PASSCODE_HINT;
   if (problem) return { status: "error", message: "Not sent: see the message next to the passcode.", fieldErrors: { passcode: problem }, resyncState: state };
 
   let answer: ValidationAnswer;

@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getMfaSettings } from "@/db/queries/settings";
+import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 import { requireEnrollee } from "@/lib/auth/session";
 import { askForOtpNext, signInIsRecent } from "@/lib/auth/session-refresh";
 import { activateToken, pinLengths, provisionToken, reissueActivation, type ActivationView } from "@/lib/enroll/enrollment";
@@ -70,10 +71,8 @@ export async function activateEnrollment(_prev: WizardResult, form: FormData): P
   if (!viewer) return REAUTH;
   const serial = serialSchema.safeParse(text(form, "serial"));
   if (!serial.success) return { status: "error", message: "The token is missing from the form. Reload the page and try again." };
-  const passcode = text(form, "passcode").replace(/\s+/g, "");
-  if (!/^[0-9]{6,24}$/.test(passcode)) {
-    return fieldError(form, { passcode: "Enter your PIN followed by the one-time password, digits only." });
-  }
+  const passcode = readPasscode(text(form, "passcode"));
+  if (!passcode) return fieldError(form, { passcode: PASSCODE_HINT });
   const outcome = await activateToken(viewer.upn, serial.data, passcode, getMfaSettings());
   if (!outcome.ok) {
     return fieldError(form, outcome.field === "passcode" ? { passcode: outcome.message } : {}, outcome.message);

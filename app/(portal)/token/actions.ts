@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { recordEvent } from "@/db/queries/events";
 import { endpoints } from "@/lib/auth/options";
 import { clientAddress } from "@/lib/auth/request-info";
+import { readPasscode } from "@/lib/auth/passcode";
 import { requireUser } from "@/lib/auth/session";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
 import { pinLengths } from "@/lib/enroll/enrollment";
@@ -38,10 +39,10 @@ async function ownToken(upn: string, serial: string): Promise<{ user: SafeNetUse
 
 export async function changeMyPin(_prev: ActionState, form: FormData): Promise<ActionState> {
   const viewer = await requireUser();
-  const passcode = text(form, "passcode").replace(/\s+/g, "");
+  const passcode = readPasscode(text(form, "passcode"));
   const errors = newPinErrors(text(form, "newPin"), text(form, "newPinConfirm"), await pinLengths(), { pin: "newPin", confirm: "newPinConfirm" });
-  if (!/^[0-9]{6,24}$/.test(passcode)) errors.passcode = "Enter your current PIN followed by the one-time password, digits only.";
-  if (Object.keys(errors).length > 0) return { status: "error", message: "Some fields need attention: see the messages next to them.", fieldErrors: errors };
+  if (!passcode) errors.passcode = "Enter your current PIN followed by the one-time password, digits only.";
+  if (!passcode || Object.keys(errors).length > 0) return { status: "error", message: "Some fields need attention: see the messages next to them.", fieldErrors: errors };
 
   const own = await ownToken(viewer.upn, text(form, "serial"));
   if ("error" in own) return { status: "error", message: own.error };

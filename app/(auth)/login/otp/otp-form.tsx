@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { safeRedirectPath } from "@/lib/auth/redirect";
+import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 
 const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
 
@@ -16,8 +17,8 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!/^[0-9]{6,24}$/.test(passcode.replace(/\s+/g, ""))) {
-      setError("Enter your PIN followed by the one-time password, digits only.");
+    if (!readPasscode(passcode)) {
+      setError(PASSCODE_HINT);
       return;
     }
     setBusy(true);
