@@ -100,7 +100,7 @@ export function makePskcReader(opts: { limits: PskcLimits; seedKey: Buffer; thre
       });
     },
     async close() {
-      await Promise.all(slots.map((s) => s?.worker.terminate()));
+      await Promise.all(slots.flatMap((s) => (s ? [s.worker.terminate()] : [])));
     },
   };
 }

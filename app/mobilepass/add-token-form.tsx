@@ -108,7 +108,7 @@ export function AddTokenForm(props: { onAdded: (token: OpenToken, others: number
   );
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate aria-busy={busy}>
+    <form ref={formRef} onSubmit={(e) => void onSubmit(e)} noValidate aria-busy={busy}>
       <div
         className={`${styles.dropZone} ${dragging ? styles.dragging : ""}`}
         onDragOver={(e) => {

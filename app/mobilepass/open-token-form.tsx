@@ -73,7 +73,7 @@ export function OpenTokenForm(props: {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+    <form onSubmit={(e) => void onSubmit(e)} noValidate aria-busy={busy}>
       <fieldset className={styles.tokens}>
         <legend>Tokens stored in this browser</legend>
         {tokens.map((t) => (

@@ -84,7 +84,7 @@ function EventCode(props: { token: OpenToken; onCode: (code: string) => void; on
       </p>
       {!code && <p className="muted">Press Generate for a passcode.</p>}
       <div className="button-row">
-        <button type="button" onClick={generate} disabled={busy}>
+        <button type="button" onClick={() => void generate()} disabled={busy}>
           Generate
         </button>
       </div>
@@ -112,7 +112,7 @@ function CopyButton({ code }: { code: string }) {
 
   return (
     <>
-      <button type="button" className="secondary" onClick={copy} disabled={!code}>
+      <button type="button" className="secondary" onClick={() => void copy()} disabled={!code}>
         Copy
       </button>
       <span role="status" className={status === "Copied" ? "success" : "form-error"}>

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { FormField } from "@/app/components/form-field";
 import { safeRedirectPath } from "@/lib/auth/redirect";
+import { UNREACHABLE } from "./messages";
 
 type Errors = { username?: string; password?: string; form?: string };
 
@@ -23,11 +24,11 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     setErrors(next);
     if (next.username || next.password) return;
     setBusy(true);
-    const result = await signIn("credentials", { redirect: false, username, password });
+    const result = await signIn("credentials", { redirect: false, username, password }).catch(() => undefined);
     setBusy(false);
     if (!result || result.error) {
       setPassword("");
-      setErrors({ form: result?.error && result.error !== "CredentialsSignin" ? result.error : "Sign-in failed. Try again." });
+      setErrors({ form: !result ? UNREACHABLE : result.error && result.error !== "CredentialsSignin" ? result.error : "Sign-in failed. Try again." });
       return;
     }
     // A user with an active token continues with PIN + OTP before the session counts.
@@ -38,7 +39,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-describedby={errors.form ? "login-error" : undefined}>
+    <form onSubmit={(e) => void submit(e)} noValidate aria-describedby={errors.form ? "login-error" : undefined}>
       <div role="alert" id="login-error" className="form-error">
         {errors.form}
       </div>

@@ -18,7 +18,7 @@ export function ReauthNotice({ callbackUrl = "/enroll", focus = false }: { callb
         Enrolling or changing a token needs a sign-in less than 20 minutes old, and yours is older. Sign out and sign in again
         with your domain password; you come back here afterwards.
       </p>
-      <button type="button" onClick={() => signOut({ callbackUrl: `/login?callbackUrl=${callbackUrl}` })}>
+      <button type="button" onClick={() => void signOut({ callbackUrl: `/login?callbackUrl=${callbackUrl}` })}>
         Sign out and sign in again
       </button>
     </section>

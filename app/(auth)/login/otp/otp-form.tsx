@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { safeRedirectPath } from "@/lib/auth/redirect";
+import { UNREACHABLE } from "../messages";
 import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 
 const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
@@ -22,7 +23,7 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
       return;
     }
     setBusy(true);
-    const result = await signIn("otp", { redirect: false, passcode, state: resyncState ?? "" });
+    const result = await signIn("otp", { redirect: false, passcode, state: resyncState ?? "" }).catch(() => undefined);
     setBusy(false);
     setPasscode("");
     if (result?.error?.startsWith(OUTER_WINDOW_PREFIX)) {
@@ -32,7 +33,7 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
     }
     if (!result || result.error) {
       setResyncState(undefined);
-      setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "The passcode was not accepted. Try again.");
+      setError(!result ? UNREACHABLE : result.error && result.error !== "CredentialsSignin" ? result.error : "The passcode was not accepted. Try again.");
       return;
     }
     router.replace(safeRedirectPath(callbackUrl, window.location.origin));
@@ -40,7 +41,7 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={(e) => void submit(e)} noValidate>
       <div className="field">
         <label htmlFor="passcode">Passcode (PIN + one-time password)</label>
         <input
