@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { viewerState } from "@/lib/auth/session";
-import { getMfaSettings } from "@/db/queries/settings";
 import { env } from "@/lib/config/env";
 import type { MfaSettings } from "@/lib/mfa/settings";
 import { checkOtpService, checkTmsApi, type CheckResult } from "@/lib/safenet/check-connection";
+import { store } from "@/lib/server/store";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +26,7 @@ async function SafeNetStatus() {
   let settings: MfaSettings;
   let apiKey: string;
   try {
-    settings = getMfaSettings();
+    settings = await store.getMfaSettings();
     apiKey = env().SAFENET_TMS_API_KEY;
   } catch (error) {
     return (

@@ -67,12 +67,12 @@ function fill(db: PortalDb) {
   for (let i = 0; i < N; i += 50_000) batch(i, Math.min(N, i + 50_000));
 }
 
-function time<T>(fn: () => T, runs = 7): { ms: number; value: T } {
+async function time<T>(fn: () => Promise<T>, runs = 7): Promise<{ ms: number; value: T }> {
   const samples: number[] = [];
   let value!: T;
   for (let i = 0; i < runs; i++) {
     const t = process.hrtime.bigint();
-    value = fn();
+    value = await fn();
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   samples.sort((a, b) => a - b);
@@ -101,8 +101,8 @@ async function exportAll(db: PortalDb) {
     },
   });
   const batches = timelineBatches(db, {});
-  const counted = (function* () {
-    for (const b of batches) (rows += b.length, yield b);
+  const counted = (async function* () {
+    for await (const b of batches) (rows += b.length, yield b);
   })();
   await pipeline(Readable.fromWeb(csvStream(counted) as import("node:stream/web").ReadableStream), count);
   clearInterval(sampler);
@@ -142,7 +142,7 @@ async function main() {
   ];
   const table: string[] = ["| query | median of 7 | rows | plan |", "|---|---|---|---|"];
   for (const [name, f, cursor] of cases) {
-    const r = time(() => listTimeline(db, page(f, cursor)));
+    const r = await time(() => listTimeline(db, page(f, cursor)));
     table.push(`| ${name} | ${r.ms.toFixed(2)} ms | ${r.value.rows.length} | ${plan(db, f, cursor)} |`);
   }
   for (const [name, range, user] of [
@@ -151,7 +151,7 @@ async function main() {
     ["chart, 30 days, one user", { start: NOW - 30 * DAY, end: NOW }, "user00042@corp.local"],
   ] as const) {
     const p = planBuckets(range);
-    const r = time(() => authBuckets(db, p, user), 3);
+    const r = await time(() => authBuckets(db, p, user), 3);
     const total = r.value.reduce((n, b) => n + b.success + b.failure, 0);
     const sql = `EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE ${user ? "user = 'x' AND +kind = 'validation' AND +result" : "kind = 'validation' AND result"} = 'failure' AND at >= 0 AND at < 1`;
     const how = (db.$client.prepare(sql).all() as { detail: string }[]).map((x) => x.detail).join("; ");

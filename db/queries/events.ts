@@ -1,4 +1,4 @@
-import { getDb } from "../index";
+import type { PortalDb } from "../index";
 import { events, type NewEvent } from "../schema";
 
 // The portal's own events. Details never carry a password, PIN, passcode or activation key.
@@ -17,7 +17,7 @@ export interface PortalEvent {
   detail?: Record<string, unknown> | null;
 }
 
-export function recordEvent(e: PortalEvent): void {
+export async function recordEvent(db: PortalDb, e: PortalEvent): Promise<void> {
   const row: NewEvent = {
     at: Date.now(),
     source: "portal",
@@ -31,5 +31,5 @@ export function recordEvent(e: PortalEvent): void {
     clientIp: e.clientIp ?? null,
     detail: e.detail ?? null,
   };
-  getDb().insert(events).values(row).run();
+  await db.insert(events).values(row);
 }

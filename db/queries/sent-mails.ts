@@ -1,5 +1,5 @@
 import { desc, eq } from "drizzle-orm";
-import { getDb } from "../index";
+import type { PortalDb } from "../index";
 import { sentMails } from "../schema";
 
 // Every mail the portal sent, with the UPN on whose behalf it went: the demo mailbox shows a person
@@ -13,22 +13,20 @@ export interface SentMail {
   kind: string;
 }
 
-export function recordSentMail(mail: SentMail, at = Date.now()): void {
-  getDb()
+export async function recordSentMail(db: PortalDb, mail: SentMail, at = Date.now()): Promise<void> {
+  await db
     .insert(sentMails)
     .values({ ...mail, upn: mail.upn.toLowerCase(), sentAt: at })
-    .onConflictDoNothing({ target: sentMails.messageId })
-    .run();
+    .onConflictDoNothing({ target: sentMails.messageId });
 }
 
 /** The Message-IDs of the newest mails sent on behalf of `upn`, newest first. */
-export function sentMessageIds(upn: string, limit = 200): string[] {
-  return getDb()
+export async function sentMessageIds(db: PortalDb, upn: string, limit = 200): Promise<string[]> {
+  const rows = await db
     .select({ messageId: sentMails.messageId })
     .from(sentMails)
     .where(eq(sentMails.upn, upn.toLowerCase()))
     .orderBy(desc(sentMails.sentAt), desc(sentMails.id))
-    .limit(limit)
-    .all()
-    .map((r) => r.messageId);
+    .limit(limit);
+  return rows.map((r) => r.messageId);
 }

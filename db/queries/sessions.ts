@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import type { SessionMfa } from "@/lib/auth/session-rules";
-import { getDb } from "../index";
+import type { PortalDb } from "../index";
 import { portalSessions } from "../schema";
 
 // Server-side sessions. The cookie holds a random id; the database holds its SHA-256, so neither a
@@ -21,9 +21,9 @@ export interface NewSession {
 }
 
 /** Opens a session and returns the id the cookie carries. */
-export function createSession(s: NewSession, now = Date.now()): string {
+export async function createSession(db: PortalDb, s: NewSession, now = Date.now()): Promise<string> {
   const sid = randomBytes(32).toString("base64url");
-  getDb()
+  await db
     .insert(portalSessions)
     .values({
       id: key(sid),
@@ -35,53 +35,50 @@ export function createSession(s: NewSession, now = Date.now()): string {
       checkedAt: now,
       fingerprint: s.fingerprint,
       stepUpAt: s.stepUpAt ?? null,
-    })
-    .run();
+    });
   return sid;
 }
 
 /** The session behind `sid` while it is open and unexpired, else null. */
-export function openSession(sid: string, now = Date.now()): SessionRow | null {
-  const row = getDb().select().from(portalSessions).where(eq(portalSessions.id, key(sid))).get();
+export async function openSession(db: PortalDb, sid: string, now = Date.now()): Promise<SessionRow | null> {
+  const [row] = await db.select().from(portalSessions).where(eq(portalSessions.id, key(sid)));
   return row && row.endedAt === null && row.expiresAt > now ? row : null;
 }
 
-export function endSession(sid: string, reason: string, now = Date.now()): void {
-  getDb()
+export async function endSession(db: PortalDb, sid: string, reason: string, now = Date.now()): Promise<void> {
+  await db
     .update(portalSessions)
     .set({ endedAt: now, endReason: reason })
-    .where(and(eq(portalSessions.id, key(sid)), isNull(portalSessions.endedAt)))
-    .run();
+    .where(and(eq(portalSessions.id, key(sid)), isNull(portalSessions.endedAt)));
 }
 
 /** Ends every open session of `upn` except `keepSid` (the one making the change, if it is theirs). */
-export function endUserSessions(upn: string, reason: string, keepSid?: string, now = Date.now()): number {
+export async function endUserSessions(db: PortalDb, upn: string, reason: string, keepSid?: string, now = Date.now()): Promise<number> {
   const mine = and(eq(portalSessions.upn, upn.toLowerCase()), isNull(portalSessions.endedAt));
-  return getDb()
+  const ended = await db
     .update(portalSessions)
     .set({ endedAt: now, endReason: reason })
     .where(keepSid ? and(mine, ne(portalSessions.id, key(keepSid))) : mine)
-    .run().changes;
+    .returning({ id: portalSessions.id });
+  return ended.length;
 }
 
 /** What the last look at SafeNet found. */
-export function markChecked(sid: string, seen: { fingerprint: string; isAdmin: boolean }, now = Date.now()): void {
-  getDb()
+export async function markChecked(db: PortalDb, sid: string, seen: { fingerprint: string; isAdmin: boolean }, now = Date.now()): Promise<void> {
+  await db
     .update(portalSessions)
     .set({ checkedAt: now, fingerprint: seen.fingerprint, isAdmin: seen.isAdmin })
-    .where(eq(portalSessions.id, key(sid)))
-    .run();
+    .where(eq(portalSessions.id, key(sid)));
 }
 
 /** A password-only session whose token was just activated must pass PIN + OTP before it goes on. */
-export function requireOtp(sid: string, maxAgeMs: number, now = Date.now()): void {
-  getDb()
+export async function requireOtp(db: PortalDb, sid: string, maxAgeMs: number, now = Date.now()): Promise<void> {
+  await db
     .update(portalSessions)
     .set({ mfa: "pending", expiresAt: now + maxAgeMs })
-    .where(and(eq(portalSessions.id, key(sid)), isNull(portalSessions.endedAt)))
-    .run();
+    .where(and(eq(portalSessions.id, key(sid)), isNull(portalSessions.endedAt)));
 }
 
-export function markSteppedUp(sid: string, now = Date.now()): void {
-  getDb().update(portalSessions).set({ stepUpAt: now }).where(eq(portalSessions.id, key(sid))).run();
+export async function markSteppedUp(db: PortalDb, sid: string, now = Date.now()): Promise<void> {
+  await db.update(portalSessions).set({ stepUpAt: now }).where(eq(portalSessions.id, key(sid)));
 }

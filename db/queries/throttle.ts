@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterFailure, afterSuccess, blockedFor, type ThrottleLimit, type ThrottleState } from "@/lib/auth/throttle";
-import { getDb } from "../index";
+import type { PortalDb } from "../index";
 import { signInThrottle } from "../schema";
 
 export interface ThrottleKey {
@@ -8,35 +8,43 @@ export interface ThrottleKey {
   limit: ThrottleLimit;
 }
 
-function read(key: string): ThrottleState | undefined {
-  const row = getDb().select().from(signInThrottle).where(eq(signInThrottle.key, key)).get();
+type Tx = Pick<PortalDb, "select" | "insert" | "delete">;
+
+function read(tx: Tx, key: string): ThrottleState | undefined {
+  const row = tx.select().from(signInThrottle).where(eq(signInThrottle.key, key)).get();
   return row && { failures: row.failures, windowStart: row.windowStart, blockedUntil: row.blockedUntil };
 }
 
-function write(key: string, state: ThrottleState | undefined): void {
+function write(tx: Tx, key: string, state: ThrottleState | undefined): void {
   if (!state) return;
-  getDb().insert(signInThrottle).values({ key, ...state }).onConflictDoUpdate({ target: signInThrottle.key, set: state }).run();
+  tx.insert(signInThrottle).values({ key, ...state }).onConflictDoUpdate({ target: signInThrottle.key, set: state }).run();
 }
 
 /**
  * Counts one attempt against every key before anyone asks SafeNet, in one write transaction
  * (BEGIN IMMEDIATE takes SQLite's write lock, so parallel requests and other processes queue):
- * returns 0 when the attempt may go ahead, else the milliseconds to wait, counting nothing.
+ * resolves to 0 when the attempt may go ahead, else the milliseconds to wait, counting nothing.
  */
-export function reserveAttempt(keys: ThrottleKey[], now = Date.now()): number {
-  return getDb().$client.transaction(() => {
-    const states = keys.map((k) => read(k.key));
-    const wait = Math.max(0, ...states.map((s) => blockedFor(s, now)));
-    if (wait > 0) return wait;
-    keys.forEach((k, i) => write(k.key, afterFailure(states[i], k.limit, now)));
-    return 0;
-  }).immediate();
+export async function reserveAttempt(db: PortalDb, keys: ThrottleKey[], now = Date.now()): Promise<number> {
+  return db.transaction(
+    (tx) => {
+      const states = keys.map((k) => read(tx, k.key));
+      const wait = Math.max(0, ...states.map((s) => blockedFor(s, now)));
+      if (wait > 0) return wait;
+      keys.forEach((k, i) => write(tx, k.key, afterFailure(states[i], k.limit, now)));
+      return 0;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** A right password gives its attempt back: the account starts afresh, the address gets one back. */
-export function attemptSucceeded(account: string, address: ThrottleKey): void {
-  getDb().$client.transaction(() => {
-    getDb().delete(signInThrottle).where(eq(signInThrottle.key, account)).run();
-    write(address.key, afterSuccess(read(address.key), address.limit));
-  }).immediate();
+export async function attemptSucceeded(db: PortalDb, account: string, address: ThrottleKey): Promise<void> {
+  db.transaction(
+    (tx) => {
+      tx.delete(signInThrottle).where(eq(signInThrottle.key, account)).run();
+      write(tx, address.key, afterSuccess(read(tx, address.key), address.limit));
+    },
+    { behavior: "immediate" },
+  );
 }

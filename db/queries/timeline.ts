@@ -65,7 +65,7 @@ export interface TimelineResultPage {
   nextCursor: string | null;
 }
 
-export function listTimeline(db: PortalDb, page: TimelinePage): TimelineResultPage {
+export async function listTimeline(db: PortalDb, page: TimelinePage): Promise<TimelineResultPage> {
   const q = timelineSql(page.filters, page.cursor);
   const rows = prepare(db, q.sql).all({ ...q.params, limit: page.limit + 1 }) as TimelineRecord[];
   const more = rows.length > page.limit;
@@ -76,10 +76,10 @@ export function listTimeline(db: PortalDb, page: TimelinePage): TimelineResultPa
 
 /**
  * Every matching row, newest first, in batches of `batchSize`. Each batch is its own keyset query
- * read to the end with `.iterate()`, so no statement stays open on the shared connection between
- * batches (a slow download never blocks other requests or holds a read snapshot).
+ * read to the end, so no statement stays open on the shared connection between batches (a slow
+ * download never blocks other requests or holds a read snapshot).
  */
-export function* timelineBatches(db: PortalDb, filters: TimelineFilters, batchSize = 2_000): Generator<TimelineRecord[]> {
+export async function* timelineBatches(db: PortalDb, filters: TimelineFilters, batchSize = 2_000): AsyncGenerator<TimelineRecord[]> {
   let cursor: TimelineCursor | undefined;
   for (;;) {
     const q = timelineSql(filters, cursor);
@@ -95,7 +95,7 @@ export function* timelineBatches(db: PortalDb, filters: TimelineFilters, batchSi
  * Successful and failed SafeNet validations per bucket of `plan`. Portal sign-in events are left
  * out: each OTP sign-in already reaches the simulator as a validation, so counting both would double it.
  */
-export function authBuckets(db: PortalDb, plan: BucketPlan, user?: string): Bucket[] {
+export async function authBuckets(db: PortalDb, plan: BucketPlan, user?: string): Promise<Bucket[]> {
   // One count per bucket and result: an index range each, and index-only once (kind, result, at) exists.
   const count = (result: string) =>
     user !== undefined
@@ -105,7 +105,7 @@ export function authBuckets(db: PortalDb, plan: BucketPlan, user?: string): Buck
   return bucketSpans(plan).map((span) => ({ ...span, ...(stmt.get({ ...span, ...(user !== undefined && { user }) }) as { success: number; failure: number }) }));
 }
 
-export function safenetCursor(db: PortalDb): number {
+export async function safenetCursor(db: PortalDb): Promise<number> {
   const row = prepare(db, "SELECT value FROM settings WHERE key = ?").get(CURSOR_SETTING) as { value: string } | undefined;
   const n = row ? Number(JSON.parse(row.value)) : 0;
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
@@ -161,7 +161,7 @@ export async function ingestSafeNetEvents(db: PortalDb, fetchPage: FetchPage, op
 
   const started = now();
   const result: IngestResult = { inserted: 0, pages: 0, complete: false };
-  let after = safenetCursor(db);
+  let after = await safenetCursor(db);
   try {
     while (result.pages < maxPages && (result.pages === 0 || now() - started < budgetMs)) {
       const page = await fetchPage(after, pageSize);

@@ -1,8 +1,5 @@
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { recordEvent } from "@/db/queries/events";
-import { createSession, endSession, openSession } from "@/db/queries/sessions";
-import { getMfaSettings } from "@/db/queries/settings";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { clientAddress } from "./request-info";
 import { redirectCallback } from "./redirect";
@@ -12,6 +9,7 @@ import { PASSCODE_HINT, readPasscode } from "./passcode";
 import { checkPasswordThrottled } from "./password-check";
 import { currentSessionToken } from "./session-cookie";
 import { afterPassword, PENDING_MAX_AGE_MS, SESSION_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
+import { store } from "@/lib/server/store";
 
 // Sign-in in two steps, both through SafeNet: the domain password (TMS `authenticate`), then, for a
 // user with any usable token, PIN + OTP (the OTP service). The cookie carries a random session id;
@@ -22,8 +20,8 @@ export const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export function endpoints() {
-  const s = getMfaSettings();
+export async function endpoints() {
+  const s = await store.getMfaSettings();
   return { tmsUrl: s.tmsUrl, otpServiceUrl: s.otpServiceUrl, repository: s.userRepository };
 }
 
@@ -38,24 +36,24 @@ async function signInWithPassword(credentials: Record<string, string> | undefine
   if (!username || !password) throw new Error("Enter your user name and password.");
   const now = Date.now();
   const ip = clientAddress(headers);
-  const checked = await checkPasswordThrottled(endpoints(), username, password, ip);
+  const checked = await checkPasswordThrottled(await endpoints(), username, password, ip);
   if (!checked.ok) {
     if (checked.reason !== "unavailable") {
       const type = checked.reason === "throttled" ? "sign-in.throttled" : "sign-in.password";
       const reason = checked.reason === "throttled" ? "rate_limited" : "invalid_credentials";
-      recordEvent({ type, kind: "sign-in", user: username, result: "failure", clientIp: ip, reason });
+      await store.recordEvent({ type, kind: "sign-in", user: username, result: "failure", clientIp: ip, reason });
     }
     throw new Error(checked.message);
   }
   const { user } = checked;
   const verdict = afterPassword(user.tokens, now);
   if (verdict.session === "refused") {
-    recordEvent({ type: "sign-in.password", kind: "sign-in", user: user.upn, result: "failure", clientIp: ip, reason: `token_${verdict.reason}` });
+    await store.recordEvent({ type: "sign-in.password", kind: "sign-in", user: user.upn, result: "failure", clientIp: ip, reason: `token_${verdict.reason}` });
     throw new Error(verdict.message);
   }
   const mfa = verdict.session;
-  recordEvent({ type: "sign-in.password", kind: "sign-in", user: user.upn, result: "success", clientIp: ip, detail: { otpRequired: mfa === "pending" } });
-  const sid = createSession(
+  await store.recordEvent({ type: "sign-in.password", kind: "sign-in", user: user.upn, result: "success", clientIp: ip, detail: { otpRequired: mfa === "pending" } });
+  const sid = await store.createSession(
     {
       upn: user.upn,
       mfa,
@@ -71,18 +69,18 @@ async function signInWithPassword(credentials: Record<string, string> | undefine
 /** The second step: the session cookie must name an open session that waits for PIN + OTP. */
 async function completeOtp(credentials: Record<string, string> | undefined, headers: Headers): Promise<User> {
   const claims = await currentSessionToken();
-  const pending = claims ? openSession(claims.sid) : null;
+  const pending = claims ? await store.openSession(claims.sid) : null;
   if (!claims || !pending || pending.mfa !== "pending") {
     throw new Error("Your sign-in has expired. Sign in with your user name and password again.");
   }
   const passcode = readPasscode(credentials?.passcode);
   if (!passcode) throw new Error(PASSCODE_HINT);
   const ip = clientAddress(headers);
-  const client = safenetClient(endpoints());
+  const client = safenetClient(await endpoints());
   const answer = await client
     .validate({ username: pending.upn, passcode, state: credentials?.state || undefined, clientIp: ip })
     .catch(unavailable);
-  recordEvent({
+  await store.recordEvent({
     type: "sign-in.otp",
     kind: "sign-in",
     user: pending.upn,
@@ -102,10 +100,10 @@ async function completeOtp(credentials: Record<string, string> | undefined, head
   }
   // A new id for the stronger session, so the pending cookie is worth nothing afterwards.
   const now = Date.now();
-  endSession(claims.sid, "stepped_up", now);
+  await store.endSession(claims.sid, "stepped_up", now);
   const { upn } = claims;
   const { isAdmin, fingerprint } = pending;
-  const sid = createSession({ upn, mfa: "done", isAdmin, fingerprint, maxAgeMs: SESSION_MAX_AGE_MS, stepUpAt: now }, now);
+  const sid = await store.createSession({ upn, mfa: "done", isAdmin, fingerprint, maxAgeMs: SESSION_MAX_AGE_MS, stepUpAt: now }, now);
   return { id: upn, upn, name: claims.name ?? upn, email: claims.email ?? "", groups: claims.groups ?? [], sid, authAt: now };
 }
 
@@ -136,8 +134,8 @@ export const authOptions: NextAuthOptions = {
       return token;
     },
     // What the session may do comes from its row, never from the cookie; an ended session has no user.
-    session({ session, token }) {
-      const row = token.sid ? openSession(token.sid) : null;
+    async session({ session, token }) {
+      const row = token.sid ? await store.openSession(token.sid) : null;
       if (!row) return { expires: session.expires } as typeof session;
       session.user = {
         upn: token.upn ?? "",
@@ -152,8 +150,8 @@ export const authOptions: NextAuthOptions = {
     },
   },
   events: {
-    signOut({ token }) {
-      if (typeof token?.sid === "string") endSession(token.sid, "signed_out");
+    async signOut({ token }) {
+      if (typeof token?.sid === "string") await store.endSession(token.sid, "signed_out");
     },
   },
 };

@@ -1,6 +1,6 @@
-import { attemptSucceeded, reserveAttempt } from "@/db/queries/throttle";
 import { safenetClient, SafeNetError, type SafeNetEndpoints, type SafeNetUser } from "@/lib/safenet/client";
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, waitSentence } from "./throttle";
+import { store } from "@/lib/server/store";
 
 // The domain password checked through SafeNet, throttled per account and per client address: the
 // one rule for the portal's sign-in and the connection test's logon dialog. The attempt is counted
@@ -19,7 +19,7 @@ export async function checkPasswordThrottled(
 ): Promise<PasswordOutcome> {
   const account = { key: accountKey(username), limit: ACCOUNT_LIMIT };
   const address = { key: addressKey(clientIp), limit: ADDRESS_LIMIT };
-  const wait = reserveAttempt([account, address]);
+  const wait = await store.reserveAttempt([account, address]);
   if (wait > 0) return { ok: false, reason: "throttled", message: waitSentence(wait) };
   let user: SafeNetUser | null;
   try {
@@ -29,6 +29,6 @@ export async function checkPasswordThrottled(
     return { ok: false, reason: "unavailable", message };
   }
   if (!user) return { ok: false, reason: "wrong_password", message: "The user name or password is not right. Check them and try again." };
-  attemptSucceeded(account.key, address);
+  await store.attemptSucceeded(account.key, address);
   return { ok: true, user };
 }

@@ -1,8 +1,8 @@
-import { endUserSessions, markChecked, openSession, requireOtp } from "@/db/queries/sessions";
 import { safenetClient } from "@/lib/safenet/client";
 import { ADMIN_GROUP, endpoints } from "./options";
 import { currentSessionId } from "./session-cookie";
 import { PENDING_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
+import { store } from "@/lib/server/store";
 
 // A change to a user's second factor made through the portal ends the user's other sessions at
 // once; the session making the change, when it is the user's own, carries on with what SafeNet
@@ -11,17 +11,17 @@ import { PENDING_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
 /** This request's open session when it belongs to `upn`. */
 async function ownSession(upn: string) {
   const sid = await currentSessionId();
-  const row = sid ? openSession(sid) : null;
+  const row = sid ? await store.openSession(sid) : null;
   return sid && row && row.upn === upn.toLowerCase() ? { sid, row } : null;
 }
 
 export async function endOtherSessions(upn: string, reason = "token_changed"): Promise<void> {
   const keep = (await ownSession(upn))?.sid;
-  endUserSessions(upn, reason, keep);
+  await store.endUserSessions(upn, reason, keep);
   if (!keep) return;
   try {
-    const user = await safenetClient(endpoints()).getUser(upn);
-    markChecked(keep, { fingerprint: tokenFingerprint(user.tokens), isAdmin: user.groups.includes(ADMIN_GROUP) });
+    const user = await safenetClient(await endpoints()).getUser(upn);
+    await store.markChecked(keep, { fingerprint: tokenFingerprint(user.tokens), isAdmin: user.groups.includes(ADMIN_GROUP) });
   } catch {
     // Left as it was: the next re-check sees the change and ends this session too, which is safe.
   }
@@ -31,7 +31,7 @@ export async function endOtherSessions(upn: string, reason = "token_changed"): P
 export async function askForOtpNext(upn: string): Promise<boolean> {
   const own = await ownSession(upn);
   if (own?.row.mfa !== "enroll") return false;
-  requireOtp(own.sid, PENDING_MAX_AGE_MS);
+  await store.requireOtp(own.sid, PENDING_MAX_AGE_MS);
   return true;
 }
 

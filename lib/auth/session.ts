@@ -1,11 +1,12 @@
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { endSession, markChecked, openSession, type SessionRow } from "@/db/queries/sessions";
+import { type SessionRow } from "@/db/queries/sessions";
 import { env } from "@/lib/config/env";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { ADMIN_GROUP, endpoints } from "./options";
 import { currentSessionToken } from "./session-cookie";
 import { needsRecheck, tokenFingerprint, type SessionMfa } from "./session-rules";
+import { store } from "@/lib/server/store";
 
 // The data-access layer's gate: every page, server action and route handler calls one of these
 // itself. The proxy only redirects; it decides nothing. A session is its row in the database: the
@@ -38,21 +39,21 @@ export type ViewerState =
 async function recheck(sid: string, row: SessionRow, now: number): Promise<SessionRow | null> {
   let user;
   try {
-    user = await safenetClient(endpoints()).getUser(row.upn);
+    user = await safenetClient(await endpoints()).getUser(row.upn);
   } catch (err) {
     if (err instanceof SafeNetError && err.status === 404) {
-      endSession(sid, "user_removed", now);
+      await store.endSession(sid, "user_removed", now);
       return null;
     }
     return row;
   }
   const fingerprint = tokenFingerprint(user.tokens);
   if (fingerprint !== row.fingerprint) {
-    endSession(sid, "token_changed", now);
+    await store.endSession(sid, "token_changed", now);
     return null;
   }
   const isAdmin = user.groups.includes(ADMIN_GROUP);
-  markChecked(sid, { fingerprint, isAdmin }, now);
+  await store.markChecked(sid, { fingerprint, isAdmin }, now);
   return { ...row, isAdmin, checkedAt: now };
 }
 
@@ -60,7 +61,7 @@ export const viewerState = cache(async (): Promise<ViewerState> => {
   const claims = await currentSessionToken();
   if (!claims) return { status: "anonymous" };
   const now = Date.now();
-  let row = openSession(claims.sid, now);
+  let row = await store.openSession(claims.sid, now);
   if (row && needsRecheck(row.checkedAt, now, env().SESSION_RECHECK_SECONDS * 1000)) row = await recheck(claims.sid, row, now);
   if (!row) return { status: "expired" };
   const viewer: Viewer = {

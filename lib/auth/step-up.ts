@@ -1,6 +1,4 @@
 import { headers } from "next/headers";
-import { recordEvent } from "@/db/queries/events";
-import { markSteppedUp } from "@/db/queries/sessions";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { endpoints } from "./options";
 import { PASSCODE_HINT, readPasscode } from "./passcode";
@@ -8,6 +6,7 @@ import { clientAddress } from "./request-info";
 import type { Viewer } from "./session";
 import { currentSessionId } from "./session-cookie";
 import { stepUpIsRecent } from "./session-rules";
+import { store } from "@/lib/server/store";
 
 // Sudo mode, as GitHub has it: changes that decide where credentials go need a PIN + OTP from the
 // last five minutes. The passcode is checked by the OTP service that is saved now, never by one
@@ -25,12 +24,12 @@ export async function requireRecentStepUp(viewer: Viewer, passcodeInput: unknown
   const clientIp = clientAddress(await headers());
   let answer;
   try {
-    answer = await safenetClient(endpoints()).validate({ username: viewer.upn, passcode, clientIp });
+    answer = await safenetClient(await endpoints()).validate({ username: viewer.upn, passcode, clientIp });
   } catch (err) {
     return { ok: false, message: err instanceof SafeNetError ? err.message : "The OTP service could not be asked. Try again." };
   }
   const ok = answer.code === 1;
-  recordEvent({
+  await store.recordEvent({
     type: "step-up",
     kind: "sign-in",
     actor: viewer.upn,
@@ -42,6 +41,6 @@ export async function requireRecentStepUp(viewer: Viewer, passcodeInput: unknown
   });
   if (!ok) return { ok: false, message: `${answer.message} Enter your PIN followed by the current code from MobilePASS.` };
   const sid = await currentSessionId();
-  if (sid) markSteppedUp(sid, now);
+  if (sid) await store.markSteppedUp(sid, now);
   return { ok: true };
 }

@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import { recordEvent, type PortalEvent } from "@/db/queries/events";
+import { type PortalEvent } from "@/db/queries/events";
 import { endpoints } from "@/lib/auth/options";
 import { clientAddress } from "@/lib/auth/request-info";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
@@ -11,6 +11,7 @@ import { groupKey, manualKey, qrSvg } from "@/lib/mfa/qr";
 import { safenetClient, type Activation, type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { DEFAULT_PIN_LENGTHS, type PinLengths } from "./pin-rules";
+import { store } from "@/lib/server/store";
 
 // Server glue of New Account Info: where a user stands, and provisioning, activation and reissue
 // with their mails and events. The activation block passes through once and is never stored.
@@ -57,7 +58,7 @@ export interface ActivationView {
 
 export type IssueOutcome = { ok: true; activation: ActivationView } | { ok: false; message: string; field?: string };
 
-const client = () => safenetClient(endpoints());
+const client = async () => safenetClient(await endpoints());
 
 const summary = (t: SafeNetToken): TokenSummary => ({ serial: t.serial, otpMode: t.otpMode, state: t.state, lastUsedAt: t.lastUsedAt });
 
@@ -74,14 +75,14 @@ export function currentToken(user: SafeNetUser): SafeNetToken | null {
 
 /** An enrollment event by the user themself, from the request's address; never a secret in it. */
 async function event(e: Omit<PortalEvent, "clientIp" | "actor">): Promise<void> {
-  recordEvent({ ...e, actor: e.user, clientIp: clientAddress(await headers()) });
+  await store.recordEvent({ ...e, actor: e.user, clientIp: clientAddress(await headers()) });
 }
 
 export async function enrollmentStatus(upn: string, settings: EnrollmentSettings): Promise<EnrollmentStatus> {
   if (settings.provider === "none") return { kind: "provider_none" };
   let user: SafeNetUser;
   try {
-    user = await client().getUser(upn);
+    user = await (await client()).getUser(upn);
   } catch (err) {
     return { kind: "unavailable", message: errorSentence(err) };
   }
@@ -103,7 +104,7 @@ export async function enrollmentStatus(upn: string, settings: EnrollmentSettings
 /** The PIN lengths the SafeNet policy asks for (4 digits when the policy cannot be read). */
 export async function pinLengths(): Promise<PinLengths> {
   try {
-    const p = await client().policy();
+    const p = await (await client()).policy();
     return { min: p.pinMinLength, max: p.pinMaxLength };
   } catch {
     return DEFAULT_PIN_LENGTHS;
@@ -172,7 +173,7 @@ export async function provisionToken(upn: string, input: { pin: string; email: s
   let issued: { token: SafeNetToken; activation: Activation };
   try {
     // No `email`: SafeNet would make the typed address the directory's, where every later notice goes.
-    issued = await client().provision(status.user.upn, { type: "MobilePASS", otpMode: settings.tokenType, pin: input.pin });
+    issued = await (await client()).provision(status.user.upn, { type: "MobilePASS", otpMode: settings.tokenType, pin: input.pin });
   } catch (err) {
     const f = failure(err);
     await event({ type: "enrollment.provision", kind: "enrollment", user: status.user.upn, result: "failure", reason: isSafeNetError(err) ? err.code : "error", detail: { message: f.message } });
@@ -201,7 +202,7 @@ export async function reissueActivation(upn: string, serial: string, pin: string
   }
   let issued: { token: SafeNetToken; activation: Activation };
   try {
-    issued = await client().reissue(serial, pin);
+    issued = await (await client()).reissue(serial, pin);
   } catch (err) {
     const f = failure(err);
     await event({ type: "enrollment.reissue", kind: "enrollment", user: status.user.upn, serial, result: "failure", reason: isSafeNetError(err) ? err.code : "error" });
@@ -223,7 +224,7 @@ export async function activateToken(upn: string, serial: string, passcode: strin
     return { ok: false, message: "This token no longer waits for activation. Reload the page to see where your enrollment stands." };
   }
   try {
-    await client().activate(serial, passcode);
+    await (await client()).activate(serial, passcode);
   } catch (err) {
     await event({ type: "enrollment.activate", kind: "enrollment", user: status.user.upn, serial, result: "failure", reason: isSafeNetError(err) ? err.code : "error" });
     return failure(err);

@@ -32,16 +32,16 @@ export function exportFilename(now: number): string {
  * A byte stream of the header and then one CSV text per batch of rows, produced only when the reader
  * asks for more, so an export of any size holds one batch in memory at a time.
  */
-export function csvStream(batches: Iterator<TimelineRecord[]>): ReadableStream<Uint8Array> {
+export function csvStream(batches: AsyncIterator<TimelineRecord[]>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
       },
-      pull(controller) {
+      async pull(controller) {
         try {
-          const next = batches.next();
+          const next = await batches.next();
           if (next.done) return controller.close();
           let text = "";
           for (const row of next.value) text += eventCsvLine(row);
@@ -50,8 +50,8 @@ export function csvStream(batches: Iterator<TimelineRecord[]>): ReadableStream<U
           controller.error(err);
         }
       },
-      cancel() {
-        batches.return?.();
+      async cancel() {
+        await batches.return?.();
       },
     },
     { highWaterMark: 1 },

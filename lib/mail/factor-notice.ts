@@ -1,7 +1,7 @@
-import { recordEvent } from "@/db/queries/events";
 import type { FactorChange } from "@/emails/security-notice";
 import type { SafeNetClient } from "@/lib/safenet/client";
 import { sendSecurityNotice } from "./notifications";
+import { store } from "@/lib/server/store";
 
 // Every change to a user's second factor is told to the address the directory holds, read fresh
 // from SafeNet: never the session's email nor an address typed at enrollment. A failed notice
@@ -29,13 +29,13 @@ export type NoticeOutcome = { sent: true; to: string } | { sent: false; error: s
 async function defaultClient(): Promise<SafeNetClient> {
   // Imported late: lib/auth/options imports the lock notice, which imports this module.
   const [{ endpoints }, { safenetClient }] = await Promise.all([import("@/lib/auth/options"), import("@/lib/safenet/client")]);
-  return safenetClient(endpoints());
+  return safenetClient(await endpoints());
 }
 
 export async function notifyFactorChange(n: FactorChangeNotice): Promise<NoticeOutcome> {
   const at = (n.at ?? new Date()).toISOString();
-  const failed = (reason: string, error: string): NoticeOutcome => {
-    recordEvent({ type: "mail.security-notice", kind: "enrollment", user: n.upn, serial: n.serial, result: "failure", reason, detail: { change: n.change, error } });
+  const failed = async (reason: string, error: string): Promise<NoticeOutcome> => {
+    await store.recordEvent({ type: "mail.security-notice", kind: "enrollment", user: n.upn, serial: n.serial, result: "failure", reason, detail: { change: n.change, error } });
     return { sent: false, error };
   };
   let owner: { upn: string; displayName: string; email: string };

@@ -1,5 +1,5 @@
-import { sentMessageIds } from "@/db/queries/sent-mails";
 import { env } from "@/lib/config/env";
+import { store } from "@/lib/server/store";
 
 // Reading side of the simulator's development mail sink (GET /mailbox/…, TMS key). Only used while
 // SMTP_URL points at that sink; against a real mail server there is nothing to read back.
@@ -97,7 +97,7 @@ const IDS_PER_REQUEST = 50;
  */
 export async function readMailbox(viewer: MailboxViewer, to?: string): Promise<MailboxMessage[]> {
   if (seesAllMail(viewer)) return listMailbox({ to });
-  const ids = sentMessageIds(viewer.upn);
+  const ids = await store.sentMessageIds(viewer.upn);
   if (ids.length === 0) return [];
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) chunks.push(ids.slice(i, i + IDS_PER_REQUEST));

@@ -1,10 +1,9 @@
 import { createElement, type ReactElement } from "react";
-import { recordEvent } from "@/db/queries/events";
-import { recordSentMail } from "@/db/queries/sent-mails";
 import { env } from "@/lib/config/env";
 import ActivationEmail, { seedFilename } from "@/emails/activation";
 import SecurityNoticeEmail, { CHANGE_TITLES, type SecurityNoticeEmailProps } from "@/emails/security-notice";
 import { sendMail, type MailAttachment } from "./send";
+import { store } from "@/lib/server/store";
 
 // The emails the portal sends about a user's token. Each send is recorded as an event, whose detail
 // holds the recipient and subject only: never the activation key, the PIN or the seed; and each
@@ -33,12 +32,12 @@ async function deliver(
     ({ messageId } = await sendMail(mail));
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    recordEvent({ ...event, result: "failure", reason: "smtp_failed", detail: { to, subject, error } });
+    await store.recordEvent({ ...event, result: "failure", reason: "smtp_failed", detail: { to, subject, error } });
     throw err;
   }
   // Recorded once sent, outside the try: a sent mail is never reported as an SMTP failure.
-  recordSentMail({ messageId, upn: user, recipient: to, subject, kind });
-  recordEvent({ ...event, result: "success", detail: { to, subject } });
+  await store.recordSentMail({ messageId, upn: user, recipient: to, subject, kind });
+  await store.recordEvent({ ...event, result: "success", detail: { to, subject } });
 }
 
 const portalUrl = () => env().NEXTAUTH_URL;

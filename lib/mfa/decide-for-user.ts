@@ -1,10 +1,9 @@
-import { loadRuleEntries, ruleSetVersion } from "@/db/queries/exclusions";
-import { getExclusionDefaults, getMfaSettings } from "@/db/queries/settings";
 import { endpoints } from "@/lib/auth/options";
 import { safenetClient, SafeNetError, type SafeNetUser } from "@/lib/safenet/client";
 import { decide, type Decision, type Mode, type Provider } from "./decision";
 import { compileRules, type CompiledRules } from "./rules";
 import { repositoryDomains, type ExclusionDefaults } from "./settings";
+import { store } from "@/lib/server/store";
 
 // Server glue for the MFA decision: today's settings and rules, the user as SafeNet knows them.
 // It only reads; nobody is signed in and nothing is written.
@@ -25,19 +24,19 @@ export type ConnectionDecision =
 // stored rules and list switches are unchanged. It is derived state; the database stays the truth.
 let compiled: { key: string; rules: CompiledRules } | undefined;
 
-function currentRules(exclusions: ExclusionDefaults, repository: string): CompiledRules {
-  const key = `${ruleSetVersion()}|${JSON.stringify(exclusions)}|${repository}`;
-  if (compiled?.key !== key) compiled = { key, rules: compileRules(loadRuleEntries(), exclusions, repositoryDomains(repository)) };
+async function currentRules(exclusions: ExclusionDefaults, repository: string): Promise<CompiledRules> {
+  const key = `${await store.ruleSetVersion()}|${JSON.stringify(exclusions)}|${repository}`;
+  if (compiled?.key !== key) compiled = { key, rules: compileRules(await store.loadRuleEntries(), exclusions, repositoryDomains(repository)) };
   return compiled.rules;
 }
 
 export async function decideForConnection(input: ConnectionInput): Promise<ConnectionDecision> {
-  const mfa = getMfaSettings();
-  const exclusions = getExclusionDefaults();
+  const mfa = await store.getMfaSettings();
+  const exclusions = await store.getExclusionDefaults();
   const username = input.username.trim();
   let user: SafeNetUser;
   try {
-    user = await safenetClient(endpoints()).getUser(username);
+    user = await safenetClient(await endpoints()).getUser(username);
   } catch (err) {
     if (err instanceof SafeNetError && err.status === 404 && !err.details?.repository) {
       return { ok: false, reason: "unknown_user", error: `SafeNet knows no user "${username}" in ${mfa.userRepository}; check the spelling, or try the UPN (alice@corp.local).` };
@@ -53,7 +52,7 @@ export async function decideForConnection(input: ConnectionInput): Promise<Conne
     provider: mfa.provider,
     mode: mfa.mode,
     exclusions,
-    rules: currentRules(exclusions, mfa.userRepository),
+    rules: await currentRules(exclusions, mfa.userRepository),
     user: { upn: user.upn, groups: user.groups, safenetAccount: user.safenetAccount, tokens: user.tokens },
     connection: { clientIp: blankToUndefined(input.clientIp), clientMac: blankToUndefined(input.clientMac), gateway: blankToUndefined(input.gateway) },
   });

@@ -22,58 +22,58 @@ beforeEach(() => {
   db.delete(exclusionRules).run();
 });
 
-function add(kind: Parameters<typeof addExclusionRule>[0], input: string) {
-  return addExclusionRule(kind, input, "bob@corp.local", db);
+function add(kind: Parameters<typeof addExclusionRule>[1], input: string) {
+  return addExclusionRule(db, kind, input, "bob@corp.local");
 }
 
 describe("exclusion rules store", () => {
-  it("stores what the administrator typed in its normalised form, with label and author", () => {
-    const mac = add("macs", "00:14:22:01:??:??");
-    const ip = add("clientIps", " 2001:DB8:0::/32 ");
+  it("stores what the administrator typed in its normalised form, with label and author", async () => {
+    const mac = await add("macs", "00:14:22:01:??:??");
+    const ip = await add("clientIps", " 2001:DB8:0::/32 ");
     expect(mac).toMatchObject({ ok: true, rule: { kind: "macs", value: "00-14-22-01-??-??", label: "MAC pattern 00-14-22-01-??-??", createdBy: "bob@corp.local" } });
     expect(ip).toMatchObject({ ok: true, rule: { value: "2001:db8::/32", label: "IPv6 network 2001:db8::/32" } });
-    expect(listExclusionRules(db).map((r) => r.value)).toEqual(["00-14-22-01-??-??", "2001:db8::/32"]);
+    expect((await listExclusionRules(db)).map((r) => r.value)).toEqual(["00-14-22-01-??-??", "2001:db8::/32"]);
   });
 
-  it("refuses an invalid entry with the sentence that says why, and stores nothing", () => {
-    expect(add("clientIps", "10.0.0.300")).toEqual({ ok: false, reason: "invalid", error: expect.stringContaining("octet 300") });
-    expect(add("clientIps", "10.0.0.5/24")).toEqual({ ok: false, reason: "invalid", error: expect.stringContaining("did you mean 10.0.0.0/24") });
-    expect(add("macs", "00-14-22-01-2?-00")).toEqual({ ok: false, reason: "invalid", error: expect.stringContaining("partly wild byte") });
-    expect(listExclusionRules(db)).toEqual([]);
+  it("refuses an invalid entry with the sentence that says why, and stores nothing", async () => {
+    expect(await add("clientIps", "10.0.0.300")).toEqual({ ok: false, reason: "invalid", error: expect.stringContaining("octet 300") });
+    expect(await add("clientIps", "10.0.0.5/24")).toEqual({ ok: false, reason: "invalid", error: expect.stringContaining("did you mean 10.0.0.0/24") });
+    expect(await add("macs", "00-14-22-01-2?-00")).toEqual({ ok: false, reason: "invalid", error: expect.stringContaining("partly wild byte") });
+    expect((await listExclusionRules(db))).toEqual([]);
   });
 
-  it("refuses a duplicate in any notation, but allows the same value in another list", () => {
-    expect(add("clientIps", "10.20.0.0/16").ok).toBe(true);
-    expect(add("clientIps", "10.20.0.0/16")).toEqual({ ok: false, reason: "duplicate", error: "10.20.0.0/16 is already in the client IP list." });
-    expect(add("macs", "00-14-22-01-23-45").ok).toBe(true);
-    expect(add("macs", "0014.2201.2345")).toMatchObject({ ok: false, reason: "duplicate" });
-    expect(add("users", "MFA Exempt").ok).toBe(true);
-    expect(add("users", "mfa exempt")).toMatchObject({ ok: false, reason: "duplicate", error: "mfa exempt is already in the users and groups list." });
-    expect(add("gateways", "10.20.0.0/16").ok).toBe(true);
-    expect(listExclusionRules(db)).toHaveLength(4);
+  it("refuses a duplicate in any notation, but allows the same value in another list", async () => {
+    expect((await add("clientIps", "10.20.0.0/16")).ok).toBe(true);
+    expect(await add("clientIps", "10.20.0.0/16")).toEqual({ ok: false, reason: "duplicate", error: "10.20.0.0/16 is already in the client IP list." });
+    expect((await add("macs", "00-14-22-01-23-45")).ok).toBe(true);
+    expect(await add("macs", "0014.2201.2345")).toMatchObject({ ok: false, reason: "duplicate" });
+    expect((await add("users", "MFA Exempt")).ok).toBe(true);
+    expect(await add("users", "mfa exempt")).toMatchObject({ ok: false, reason: "duplicate", error: "mfa exempt is already in the users and groups list." });
+    expect((await add("gateways", "10.20.0.0/16")).ok).toBe(true);
+    expect((await listExclusionRules(db))).toHaveLength(4);
   });
 
-  it("removes one rule and says when it was already gone", () => {
-    const added = add("gateways", "192.0.2.10");
+  it("removes one rule and says when it was already gone", async () => {
+    const added = await add("gateways", "192.0.2.10");
     if (!added.ok) throw new Error(added.error);
-    expect(removeExclusionRule(added.rule.id, db)).toMatchObject({ id: added.rule.id, value: "192.0.2.10" });
-    expect(removeExclusionRule(added.rule.id, db)).toBeNull();
-    expect(listExclusionRules(db)).toEqual([]);
+    expect((await removeExclusionRule(db, added.rule.id))).toMatchObject({ id: added.rule.id, value: "192.0.2.10" });
+    expect((await removeExclusionRule(db, added.rule.id))).toBeNull();
+    expect((await listExclusionRules(db))).toEqual([]);
   });
 
-  it("loads entries oldest first, so the rule added first decides when two overlap", () => {
-    add("clientIps", "10.20.0.0/16");
-    add("clientIps", "10.20.30.1 - 10.20.30.50");
-    const entries = loadRuleEntries(db);
+  it("loads entries oldest first, so the rule added first decides when two overlap", async () => {
+    await add("clientIps", "10.20.0.0/16");
+    await add("clientIps", "10.20.30.1 - 10.20.30.50");
+    const entries = (await loadRuleEntries(db));
     expect(entries.map((e) => e.value)).toEqual(["10.20.0.0/16", "10.20.30.1-10.20.30.50"]);
     const rules = compileRules(entries, ALL_ON);
     expect(rules.match({ upn: "alice@corp.local", groups: [] }, { clientIp: "10.20.30.40" })?.value).toBe("10.20.0.0/16");
-    removeExclusionRule(entries[0].id, db);
-    const after = compileRules(loadRuleEntries(db), ALL_ON);
+    (await removeExclusionRule(db, entries[0].id));
+    const after = compileRules((await loadRuleEntries(db)), ALL_ON);
     expect(after.match({ upn: "alice@corp.local", groups: [] }, { clientIp: "10.20.30.40" })?.value).toBe("10.20.30.1-10.20.30.50");
   });
 
-  it("loads and compiles 10 000 rules in one query and still finds the right one", () => {
+  it("loads and compiles 10 000 rules in one query and still finds the right one", async () => {
     const now = Date.now();
     const rows = Array.from({ length: 10_000 }, (_, i) => ({
       kind: "clientIps" as const,
@@ -85,32 +85,32 @@ describe("exclusion rules store", () => {
     db.transaction((tx) => {
       for (let i = 0; i < rows.length; i += 500) tx.insert(exclusionRules).values(rows.slice(i, i + 500)).run();
     });
-    const rules = compileRules(loadRuleEntries(db), ALL_ON);
+    const rules = compileRules((await loadRuleEntries(db)), ALL_ON);
     expect(rules.match({ upn: "x@corp.local", groups: [] }, { clientIp: "10.39.15.200" })?.value).toBe("10.39.15.0/24");
     expect(rules.match({ upn: "x@corp.local", groups: [] }, { clientIp: "10.40.0.1" })).toBeNull();
   });
 
-  it("gives every different rule set a different version, so a cached compilation is never stale", () => {
+  it("gives every different rule set a different version, so a cached compilation is never stale", async () => {
     const seen = new Map<string, string>();
-    const remember = () => {
-      const version = ruleSetVersion(db);
-      const values = loadRuleEntries(db).map((r) => r.value).join(",");
+    const remember = async () => {
+      const version = (await ruleSetVersion(db));
+      const values = (await loadRuleEntries(db)).map((r) => r.value).join(",");
       if (seen.has(version)) expect(seen.get(version)).toBe(values);
       seen.set(version, values);
     };
-    remember();
-    const a = add("clientIps", "10.0.0.1");
-    remember();
-    const b = add("clientIps", "10.0.0.2");
-    remember();
-    if (b.ok) removeExclusionRule(b.rule.id, db);
-    remember();
-    add("clientIps", "10.0.0.3");
-    remember();
-    if (a.ok) removeExclusionRule(a.rule.id, db);
-    remember();
-    add("clientIps", "10.0.0.4");
-    remember();
+    await remember();
+    const a = await add("clientIps", "10.0.0.1");
+    await remember();
+    const b = await add("clientIps", "10.0.0.2");
+    await remember();
+    if (b.ok) (await removeExclusionRule(db, b.rule.id));
+    await remember();
+    await add("clientIps", "10.0.0.3");
+    await remember();
+    if (a.ok) (await removeExclusionRule(db, a.rule.id));
+    await remember();
+    await add("clientIps", "10.0.0.4");
+    await remember();
     // Seven states, six different sets: removing 10.0.0.2 brings back the set {10.0.0.1}, and its version.
     expect(seen.size).toBe(6);
   });

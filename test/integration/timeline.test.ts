@@ -8,6 +8,7 @@ import { recordEvent } from "../../db/queries/events";
 import { authBuckets, CURSOR_SETTING, ingestSafeNetEvents, listTimeline, safenetCursor, timelineBatches, timelineSql } from "../../db/queries/timeline";
 import { planBuckets } from "../../lib/events/chart";
 import { decodeCursor, type TimelineCursor } from "../../lib/events/cursor";
+import type { TimelineRecord } from "../../lib/events/record";
 import type { TimelineFilters } from "../../lib/events/filters";
 import type { SafeNetEventLike } from "../../lib/events/safenet";
 import { SafeNetError } from "../../lib/safenet/client";
@@ -63,11 +64,17 @@ function insertRaw(rows: { at: number; user?: string; kind?: string; result?: st
   })();
 }
 
-function allPages(filters: TimelineFilters, limit: number) {
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+async function allPages(filters: TimelineFilters, limit: number) {
   const seen: number[] = [];
   let cursor: TimelineCursor | undefined;
   for (let guard = 0; guard < 1000; guard++) {
-    const page = listTimeline(db, { filters, cursor, limit });
+    const page = await listTimeline(db, { filters, cursor, limit });
     seen.push(...page.rows.map((r) => r.id));
     if (!page.nextCursor) return seen;
     cursor = decodeCursor(page.nextCursor)!;
@@ -86,7 +93,7 @@ describe("ingestSafeNetEvents", () => {
       { source: "safenet", remoteId: 2, kind: "token", at: T0 + 2 * MIN },
       { source: "safenet", remoteId: 3, kind: "policy", at: T0 + 3 * MIN },
     ]);
-    expect(safenetCursor(db)).toBe(3);
+    expect((await safenetCursor(db))).toBe(3);
     expect(db.$client.prepare("SELECT value FROM settings WHERE key = ?").get(CURSOR_SETTING)).toEqual({ value: "3" });
   });
 
@@ -105,7 +112,7 @@ describe("ingestSafeNetEvents", () => {
     const log = Array.from({ length: 50 }, (_, i) => simEvent(i + 1));
     const result = await ingestSafeNetEvents(db, fakeEvents(log).fetchPage, { pageSize: 10, maxPages: 2 });
     expect(result).toMatchObject({ inserted: 20, pages: 2, complete: false });
-    expect(safenetCursor(db)).toBe(20);
+    expect((await safenetCursor(db))).toBe(20);
   });
 
   it("never duplicates an event when two ingestions race from the same cursor", async () => {
@@ -116,7 +123,7 @@ describe("ingestSafeNetEvents", () => {
     ]);
     expect(a.inserted + b.inserted).toBe(30);
     expect(db.$client.prepare("SELECT count(*) AS n, count(DISTINCT remote_id) AS d FROM events").get()).toEqual({ n: 30, d: 30 });
-    expect(safenetCursor(db)).toBe(30);
+    expect((await safenetCursor(db))).toBe(30);
   });
 
   it("reports an unreachable SafeNet and keeps what is stored and the cursor", async () => {
@@ -127,8 +134,8 @@ describe("ingestSafeNetEvents", () => {
     const result = await ingestSafeNetEvents(db, down);
     expect(result.error).toBeInstanceOf(SafeNetError);
     expect(result).toMatchObject({ inserted: 0, complete: false });
-    expect(safenetCursor(db)).toBe(2);
-    expect(listTimeline(db, { filters: {}, limit: 10 }).rows).toHaveLength(2);
+    expect((await safenetCursor(db))).toBe(2);
+    expect((await listTimeline(db, { filters: {}, limit: 10 })).rows).toHaveLength(2);
   });
 
   it("never moves the cursor back", async () => {
@@ -136,15 +143,15 @@ describe("ingestSafeNetEvents", () => {
     db.$client.exec("DELETE FROM events");
     // A stale reader that still sees the old cursor writes older ids: they go in, the cursor stays.
     await ingestSafeNetEvents(db, async () => ({ events: [simEvent(4)], nextCursor: null }));
-    expect(safenetCursor(db)).toBe(10);
+    expect((await safenetCursor(db))).toBe(10);
   });
 });
 
 describe("listTimeline", () => {
   it("merges portal and SafeNet events newest first", async () => {
     await ingestSafeNetEvents(db, fakeEvents([simEvent(1), simEvent(3)]).fetchPage);
-    recordEvent({ type: "settings.saved", kind: "settings", actor: "bob@corp.local", result: "success" });
-    const rows = listTimeline(db, { filters: {}, limit: 10 }).rows;
+    await recordEvent(db, { type: "settings.saved", kind: "settings", actor: "bob@corp.local", result: "success" });
+    const rows = (await listTimeline(db, { filters: {}, limit: 10 })).rows;
     expect(rows.map((r) => [r.source, r.type])).toEqual([
       ["portal", "settings.saved"],
       ["safenet", "auth"],
@@ -153,16 +160,16 @@ describe("listTimeline", () => {
     expect(rows[1].at).toBeGreaterThan(rows[2].at);
   });
 
-  it("pages by cursor through every row exactly once, also across rows with the same millisecond", () => {
+  it("pages by cursor through every row exactly once, also across rows with the same millisecond", async () => {
     insertRaw(Array.from({ length: 53 }, (_, i) => ({ at: T0 + Math.floor(i / 4) })));
-    const ids = allPages({}, 5);
+    const ids = await allPages({}, 5);
     expect(ids).toHaveLength(53);
     expect(new Set(ids).size).toBe(53);
     const rows = db.$client.prepare("SELECT id FROM events ORDER BY at DESC, id DESC").all() as { id: number }[];
     expect(ids).toEqual(rows.map((r) => r.id));
   });
 
-  it("filters by user, kind, result and a time range, in any combination", () => {
+  it("filters by user, kind, result and a time range, in any combination", async () => {
     insertRaw([
       { at: T0, user: "alice@corp.local", kind: "validation", result: "success" },
       { at: T0 + MIN, user: "alice@corp.local", kind: "validation", result: "failure" },
@@ -170,13 +177,13 @@ describe("listTimeline", () => {
       { at: T0 + 3 * MIN, user: "alice@corp.local", kind: "sign-in", result: "failure" },
       { at: T0 + 4 * MIN, user: "bob@corp.local", kind: "token", result: "success" },
     ]);
-    const ats = (filters: TimelineFilters) => listTimeline(db, { filters, limit: 50 }).rows.map((r) => (r.at - T0) / MIN);
-    expect(ats({ user: "alice@corp.local" })).toEqual([3, 1, 0]);
-    expect(ats({ result: "failure" })).toEqual([3, 2, 1]);
-    expect(ats({ kind: "validation", result: "failure" })).toEqual([2, 1]);
-    expect(ats({ user: "alice@corp.local", kind: "validation" })).toEqual([1, 0]);
-    expect(ats({ from: T0 + MIN, to: T0 + 3 * MIN })).toEqual([2, 1]);
-    expect(ats({ user: "bob@corp.local", result: "failure", from: T0, to: T0 + 5 * MIN })).toEqual([2]);
+    const ats = async (filters: TimelineFilters) => (await listTimeline(db, { filters, limit: 50 })).rows.map((r) => (r.at - T0) / MIN);
+    expect(await ats({ user: "alice@corp.local" })).toEqual([3, 1, 0]);
+    expect(await ats({ result: "failure" })).toEqual([3, 2, 1]);
+    expect(await ats({ kind: "validation", result: "failure" })).toEqual([2, 1]);
+    expect(await ats({ user: "alice@corp.local", kind: "validation" })).toEqual([1, 0]);
+    expect(await ats({ from: T0 + MIN, to: T0 + 3 * MIN })).toEqual([2, 1]);
+    expect(await ats({ user: "bob@corp.local", result: "failure", from: T0, to: T0 + 5 * MIN })).toEqual([2]);
   });
 
   it.each<[string, TimelineFilters]>([
@@ -202,26 +209,26 @@ describe("listTimeline", () => {
 });
 
 describe("timelineBatches", () => {
-  it("yields every matching row newest first, in batches of the asked size", () => {
+  it("yields every matching row newest first, in batches of the asked size", async () => {
     insertRaw(Array.from({ length: 23 }, (_, i) => ({ at: T0 + Math.floor(i / 3), result: i % 2 ? "failure" : "success" })));
-    const batches = [...timelineBatches(db, { result: "failure" }, 4)];
+    const batches: TimelineRecord[][] = await collect(timelineBatches(db, { result: "failure" }, 4));
     expect(batches.map((b) => b.length)).toEqual([4, 4, 3]);
     const rows = batches.flat();
     expect(rows.every((r) => r.result === "failure")).toBe(true);
     for (let i = 1; i < rows.length; i++) expect(rows[i - 1].at > rows[i].at || (rows[i - 1].at === rows[i].at && rows[i - 1].id > rows[i].id)).toBe(true);
   });
 
-  it("leaves the connection free between batches", () => {
+  it("leaves the connection free between batches", async () => {
     insertRaw(Array.from({ length: 10 }, (_, i) => ({ at: T0 + i })));
     const it = timelineBatches(db, {}, 3);
-    it.next();
-    recordEvent({ type: "admin.write", kind: "admin", result: "success" });
-    expect([...it].flat()).toHaveLength(7);
+    await it.next();
+    await recordEvent(db, { type: "admin.write", kind: "admin", result: "success" });
+    expect((await collect(it)).flat()).toHaveLength(7);
   });
 });
 
 describe("authBuckets", () => {
-  it("counts successful and failed validations per bucket, and nothing else", () => {
+  it("counts successful and failed validations per bucket, and nothing else", async () => {
     const at = (h: number) => T0 + h * 3_600_000 + 1;
     insertRaw([
       { at: at(0), kind: "validation", result: "success", user: "a" },
@@ -233,11 +240,11 @@ describe("authBuckets", () => {
       { at: at(30), kind: "validation", result: "failure", user: "b" },
     ]);
     const plan = planBuckets({ start: T0, end: T0 + 24 * 3_600_000 });
-    const buckets = authBuckets(db, plan);
+    const buckets = await authBuckets(db, plan);
     expect(buckets).toHaveLength(24);
     expect(buckets[0]).toMatchObject({ start: T0, success: 2, failure: 1 });
     expect(buckets[2]).toMatchObject({ success: 0, failure: 1 });
     expect(buckets.reduce((n, b) => n + b.success + b.failure, 0)).toBe(4);
-    expect(authBuckets(db, plan, "a")[0]).toMatchObject({ success: 1, failure: 1 });
+    expect((await authBuckets(db, plan, "a"))[0]).toMatchObject({ success: 1, failure: 1 });
   });
 });

@@ -140,7 +140,7 @@ describe("CSV", () => {
   it("streams the header, then one batch per read, and stops reading when cancelled", async () => {
     const row = (id: number) => ({ id, at: T, source: "portal", remoteId: null, type: "t", kind: "admin", actor: null, user: null, serial: null, result: "info", code: null, reason: null, clientIp: null, detail: null }) as TimelineRecord;
     let produced = 0;
-    function* batches() {
+    async function* batches() {
       for (let b = 0; b < 1_000; b++) (produced++, yield [row(2 * b), row(2 * b + 1)]);
     }
     const reader = csvStream(batches()).getReader();

@@ -1,7 +1,6 @@
 "use server";
 
 import { headers } from "next/headers";
-import { recordEvent } from "@/db/queries/events";
 import { clientAddress } from "@/lib/auth/request-info";
 import { endpoints } from "@/lib/auth/options";
 import { requireUser } from "@/lib/auth/session";
@@ -17,6 +16,7 @@ import { buildRun, canTestAnyone, checkDomainPassword } from "./logon";
 import { decideConnectionSchema, sendPasscodeSchema, type DecideState, type OtpState } from "./schemas";
 import { mailIfLocked } from "@/lib/mail/lock-notice";
 import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
+import { store } from "@/lib/server/store";
 
 // The Parallels Client's logon, played out: credentials and connection → decision; passcode → the
 // OTP service's answer. Each action checks the session and who may be tested itself.
@@ -43,7 +43,7 @@ export async function decideConnection(_prev: DecideState, form: FormData): Prom
   const answer = await decideForConnection({ username: checked.user.upn, clientIp, clientMac, gateway });
   if (!answer.ok) return refuse(answer.error);
   const { decision } = answer;
-  recordEvent({
+  await store.recordEvent({
     type: "connect.decision",
     kind: "decision",
     actor: viewer.upn,
@@ -71,7 +71,7 @@ export async function sendPasscode(_prev: OtpState, form: FormData): Promise<Otp
     return { status: "error", expired: true, message: "This test has expired or belongs to another sign-in. Start again from the connection dialog." };
   }
   const { passcode, state } = parsed.data;
-  const client = safenetClient(endpoints());
+  const client = safenetClient(await endpoints());
   const policy = await client.policy().catch(() => null);
   const problem = policy ? passcodeProblem(passcode, policy) : readPasscode(passcode) ? null : PASSCODE_HINT;
   if (problem) return { status: "error", message: "Not sent: see the message next to the passcode.", fieldErrors: { passcode: problem }, resyncState: state };
@@ -84,7 +84,7 @@ export async function sendPasscode(_prev: OtpState, form: FormData): Promise<Otp
       err instanceof SafeNetError && err.status !== 503 ? err.message : `The OTP service is unreachable: ${err instanceof SafeNetError ? err.message : "it could not be asked."}`;
     return { status: "error", message: `${why} The passcode was not checked; try again.`, resyncState: state };
   }
-  recordEvent({
+  await store.recordEvent({
     type: "connect.otp",
     kind: "decision",
     actor: viewer.upn,

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
-import { recordEvent } from "@/db/queries/events";
-import { getMfaSettings } from "@/db/queries/settings";
 import { endpoints } from "@/lib/auth/options";
 import { checkPasswordThrottled } from "@/lib/auth/password-check";
 import { clientAddress } from "@/lib/auth/request-info";
@@ -15,6 +13,7 @@ import type { ConnectionDecision } from "@/lib/mfa/decide-for-user";
 import { MODES } from "@/lib/mfa/settings";
 import { safenetClient, type SafeNetPolicy, type SafeNetUser } from "@/lib/safenet/client";
 import type { RunView } from "./schemas";
+import { store } from "@/lib/server/store";
 
 // Server glue of the connection test: the domain password as a real logon checks it, and one run's
 // view (decision, ticket for the OTP prompt, New Account Info's props).
@@ -28,13 +27,13 @@ export type PasswordCheck = { ok: true; user: SafeNetUser } | { ok: false; wrong
 
 /** SafeNet's `authenticate`, throttled per account and address exactly like the portal's own sign-in. */
 export async function checkDomainPassword(username: string, password: string, actor: string, clientIp: string | null): Promise<PasswordCheck> {
-  const checked = await checkPasswordThrottled(endpoints(), username, password, clientAddress(await headers()));
+  const checked = await checkPasswordThrottled(await endpoints(), username, password, clientAddress(await headers()));
   if (checked.ok) return checked;
   if (checked.reason === "unavailable") {
     return { ok: false, wrongPassword: false, message: `${checked.message} The logon needs SafeNet to check the domain password.` };
   }
   if (checked.reason === "throttled") return { ok: false, wrongPassword: false, message: checked.message };
-  recordEvent({ type: "connect.password", kind: "decision", actor, user: username, result: "failure", reason: "invalid_credentials", clientIp });
+  await store.recordEvent({ type: "connect.password", kind: "decision", actor, user: username, result: "failure", reason: "invalid_credentials", clientIp });
   return {
     ok: false,
     wrongPassword: true,
@@ -63,12 +62,12 @@ export async function buildRun(answer: Decided, viewer: Viewer, connection: RunV
   if (decision.outcome !== "require_otp" && decision.outcome !== "enroll") return run;
 
   run.ticket = signTicket({ viewer: viewer.upn, user: user.upn, clientIp: connection.clientIp, exp: Date.now() + TICKET_TTL_MS }, env().NEXTAUTH_SECRET);
-  const policy = await safenetClient(endpoints())
+  const policy = await safenetClient(await endpoints())
     .policy()
     .catch(() => null);
   run.otp = { hint: policy ? passcodeHint(policy) : "Enter your PIN followed by the one-time password.", policy: policy && passcodePolicy(policy) };
   // The wizard's actions enroll the signed-in user, so it is embedded only when that is who logs on.
-  if (decision.outcome === "enroll" && user.upn.toLowerCase() === viewer.upn.toLowerCase()) run.enroll = wizardProps(user, policy);
+  if (decision.outcome === "enroll" && user.upn.toLowerCase() === viewer.upn.toLowerCase()) run.enroll = await wizardProps(user, policy);
   return run;
 }
 
@@ -79,8 +78,8 @@ function passcodePolicy(p: SafeNetPolicy): PasscodePolicy {
 const newest = <T extends { createdAt: string }>(list: T[]) => [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 
 /** New Account Info for the tested user: step 1, or step 2 when a token already waits for activation. */
-function wizardProps(user: SafeNetUser, policy: SafeNetPolicy | null): RunView["enroll"] {
-  const settings = getMfaSettings();
+async function wizardProps(user: SafeNetUser, policy: SafeNetPolicy | null): Promise<RunView["enroll"]> {
+  const settings = await store.getMfaSettings();
   const waiting = user.tokens.filter((t) => t.state === "Assigned");
   const lost = user.tokens.filter((t) => t.state === "Lost");
   const token = waiting.length ? newest(waiting) : null;

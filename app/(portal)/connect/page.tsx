@@ -1,16 +1,16 @@
 import type { Metadata } from "next";
-import { listExclusionRules } from "@/db/queries/exclusions";
 import { requireUser } from "@/lib/auth/session";
 import { DEFAULT_CLIENT_IP, DEFAULT_CLIENT_MAC, DEFAULT_GATEWAY, gatewayOptions } from "@/lib/connect/connection";
 import { ConnectFlow } from "./connect-flow";
 import { canTestAnyone } from "./logon";
+import { store } from "@/lib/server/store";
 
 export const metadata: Metadata = { title: "Connection test" };
 
 export default async function ConnectPage() {
   const viewer = await requireUser();
   const anyone = canTestAnyone(viewer);
-  const gateways = gatewayOptions(listExclusionRules().filter((r) => r.kind === "gateways").map((r) => r.value));
+  const gateways = gatewayOptions((await store.listExclusionRules()).filter((r) => r.kind === "gateways").map((r) => r.value));
   return (
     <section aria-labelledby="connect-title">
       <h1 id="connect-title">Connection test</h1>

@@ -2,13 +2,13 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getMfaSettings } from "@/db/queries/settings";
 import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 import { requireEnrollee } from "@/lib/auth/session";
 import { askForOtpNext, signInIsRecent } from "@/lib/auth/session-refresh";
 import { activateToken, pinLengths, provisionToken, reissueActivation, type ActivationView } from "@/lib/enroll/enrollment";
 import { newPinErrors } from "@/lib/enroll/pin-rules";
 import { formText as text, formValues, isSecretField } from "@/lib/forms";
+import { store } from "@/lib/server/store";
 
 // The wizard's actions. They name no route and redirect nowhere, so any page can embed the
 // wizard; each one checks the session and the recent sign-in itself.
@@ -60,7 +60,7 @@ export async function startEnrollment(_prev: WizardResult, form: FormData): Prom
   if (!email.success) errors.email = email.error.issues[0].message;
   if (Object.keys(errors).length > 0) return fieldError(form, errors);
 
-  const outcome = await provisionToken(viewer.upn, { pin, email: email.data! }, getMfaSettings());
+  const outcome = await provisionToken(viewer.upn, { pin, email: email.data! }, await store.getMfaSettings());
   if (!outcome.ok) return fieldError(form, outcome.field ? { [outcome.field]: outcome.message } : {}, outcome.message);
   return { status: "issued", activation: outcome.activation, message: `Token ${outcome.activation.serial} is issued. Activate it now.` };
 }
@@ -73,7 +73,7 @@ export async function activateEnrollment(_prev: WizardResult, form: FormData): P
   if (!serial.success) return { status: "error", message: "The token is missing from the form. Reload the page and try again." };
   const passcode = readPasscode(text(form, "passcode"));
   if (!passcode) return fieldError(form, { passcode: PASSCODE_HINT });
-  const outcome = await activateToken(viewer.upn, serial.data, passcode, getMfaSettings());
+  const outcome = await activateToken(viewer.upn, serial.data, passcode, await store.getMfaSettings());
   if (!outcome.ok) {
     return fieldError(form, outcome.field === "passcode" ? { passcode: outcome.message } : {}, outcome.message);
   }
@@ -90,7 +90,7 @@ export async function sendNewActivation(_prev: WizardResult, form: FormData): Pr
   const errors = newPinErrors(pin, text(form, "newPinConfirm"), await pinLengths(), { pin: "newPin", confirm: "newPinConfirm" });
   if (Object.keys(errors).length > 0) return fieldError(form, errors);
 
-  const outcome = await reissueActivation(viewer.upn, serial.data, pin, getMfaSettings());
+  const outcome = await reissueActivation(viewer.upn, serial.data, pin, await store.getMfaSettings());
   if (!outcome.ok) return fieldError(form, outcome.field === "pin" ? { newPin: outcome.message } : {}, outcome.message);
   return {
     status: "issued",

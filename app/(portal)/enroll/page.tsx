@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { getMfaSettings } from "@/db/queries/settings";
 import { requireEnrollee } from "@/lib/auth/session";
 import { signInIsRecent } from "@/lib/auth/session-refresh";
 import { enrollmentStatus, pinLengths, refusal } from "@/lib/enroll/enrollment";
 import { EnrollmentWizard, type WizardView } from "./enrollment-wizard";
 import { ReauthNotice } from "./reauth-notice";
+import { store } from "@/lib/server/store";
 
 export const metadata: Metadata = { title: "New Account Info" };
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function EnrollPage({ searchParams }: { searchParams: Promise<{ reason?: string }> }) {
   const viewer = await requireEnrollee();
   const { reason } = await searchParams;
-  const settings = getMfaSettings();
+  const settings = await store.getMfaSettings();
   const status = await enrollmentStatus(viewer.upn, settings);
 
   let body: ReactNode;

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { formatWhen } from "@/app/admin/users/format";
-import { getMfaSettings } from "@/db/queries/settings";
 import { endpoints } from "@/lib/auth/options";
 import { requireUser } from "@/lib/auth/session";
 import { currentToken, pinLengths } from "@/lib/enroll/enrollment";
@@ -10,6 +9,7 @@ import { safenetClient, type SafeNetToken, type SafeNetUser } from "@/lib/safene
 import { errorSentence } from "@/lib/safenet/token-actions";
 import { TokenSelfService } from "./token-self-service";
 import styles from "./token.module.css";
+import { store } from "@/lib/server/store";
 
 export const metadata: Metadata = { title: "My token" };
 export const dynamic = "force-dynamic";
@@ -25,10 +25,10 @@ const STATE_SENTENCES: Record<SafeNetToken["state"], string> = {
 
 export default async function MyTokenPage() {
   const viewer = await requireUser();
-  const settings = getMfaSettings();
+  const settings = await store.getMfaSettings();
   let user: SafeNetUser;
   try {
-    user = await safenetClient(endpoints()).getUser(viewer.upn);
+    user = await safenetClient(await endpoints()).getUser(viewer.upn);
   } catch (err) {
     return <Frame><p className="form-error">{errorSentence(err)} Reload the page in a moment.</p></Frame>;
   }

@@ -1,6 +1,4 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { authBuckets, listTimeline } from "@/db/queries/timeline";
 import { requireAdmin } from "@/lib/auth/session";
 import { chartRange, planBuckets } from "@/lib/events/chart";
 import { parseTimelineFilters, timelineQuery, type FilterValues, type TimelineFilters, type TimelinePage } from "@/lib/events/filters";
@@ -10,6 +8,7 @@ import { EventsTable } from "./events-table";
 import { FiltersForm } from "./filters-form";
 import { syncSafeNetEvents } from "./sync";
 import styles from "./events.module.css";
+import { store } from "@/lib/server/store";
 
 export const metadata: Metadata = { title: "Events" };
 
@@ -39,11 +38,10 @@ export default async function EventsPage({ searchParams }: { searchParams: Searc
   );
 }
 
-function Timeline({ page, values }: { page: TimelinePage; values: FilterValues }) {
-  const db = getDb();
-  const { rows, nextCursor } = listTimeline(db, page);
+async function Timeline({ page, values }: { page: TimelinePage; values: FilterValues }) {
+  const { rows, nextCursor } = await store.listTimeline(page);
   const plan = planBuckets(chartRange(page.filters, Date.now()));
-  const buckets = authBuckets(db, plan, page.filters.user);
+  const buckets = await store.authBuckets(plan, page.filters.user);
   const filterOnly: FilterValues = { ...values, limit: undefined };
   return (
     <>

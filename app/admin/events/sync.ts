@@ -1,13 +1,12 @@
-import { getDb } from "@/db";
-import { ingestSafeNetEvents } from "@/db/queries/timeline";
 import { endpoints } from "@/lib/auth/options";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
+import { store } from "@/lib/server/store";
 
 // Copies the simulator's new events in before the timeline or the export reads it. Returns the
 // notice to show when the copy failed or stopped early; the stored events are shown either way.
 export async function syncSafeNetEvents(): Promise<string | null> {
-  const client = safenetClient(endpoints());
-  const result = await ingestSafeNetEvents(getDb(), (after, limit) => client.events(after, limit));
+  const client = safenetClient(await endpoints());
+  const result = await store.ingestSafeNetEvents((after, limit) => client.events(after, limit));
   if (result.error) {
     if (!(result.error instanceof SafeNetError)) console.error("SafeNet event ingestion failed", result.error);
     const why = result.error instanceof SafeNetError ? result.error.message : "An unexpected error occurred; the server log has the details.";

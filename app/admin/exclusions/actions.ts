@@ -1,9 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { addExclusionRule, removeExclusionRule } from "@/db/queries/exclusions";
-import { recordEvent } from "@/db/queries/events";
-import { getExclusionDefaults, saveExclusionDefaults } from "@/db/queries/settings";
 import { requireAdmin } from "@/lib/auth/session";
 import { formValues, parseForm, type ActionState } from "@/lib/forms";
 import { decideForConnection, type ConnectionDecision } from "@/lib/mfa/decide-for-user";
@@ -19,6 +16,7 @@ import {
   type TestResult,
   type TestState,
 } from "./schemas";
+import { store } from "@/lib/server/store";
 
 const PAGE = "/admin/exclusions";
 
@@ -27,12 +25,12 @@ export async function addExclusion(_prev: ActionState, form: FormData): Promise<
   const parsed = parseForm(addExclusionSchema, form);
   if (!parsed.ok) return parsed.state;
   const { kind, value } = parsed.data;
-  const added = addExclusionRule(kind, value, admin.upn);
+  const added = await store.addExclusionRule(kind, value, admin.upn);
   if (!added.ok) {
     return { status: "error", message: "Not added: see the message next to the field.", fieldErrors: { value: added.error }, values: { value } };
   }
   const { rule } = added;
-  recordEvent({
+  await store.recordEvent({
     type: "exclusions.add",
     kind: "exclusions",
     actor: admin.upn,
@@ -47,10 +45,10 @@ export async function removeExclusion(_prev: ActionState, form: FormData): Promi
   const admin = await requireAdmin();
   const parsed = parseForm(removeExclusionSchema, form);
   if (!parsed.ok) return { status: "error", message: "Choose the entry to remove, then confirm." };
-  const removed = removeExclusionRule(parsed.data.id);
+  const removed = await store.removeExclusionRule(parsed.data.id);
   revalidatePath(PAGE);
   if (!removed) return { status: "error", message: "That entry was already removed, perhaps by another administrator; the list is up to date now." };
-  recordEvent({
+  await store.recordEvent({
     type: "exclusions.remove",
     kind: "exclusions",
     actor: admin.upn,
@@ -67,10 +65,10 @@ export async function saveExclusionDefaultsAction(_prev: ActionState, form: Form
   const admin = await requireAdmin();
   const parsed = parseForm(saveExclusionDefaultsSchema.pipe(exclusionSettingsSchema), form);
   if (!parsed.ok) return parsed.state;
-  const changes = changedFields(flat(getExclusionDefaults()), flat(parsed.data));
+  const changes = changedFields(flat(await store.getExclusionDefaults()), flat(parsed.data));
   if (changes.length === 0) return { status: "success", message: "Nothing to save: these settings are already in use." };
-  saveExclusionDefaults(parsed.data, admin.upn);
-  recordEvent({ type: "exclusions.defaults", kind: "exclusions", actor: admin.upn, result: "success", detail: { changes } });
+  await store.saveExclusionDefaults(parsed.data, admin.upn);
+  await store.recordEvent({ type: "exclusions.defaults", kind: "exclusions", actor: admin.upn, result: "success", detail: { changes } });
   revalidatePath(PAGE);
   const off = (Object.keys(parsed.data.enabled) as (keyof ExclusionDefaults["enabled"])[]).filter((k) => !parsed.data.enabled[k]);
   const lists = off.length ? `lists switched off: ${off.map((k) => LIST_NAMES[k]).join(", ")}` : "all lists in use";
@@ -91,7 +89,7 @@ export async function testConnection(_prev: TestState, form: FormData): Promise<
   }
   const result = describe(answer);
   const { decision } = answer;
-  recordEvent({
+  await store.recordEvent({
     type: "decision.test",
     kind: "decision",
     actor: admin.upn,

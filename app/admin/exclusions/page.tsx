@@ -1,7 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { listExclusionRules } from "@/db/queries/exclusions";
-import { getExclusionDefaults, getMfaSettings } from "@/db/queries/settings";
 import { requireAdmin } from "@/lib/auth/session";
 import { LIST_KINDS, LIST_NAMES, type ListKind } from "@/lib/mfa/rules";
 import { DefaultsForm } from "./defaults-form";
@@ -9,6 +7,7 @@ import { ExclusionList, type ListEntry } from "./exclusion-list";
 import { LIST_TITLES } from "./schemas";
 import { TestConnectionPanel } from "./test-connection-panel";
 import styles from "./exclusions.module.css";
+import { store } from "@/lib/server/store";
 
 export const metadata: Metadata = { title: "Exclusions" };
 
@@ -32,9 +31,9 @@ const HINTS: Record<ListKind, string> = {
 export default async function ExclusionsPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   await requireAdmin();
   const q = ((await searchParams).q ?? "").trim();
-  const defaults = getExclusionDefaults();
-  const mfa = getMfaSettings();
-  const rules = listExclusionRules();
+  const defaults = await store.getExclusionDefaults();
+  const mfa = await store.getMfaSettings();
+  const rules = await store.listExclusionRules();
   // Any add, removal or settings change alters this, so a shown test result can say it is out of date.
   const version = `${rules.length}:${rules.at(-1)?.id ?? 0}|${JSON.stringify(defaults)}|${mfa.provider}:${mfa.mode}`;
   const needle = q.toLowerCase();

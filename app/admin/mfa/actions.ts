@@ -1,8 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { recordEvent } from "@/db/queries/events";
-import { getMfaSettings, saveMfaSettings } from "@/db/queries/settings";
 import { requireAdmin } from "@/lib/auth/session";
 import { remainingBudget } from "@/lib/safenet/deadline";
 import { requireRecentStepUp } from "@/lib/auth/step-up";
@@ -17,6 +15,7 @@ import {
   type CheckResult,
   type RepositoriesResult,
 } from "@/lib/safenet/check-connection";
+import { store } from "@/lib/server/store";
 
 export type TmsCheck = { check: CheckResult; repositories?: RepositoriesResult };
 
@@ -31,7 +30,7 @@ export async function checkOtpServiceAction(url: unknown): Promise<CheckResult> 
 /** Checks the TMS URL as typed; only the saved URL gets the API key and lists its repositories. */
 export async function checkTmsApiAction(url: unknown): Promise<TmsCheck> {
   await requireAdmin();
-  const saved = { url: getMfaSettings().tmsUrl, apiKey: env().SAFENET_TMS_API_KEY };
+  const saved = { url: (await store.getMfaSettings()).tmsUrl, apiKey: env().SAFENET_TMS_API_KEY };
   const check = await checkTmsApi(asText(url), saved, { timeoutMs: await remainingBudget() });
   if (!check.ok || !check.keySent) return { check };
   return { check, repositories: await listRepositories(asText(url), saved, { timeoutMs: await remainingBudget() }) };
@@ -41,7 +40,7 @@ export async function saveMfaSettingsAction(_prev: ActionState, form: FormData):
   const viewer = await requireAdmin();
   const parsed = parseForm(mfaSettingsSchema, form);
   if (!parsed.ok) return parsed.state;
-  const before = getMfaSettings();
+  const before = await store.getMfaSettings();
   const changes = changedFields(before, parsed.data);
   if (changes.length === 0) return { status: "success", message: "Nothing to save: these settings are already in use." };
   if (changes.some((c) => c.field === "otpServiceUrl" || c.field === "tmsUrl")) {
@@ -55,8 +54,8 @@ export async function saveMfaSettingsAction(_prev: ActionState, form: FormData):
       };
     }
   }
-  saveMfaSettings(parsed.data, viewer.upn);
-  recordEvent({ type: "settings.mfa", kind: "settings", actor: viewer.upn, result: "success", detail: { changes } });
+  await store.saveMfaSettings(parsed.data, viewer.upn);
+  await store.recordEvent({ type: "settings.mfa", kind: "settings", actor: viewer.upn, result: "success", detail: { changes } });
   revalidatePath("/admin/mfa");
   const fields = changes.length === 1 ? "1 setting" : `${changes.length} settings`;
   return { status: "success", message: `Saved ${fields}. The next sign-in uses them; no restart is needed.` };

@@ -1,15 +1,15 @@
 import type { Metadata } from "next";
-import { getMfaSettings } from "@/db/queries/settings";
 import { requireAdmin } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
 import { listRepositories } from "@/lib/safenet/check-connection";
 import { MfaForm } from "./mfa-form";
+import { store } from "@/lib/server/store";
 
 export const metadata: Metadata = { title: "Multi-factor authentication" };
 
 export default async function MfaPage() {
   await requireAdmin();
-  const settings = getMfaSettings();
+  const settings = await store.getMfaSettings();
   const repositories = await listRepositories(settings.tmsUrl, { url: settings.tmsUrl, apiKey: env().SAFENET_TMS_API_KEY });
   return (
     <section aria-labelledby="mfa-title">

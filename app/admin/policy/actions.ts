@@ -1,7 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { recordEvent } from "@/db/queries/events";
 import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
 import { formValues, parseForm, type ActionState } from "@/lib/forms";
@@ -9,6 +8,7 @@ import { safenetClient, type SafeNetPolicy } from "@/lib/safenet/client";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { POLICY_FIELDS, type PolicyField } from "./policy-fields";
 import { fieldErrorsFromSafeNet, savePolicySchema } from "./policy-schema";
+import { store } from "@/lib/server/store";
 
 function changedFields(before: SafeNetPolicy, next: SafeNetPolicy): PolicyField[] {
   return (Object.keys(POLICY_FIELDS) as PolicyField[]).filter((k) => before[k] !== next[k]);
@@ -22,7 +22,7 @@ export async function savePolicy(_prev: ActionState, form: FormData): Promise<Ac
   if (!parsed.ok) return parsed.state;
   const values = formValues(form);
   const next = parsed.data;
-  const client = safenetClient(endpoints());
+  const client = safenetClient(await endpoints());
 
   let before: SafeNetPolicy;
   let after: SafeNetPolicy;
@@ -36,7 +36,7 @@ export async function savePolicy(_prev: ActionState, form: FormData): Promise<Ac
   } catch (err) {
     const refused = isSafeNetError(err) && err.status === 400;
     const message = refused ? "SafeNet refused the policy: see the messages next to the fields." : errorSentence(err);
-    recordEvent({
+    await store.recordEvent({
       type: "settings.policy",
       kind: "settings",
       actor: viewer.upn,
@@ -48,7 +48,7 @@ export async function savePolicy(_prev: ActionState, form: FormData): Promise<Ac
   }
 
   const saved = changedFields(before, after);
-  recordEvent({
+  await store.recordEvent({
     type: "settings.policy",
     kind: "settings",
     actor: viewer.upn,

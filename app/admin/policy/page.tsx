@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "SafeNet policy" };
 
 export default async function PolicyPage() {
   await requireAdmin();
-  const policy = await safenetClient(endpoints())
+  const policy = await safenetClient(await endpoints())
     .policy()
     .then((p) => ({ ok: true as const, p }))
     .catch((err: unknown) => ({ ok: false as const, message: errorSentence(err) }));

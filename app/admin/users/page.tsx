@@ -25,8 +25,8 @@ function readQuery(q: Query) {
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Query> }) {
   await requireAdmin();
   const { search, cursor, limit } = readQuery(await searchParams);
-  const repository = endpoints().repository;
-  const result = await safenetClient(endpoints())
+  const repository = (await endpoints()).repository;
+  const result = await safenetClient(await endpoints())
     .listUsers({ search, cursor: cursor || undefined, limit })
     .then((page) => ({ ok: true as const, ...page }))
     .catch((err: unknown) => ({ ok: false as const, message: errorSentence(err) }));

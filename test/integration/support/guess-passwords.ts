@@ -1,3 +1,4 @@
+import "../../support/server-side";
 import { checkPasswordThrottled } from "../../../lib/auth/password-check";
 
 // One portal process's worth of parallel password guesses, for the throttle tests: prints how the

@@ -2,7 +2,6 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { recordEvent } from "@/db/queries/events";
 import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
@@ -12,6 +11,7 @@ import { clientAddress } from "@/lib/auth/request-info";
 import { notifyFactorChange, type FactorChange } from "@/lib/mail/factor-notice";
 import { safenetClient, type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
 import { ENDS_SESSIONS, errorSentence, isSafeNetError, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
+import { store } from "@/lib/server/store";
 
 // One server action per token operation: validate → authorize → SafeNet → event → revalidate.
 
@@ -74,7 +74,7 @@ async function runTokenAction<T extends Target>(
   const parsed = parseForm(schema, form);
   if (!parsed.ok) return parsed.state;
   const { upn, serial } = parsed.data;
-  const client = safenetClient(endpoints());
+  const client = safenetClient(await endpoints());
   const event = { type: `admin.token.${action}`, kind: "admin" as const, actor: viewer.upn, user: upn, serial };
 
   let after: SafeNetToken | void;
@@ -89,13 +89,13 @@ async function runTokenAction<T extends Target>(
     after = await call(client, parsed.data);
   } catch (err) {
     const message = errorSentence(err, action);
-    recordEvent({ ...event, result: "failure", reason: isSafeNetError(err) ? err.code : "error", detail: { message } });
+    await store.recordEvent({ ...event, result: "failure", reason: isSafeNetError(err) ? err.code : "error", detail: { message } });
     revalidate();
     return { status: "error", message, fieldErrors: fieldErrorsOf(err, message) };
   }
 
   if (ENDS_SESSIONS.has(action)) await endOtherSessions(owner);
-  recordEvent({
+  await store.recordEvent({
     ...event,
     result: "success",
     detail: { state: after ? after.state : null, ...(ENDS_SESSIONS.has(action) && { sessionsEnded: true }) },

@@ -41,7 +41,7 @@ function viewOf(t: SafeNetToken): TokenView {
 export default async function UserPage({ params }: { params: Promise<Params> }) {
   await requireAdmin();
   const upn = upnOf((await params).upn);
-  const client = safenetClient(endpoints());
+  const client = safenetClient(await endpoints());
   const [user, policy] = await Promise.allSettled([client.getUser(upn), client.policy()]);
   const back = (
     <p>
@@ -57,7 +57,7 @@ export default async function UserPage({ params }: { params: Promise<Params> }) 
         <h1 id="user-title">{upn}</h1>
         <p role="alert" className="form-error">
           {missing
-            ? `The repository ${endpoints().repository} has no user ${upn}. Search the users list for the right name.`
+            ? `The repository ${(await endpoints()).repository} has no user ${upn}. Search the users list for the right name.`
             : errorSentence(user.reason)}
         </p>
       </section>

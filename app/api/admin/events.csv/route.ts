@@ -1,10 +1,8 @@
 import { syncSafeNetEvents } from "@/app/admin/events/sync";
-import { getDb } from "@/db";
-import { recordEvent } from "@/db/queries/events";
-import { timelineBatches } from "@/db/queries/timeline";
 import { authorizeRequest } from "@/lib/auth/session";
 import { csvStream, exportFilename } from "@/lib/events/csv";
 import { parseTimelineFilters } from "@/lib/events/filters";
+import { store } from "@/lib/server/store";
 
 export const dynamic = "force-dynamic";
 
@@ -22,8 +20,8 @@ export async function GET(request: Request) {
   // A SafeNet outage is already explained on the page; the export carries what is stored.
   await syncSafeNetEvents();
   const { filters } = parsed.page;
-  recordEvent({ type: "events.exported", kind: "admin", actor: auth.viewer.upn, result: "success", detail: { filters } });
-  return new Response(csvStream(timelineBatches(getDb(), filters)), {
+  await store.recordEvent({ type: "events.exported", kind: "admin", actor: auth.viewer.upn, result: "success", detail: { filters } });
+  return new Response(csvStream(store.timelineBatches(filters)), {
     headers: {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${exportFilename(Date.now())}"`,
