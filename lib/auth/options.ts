@@ -1,29 +1,23 @@
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { safenetClient, SafeNetError } from "@/lib/safenet/client";
+import { SafeNetError } from "@/lib/safenet/client";
 import { clientAddress } from "./request-info";
 import { redirectCallback } from "./redirect";
 import { countsTowardsLock } from "@/lib/connect/answers";
 import { mailIfLocked } from "@/lib/mail/lock-notice";
-import { PASSCODE_HINT, readPasscode } from "./passcode";
+import { OUTER_WINDOW_PREFIX, PASSCODE_HINT, readPasscode } from "./passcode";
 import { checkPasswordThrottled } from "./password-check";
 import { currentSessionToken } from "./session-cookie";
-import { afterPassword, PENDING_MAX_AGE_MS, SESSION_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
+import { ADMIN_GROUP, afterPassword, PENDING_MAX_AGE_MS, SESSION_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
+import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
 import { store } from "@/lib/server/store";
 
 // Sign-in in two steps, both through SafeNet: the domain password (TMS `authenticate`), then, for a
 // user with any usable token, PIN + OTP (the OTP service). The cookie carries a random session id;
 // the session's row decides what it may do, and only the server moves it on.
 
-export const ADMIN_GROUP = "RAS Admins";
-export const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
 
 type Headers = Record<string, string | string[] | undefined>;
-
-export async function endpoints() {
-  const s = await store.getMfaSettings();
-  return { tmsUrl: s.tmsUrl, otpServiceUrl: s.otpServiceUrl, repository: s.userRepository };
-}
 
 function unavailable(err: unknown): never {
   if (err instanceof SafeNetError) throw new Error(err.message);
@@ -76,7 +70,7 @@ async function completeOtp(credentials: Record<string, string> | undefined, head
   const passcode = readPasscode(credentials?.passcode);
   if (!passcode) throw new Error(PASSCODE_HINT);
   const ip = clientAddress(headers);
-  const client = safenetClient(await endpoints());
+  const client = await safenet();
   const answer = await client
     .validate({ username: pending.upn, passcode, state: credentials?.state || undefined, clientIp: ip })
     .catch(unavailable);

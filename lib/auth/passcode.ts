@@ -9,3 +9,6 @@ export function readPasscode(input: unknown): string | null {
   const passcode = input.replace(/\s+/g, "");
   return /^[0-9]{6,24}$/.test(passcode) ? passcode : null;
 }
+
+/** How the sign-in's OTP step tells the form that SafeNet asks for the next code (outer window): the prefix, then the state. */
+export const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";

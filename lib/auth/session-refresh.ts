@@ -1,7 +1,6 @@
-import { safenetClient } from "@/lib/safenet/client";
-import { ADMIN_GROUP, endpoints } from "./options";
+import { safenet } from "@/lib/server/safenet/endpoints";
 import { currentSessionId } from "./session-cookie";
-import { PENDING_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
+import { ADMIN_GROUP, PENDING_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
 import { store } from "@/lib/server/store";
 
 // A change to a user's second factor made through the portal ends the user's other sessions at
@@ -20,7 +19,7 @@ export async function endOtherSessions(upn: string, reason = "token_changed"): P
   await store.endUserSessions(upn, reason, keep);
   if (!keep) return;
   try {
-    const user = await safenetClient(await endpoints()).getUser(upn);
+    const user = await (await safenet()).getUser(upn);
     await store.markChecked(keep, { fingerprint: tokenFingerprint(user.tokens), isAdmin: user.groups.includes(ADMIN_GROUP) });
   } catch {
     // Left as it was: the next re-check sees the change and ends this session too, which is safe.

@@ -59,3 +59,6 @@ export function needsRecheck(checkedAt: number, now: number, intervalMs: number)
 export function stepUpIsRecent(stepUpAt: number | null, now: number): boolean {
   return stepUpAt !== null && now - stepUpAt < STEP_UP_MS;
 }
+
+/** Members of this directory group may open the admin console. */
+export const ADMIN_GROUP = "RAS Admins";

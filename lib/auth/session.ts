@@ -2,10 +2,10 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { type SessionRow } from "@/db/queries/sessions";
 import { env } from "@/lib/config/env";
-import { safenetClient, SafeNetError } from "@/lib/safenet/client";
-import { ADMIN_GROUP, endpoints } from "./options";
+import { SafeNetError } from "@/lib/safenet/client";
+import { safenet } from "@/lib/server/safenet/endpoints";
 import { currentSessionToken } from "./session-cookie";
-import { needsRecheck, tokenFingerprint, type SessionMfa } from "./session-rules";
+import { ADMIN_GROUP, needsRecheck, tokenFingerprint, type SessionMfa } from "./session-rules";
 import { store } from "@/lib/server/store";
 
 // The data-access layer's gate: every page, server action and route handler calls one of these
@@ -39,7 +39,7 @@ export type ViewerState =
 async function recheck(sid: string, row: SessionRow, now: number): Promise<SessionRow | null> {
   let user;
   try {
-    user = await safenetClient(await endpoints()).getUser(row.upn);
+    user = await (await safenet()).getUser(row.upn);
   } catch (err) {
     if (err instanceof SafeNetError && err.status === 404) {
       await store.endSession(sid, "user_removed", now);

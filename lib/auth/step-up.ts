@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
-import { endpoints } from "./options";
+import { safenet } from "@/lib/server/safenet/endpoints";
 import { PASSCODE_HINT, readPasscode } from "./passcode";
 import { clientAddress } from "./request-info";
 import type { Viewer } from "./session";
@@ -24,7 +24,7 @@ export async function requireRecentStepUp(viewer: Viewer, passcodeInput: unknown
   const clientIp = clientAddress(await headers());
   let answer;
   try {
-    answer = await safenetClient(await endpoints()).validate({ username: viewer.upn, passcode, clientIp });
+    answer = await (await safenet()).validate({ username: viewer.upn, passcode, clientIp });
   } catch (err) {
     return { ok: false, message: err instanceof SafeNetError ? err.message : "The OTP service could not be asked. Try again." };
   }

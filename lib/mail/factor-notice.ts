@@ -1,6 +1,7 @@
 import type { FactorChange } from "@/emails/security-notice";
 import type { SafeNetClient } from "@/lib/safenet/client";
 import { sendSecurityNotice } from "./notifications";
+import { safenet } from "@/lib/server/safenet/endpoints";
 import { store } from "@/lib/server/store";
 
 // Every change to a user's second factor is told to the address the directory holds, read fresh
@@ -26,12 +27,6 @@ export interface FactorChangeNotice {
 
 export type NoticeOutcome = { sent: true; to: string } | { sent: false; error: string };
 
-async function defaultClient(): Promise<SafeNetClient> {
-  // Imported late: lib/auth/options imports the lock notice, which imports this module.
-  const [{ endpoints }, { safenetClient }] = await Promise.all([import("@/lib/auth/options"), import("@/lib/safenet/client")]);
-  return safenetClient(await endpoints());
-}
-
 export async function notifyFactorChange(n: FactorChangeNotice): Promise<NoticeOutcome> {
   const at = (n.at ?? new Date()).toISOString();
   const failed = async (reason: string, error: string): Promise<NoticeOutcome> => {
@@ -40,7 +35,7 @@ export async function notifyFactorChange(n: FactorChangeNotice): Promise<NoticeO
   };
   let owner: { upn: string; displayName: string; email: string };
   try {
-    owner = await (n.client ?? (await defaultClient())).getUser(n.upn);
+    owner = await (n.client ?? (await safenet())).getUser(n.upn);
   } catch (err) {
     return failed("directory_unavailable", `The directory could not be read for ${n.upn} (${err instanceof Error ? err.message : String(err)}).`);
   }

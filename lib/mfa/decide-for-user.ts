@@ -1,4 +1,4 @@
-import { endpoints } from "@/lib/auth/options";
+import { safenet } from "@/lib/server/safenet/endpoints";
 import { safenetClient, SafeNetError, type SafeNetUser } from "@/lib/safenet/client";
 import { decide, type Decision, type Mode, type Provider } from "./decision";
 import { compileRules, type CompiledRules } from "./rules";
@@ -36,7 +36,7 @@ export async function decideForConnection(input: ConnectionInput): Promise<Conne
   const username = input.username.trim();
   let user: SafeNetUser;
   try {
-    user = await safenetClient(await endpoints()).getUser(username);
+    user = await (await safenet()).getUser(username);
   } catch (err) {
     if (err instanceof SafeNetError && err.status === 404 && !err.details?.repository) {
       return { ok: false, reason: "unknown_user", error: `SafeNet knows no user "${username}" in ${mfa.userRepository}; check the spelling, or try the UPN (alice@corp.local).` };

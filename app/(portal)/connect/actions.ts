@@ -2,7 +2,6 @@
 
 import { headers } from "next/headers";
 import { clientAddress } from "@/lib/auth/request-info";
-import { endpoints } from "@/lib/auth/options";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
 import { answerExplanation, answerLine, countsTowardsLock, passcodeProblem } from "@/lib/connect/answers";
@@ -11,12 +10,13 @@ import { namesSelf } from "@/lib/connect/connection";
 import { readTicket } from "@/lib/connect/ticket";
 import { formValues, isSecretField, parseForm } from "@/lib/forms";
 import { decideForConnection } from "@/lib/mfa/decide-for-user";
-import { safenetClient, SafeNetError, type ValidationAnswer } from "@/lib/safenet/client";
+import { SafeNetError, type ValidationAnswer } from "@/lib/safenet/client";
 import { buildRun, canTestAnyone, checkDomainPassword } from "./logon";
 import { decideConnectionSchema, sendPasscodeSchema, type DecideState, type OtpState } from "./schemas";
 import { mailIfLocked } from "@/lib/mail/lock-notice";
 import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 import { store } from "@/lib/server/store";
+import { safenet } from "@/lib/server/safenet/endpoints";
 
 // The Parallels Client's logon, played out: credentials and connection → decision; passcode → the
 // OTP service's answer. Each action checks the session and who may be tested itself.
@@ -71,7 +71,7 @@ export async function sendPasscode(_prev: OtpState, form: FormData): Promise<Otp
     return { status: "error", expired: true, message: "This test has expired or belongs to another sign-in. Start again from the connection dialog." };
   }
   const { passcode, state } = parsed.data;
-  const client = safenetClient(await endpoints());
+  const client = await safenet();
   const policy = await client.policy().catch(() => null);
   const problem = policy ? passcodeProblem(passcode, policy) : readPasscode(passcode) ? null : PASSCODE_HINT;
   if (problem) return { status: "error", message: "Not sent: see the message next to the passcode.", fieldErrors: { passcode: problem }, resyncState: state };

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
-import { endpoints } from "@/lib/auth/options";
 import { checkPasswordThrottled } from "@/lib/auth/password-check";
 import { clientAddress } from "@/lib/auth/request-info";
 import type { Viewer } from "@/lib/auth/session";
@@ -11,9 +10,10 @@ import { decisionView } from "@/lib/connect/trace";
 import { DEFAULT_PIN_LENGTHS } from "@/lib/enroll/pin-rules";
 import type { ConnectionDecision } from "@/lib/mfa/decide-for-user";
 import { MODES } from "@/lib/mfa/settings";
-import { safenetClient, type SafeNetPolicy, type SafeNetUser } from "@/lib/safenet/client";
+import { type SafeNetPolicy, type SafeNetUser } from "@/lib/safenet/client";
 import type { RunView } from "./schemas";
 import { store } from "@/lib/server/store";
+import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
 
 // Server glue of the connection test: the domain password as a real logon checks it, and one run's
 // view (decision, ticket for the OTP prompt, New Account Info's props).
@@ -62,7 +62,7 @@ export async function buildRun(answer: Decided, viewer: Viewer, connection: RunV
   if (decision.outcome !== "require_otp" && decision.outcome !== "enroll") return run;
 
   run.ticket = signTicket({ viewer: viewer.upn, user: user.upn, clientIp: connection.clientIp, exp: Date.now() + TICKET_TTL_MS }, env().NEXTAUTH_SECRET);
-  const policy = await safenetClient(await endpoints())
+  const policy = await (await safenet())
     .policy()
     .catch(() => null);
   run.otp = { hint: policy ? passcodeHint(policy) : "Enter your PIN followed by the one-time password.", policy: policy && passcodePolicy(policy) };

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { FormField } from "@/app/components/form-field";
-import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
+import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { activateEnrollment, sendNewActivation } from "./actions";
 import { ActivationDetails } from "./activation-details";

@@ -1,4 +1,4 @@
-import type { ActivationView } from "@/lib/enroll/enrollment";
+import type { ActivationView } from "@/lib/enroll/status";
 import styles from "./enroll.module.css";
 
 // The one-time activation block: MobilePASS (seed file + activation key) or an authenticator app

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type RefObject } from "react";
-import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
+import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { ActivateStep } from "./activate-step";
 import styles from "./enroll.module.css";

@@ -2,18 +2,18 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { endpoints } from "@/lib/auth/options";
 import { clientAddress } from "@/lib/auth/request-info";
 import { readPasscode } from "@/lib/auth/passcode";
 import { requireUser } from "@/lib/auth/session";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
-import { pinLengths } from "@/lib/enroll/enrollment";
+import { pinLengths } from "@/lib/server/enroll/status";
 import { newPinErrors } from "@/lib/enroll/pin-rules";
 import { formText as text, type ActionState } from "@/lib/forms";
 import { notifyFactorChange } from "@/lib/mail/factor-notice";
-import { safenetClient, type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
+import { type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
 import { allows, errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { store } from "@/lib/server/store";
+import { safenet } from "@/lib/server/safenet/endpoints";
 
 // My token: change the PIN after a right passcode, and report the token lost. Both end the user's
 // other sessions and mail the user; events never carry a PIN or passcode.
@@ -28,7 +28,7 @@ const mailFailure = (notice: { sent: boolean; error?: string }) => (notice.sent 
 async function ownToken(upn: string, serial: string): Promise<{ user: SafeNetUser; token: SafeNetToken } | { error: string }> {
   let user: SafeNetUser;
   try {
-    user = await safenetClient(await endpoints()).getUser(upn);
+    user = await (await safenet()).getUser(upn);
   } catch (err) {
     return { error: errorSentence(err) };
   }
@@ -49,7 +49,7 @@ export async function changeMyPin(_prev: ActionState, form: FormData): Promise<A
   const { user, token } = own;
   if (token.state !== "Active") return { status: "error", message: `Token ${token.serial} is ${token.state}: only an Active token's PIN can be changed here.` };
 
-  const client = safenetClient(await endpoints());
+  const client = await safenet();
   try {
     // The current passcode proves the token is in hand; only a full success may change the PIN.
     const answer = await client.validate({ username: user.upn, passcode, clientIp: clientAddress(await headers()) });
@@ -78,7 +78,7 @@ export async function reportTokenLost(_prev: ActionState, form: FormData): Promi
   const { user, token } = own;
   if (!allows("revoke", token.state)) return { status: "error", message: `Token ${token.serial} is ${token.state} and cannot be reported lost.` };
   try {
-    await safenetClient(await endpoints()).tokenAction(token.serial, "revoke");
+    await (await safenet()).tokenAction(token.serial, "revoke");
   } catch (err) {
     await selfEvent("self-service.revoke", user.upn, token.serial, "failure", { reason: isSafeNetError(err) ? err.code : "error" });
     return { status: "error", message: errorSentence(err, "revoke") };

@@ -2,14 +2,15 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { formatWhen } from "@/app/admin/users/format";
-import { endpoints } from "@/lib/auth/options";
 import { requireUser } from "@/lib/auth/session";
-import { currentToken, pinLengths } from "@/lib/enroll/enrollment";
-import { safenetClient, type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
+import { currentToken } from "@/lib/enroll/status";
+import { pinLengths } from "@/lib/server/enroll/status";
+import { type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
 import { errorSentence } from "@/lib/safenet/token-actions";
 import { TokenSelfService } from "./token-self-service";
 import styles from "./token.module.css";
 import { store } from "@/lib/server/store";
+import { safenet } from "@/lib/server/safenet/endpoints";
 
 export const metadata: Metadata = { title: "My token" };
 export const dynamic = "force-dynamic";
@@ -28,7 +29,7 @@ export default async function MyTokenPage() {
   const settings = await store.getMfaSettings();
   let user: SafeNetUser;
   try {
-    user = await safenetClient(await endpoints()).getUser(viewer.upn);
+    user = await (await safenet()).getUser(viewer.upn);
   } catch (err) {
     return <Frame><p className="form-error">{errorSentence(err)} Reload the page in a moment.</p></Frame>;
   }

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useActionState, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { FormField } from "@/app/components/form-field";
-import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
+import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { IDLE, type ActionState } from "@/lib/forms";
 import type { TokenState } from "@/lib/safenet/client";

@@ -1,11 +1,11 @@
-import { endpoints } from "@/lib/auth/options";
-import { safenetClient, SafeNetError } from "@/lib/safenet/client";
+import { SafeNetError } from "@/lib/safenet/client";
 import { store } from "@/lib/server/store";
+import { safenet } from "@/lib/server/safenet/endpoints";
 
 // Copies the simulator's new events in before the timeline or the export reads it. Returns the
 // notice to show when the copy failed or stopped early; the stored events are shown either way.
 export async function syncSafeNetEvents(): Promise<string | null> {
-  const client = safenetClient(await endpoints());
+  const client = await safenet();
   const result = await store.ingestSafeNetEvents((after, limit) => client.events(after, limit));
   if (result.error) {
     if (!(result.error instanceof SafeNetError)) console.error("SafeNet event ingestion failed", result.error);

@@ -1,14 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
 import { formValues, parseForm, type ActionState } from "@/lib/forms";
-import { safenetClient, type SafeNetPolicy } from "@/lib/safenet/client";
+import { type SafeNetPolicy } from "@/lib/safenet/client";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { POLICY_FIELDS, type PolicyField } from "./policy-fields";
 import { fieldErrorsFromSafeNet, savePolicySchema } from "./policy-schema";
 import { store } from "@/lib/server/store";
+import { safenet } from "@/lib/server/safenet/endpoints";
 
 function changedFields(before: SafeNetPolicy, next: SafeNetPolicy): PolicyField[] {
   return (Object.keys(POLICY_FIELDS) as PolicyField[]).filter((k) => before[k] !== next[k]);
@@ -22,7 +22,7 @@ export async function savePolicy(_prev: ActionState, form: FormData): Promise<Ac
   if (!parsed.ok) return parsed.state;
   const values = formValues(form);
   const next = parsed.data;
-  const client = safenetClient(await endpoints());
+  const client = await safenet();
 
   let before: SafeNetPolicy;
   let after: SafeNetPolicy;

@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
-import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
-import { safenetClient } from "@/lib/safenet/client";
 import { errorSentence } from "@/lib/safenet/token-actions";
 import { PolicyForm } from "./policy-form";
+import { safenet } from "@/lib/server/safenet/endpoints";
 
 export const metadata: Metadata = { title: "SafeNet policy" };
 
 export default async function PolicyPage() {
   await requireAdmin();
-  const policy = await safenetClient(await endpoints())
+  const policy = await (await safenet())
     .policy()
     .then((p) => ({ ok: true as const, p }))
     .catch((err: unknown) => ({ ok: false as const, message: errorSentence(err) }));

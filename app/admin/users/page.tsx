@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
-import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
-import { safenetClient, type SafeNetUser } from "@/lib/safenet/client";
+import { type SafeNetUser } from "@/lib/safenet/client";
 import { errorSentence } from "@/lib/safenet/token-actions";
 import { listHref, MAX_PAGE_SIZE, PAGE_SIZE, userHref } from "./format";
+import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
 
 export const metadata: Metadata = { title: "Users and tokens" };
 
@@ -26,7 +26,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   await requireAdmin();
   const { search, cursor, limit } = readQuery(await searchParams);
   const repository = (await endpoints()).repository;
-  const result = await safenetClient(await endpoints())
+  const result = await (await safenet())
     .listUsers({ search, cursor: cursor || undefined, limit })
     .then((page) => ({ ok: true as const, ...page }))
     .catch((err: unknown) => ({ ok: false as const, message: errorSentence(err) }));

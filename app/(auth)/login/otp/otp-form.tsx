@@ -5,9 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { UNREACHABLE } from "../messages";
-import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
+import { OUTER_WINDOW_PREFIX, PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 
-const OUTER_WINDOW_PREFIX = "OUTER_WINDOW_AUTH|";
 
 export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();

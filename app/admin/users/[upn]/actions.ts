@@ -2,16 +2,16 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
 import { parseForm, type ActionState } from "@/lib/forms";
 import { headers } from "next/headers";
 import { clientAddress } from "@/lib/auth/request-info";
 import { notifyFactorChange, type FactorChange } from "@/lib/mail/factor-notice";
-import { safenetClient, type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
+import { type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
 import { ENDS_SESSIONS, errorSentence, isSafeNetError, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
 import { store } from "@/lib/server/store";
+import { safenet } from "@/lib/server/safenet/endpoints";
 
 // One server action per token operation: validate → authorize → SafeNet → event → revalidate.
 
@@ -74,7 +74,7 @@ async function runTokenAction<T extends Target>(
   const parsed = parseForm(schema, form);
   if (!parsed.ok) return parsed.state;
   const { upn, serial } = parsed.data;
-  const client = safenetClient(await endpoints());
+  const client = await safenet();
   const event = { type: `admin.token.${action}`, kind: "admin" as const, actor: viewer.upn, user: upn, serial };
 
   let after: SafeNetToken | void;

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { endpoints } from "@/lib/auth/options";
 import { requireAdmin } from "@/lib/auth/session";
-import { safenetClient, type SafeNetToken } from "@/lib/safenet/client";
+import { type SafeNetToken } from "@/lib/safenet/client";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { formatWhen } from "../format";
 import type { TokenView } from "./token-facts";
 import { TokenList } from "./token-list";
+import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
 
 type Params = { upn: string };
 
@@ -41,7 +41,7 @@ function viewOf(t: SafeNetToken): TokenView {
 export default async function UserPage({ params }: { params: Promise<Params> }) {
   await requireAdmin();
   const upn = upnOf((await params).upn);
-  const client = safenetClient(await endpoints());
+  const client = await safenet();
   const [user, policy] = await Promise.allSettled([client.getUser(upn), client.policy()]);
   const back = (
     <p>
