@@ -5,7 +5,7 @@ import { useActionState, useEffect, useRef, useState, type KeyboardEvent } from 
 import { FormField } from "@/app/components/form-field";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
-import { IDLE, type ActionState } from "@/lib/forms";
+import { IDLE, type ActionState } from "@/lib/forms/state";
 import type { TokenState } from "@/lib/safenet/client";
 import { allows } from "@/lib/safenet/token-actions";
 import { sendNewActivation, type WizardResult } from "../enroll/actions";

@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef, useState } from "react";
 import { FormField, FormStatus } from "@/app/components/form-field";
-import { IDLE, type ActionState } from "@/lib/forms";
+import { IDLE, type ActionState } from "@/lib/forms/state";
 import type { MfaSettings } from "@/lib/mfa/settings";
 import type { RepositoriesResult } from "@/lib/safenet/check-connection";
 import { checkOtpServiceAction, checkTmsApiAction, saveMfaSettingsAction } from "./actions";
@@ -58,9 +58,10 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
   }, [state]);
 
   async function checkTms(url: string) {
-    const { check, repositories: list } = await checkTmsApiAction(url);
-    if (list?.ok) setRepositories(list);
-    return check;
+    const answer = await checkTmsApiAction(url);
+    if ("status" in answer) return answer;
+    if (answer.repositories?.ok) setRepositories(answer.repositories);
+    return answer.check;
   }
 
   return (

@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { FormField, FormStatus } from "@/app/components/form-field";
-import { IDLE, type ActionState } from "@/lib/forms";
+import { IDLE, type ActionState } from "@/lib/forms/state";
 import { allowedActions, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
 import {
   deleteToken,
