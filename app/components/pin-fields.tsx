@@ -1,20 +1,28 @@
-import { FormField } from "@/app/components/form-field";
 import { pinLengthText, type PinLengths } from "@/lib/enroll/pin-rules";
+import { FormField } from "./form-field";
+
+type Aria = { id: string; "aria-invalid": boolean; "aria-describedby"?: string };
 
 // A new OTP PIN entered twice, with the policy's length as the hint. Never pre-filled.
 export function PinFields(props: {
   idPrefix: string;
-  lengths: PinLengths;
+  /** The policy's lengths; null when SafeNet could not be asked. */
+  lengths: PinLengths | null;
   errors: Record<string, string>;
   names?: { pin: string; confirm: string };
   labels?: { pin: string; confirm: string };
+  /** Instead of the hint for somebody choosing their own PIN. */
+  hint?: string;
   disabled?: boolean;
 }) {
+  const { lengths } = props;
   const names = props.names ?? { pin: "pin", confirm: "pinConfirm" };
   const labels = props.labels ?? { pin: "OTP PIN", confirm: "OTP PIN again" };
-  const hint = `${pinLengthText(props.lengths)}, as the SafeNet policy asks. You type it before every one-time password. Avoid patterns such as 1234, 0000 or 1212.`;
+  const hint =
+    props.hint ??
+    `${lengths ? pinLengthText(lengths) : "4 to 8 digits"}, as the SafeNet policy asks. You type it before every one-time password. Avoid patterns such as 1234, 0000 or 1212.`;
   const input = (name: string) =>
-    function PinInput(aria: { id: string; "aria-invalid": boolean; "aria-describedby"?: string }) {
+    function PinInput(aria: Aria) {
       return (
         <input
           {...aria}
@@ -22,7 +30,7 @@ export function PinFields(props: {
           type="password"
           inputMode="numeric"
           autoComplete="new-password"
-          maxLength={props.lengths.max}
+          maxLength={lengths?.max ?? 8}
           required
           disabled={props.disabled}
         />
