@@ -1,3 +1,4 @@
+import type { PortalEvent } from "@/db/queries/events";
 import { loadRuleEntries, ruleSetVersion } from "@/db/queries/exclusions";
 import { getExclusionDefaults, getMfaSettings } from "@/db/queries/settings";
 import { endpoints } from "@/lib/auth/options";
@@ -58,4 +59,24 @@ export async function decideForConnection(input: ConnectionInput): Promise<Conne
     connection: { clientIp: blankToUndefined(input.clientIp), clientMac: blankToUndefined(input.clientMac), gateway: blankToUndefined(input.gateway) },
   });
   return { ok: true, decision, user, provider: mfa.provider, mode: mfa.mode, exclusions };
+}
+
+/** The timeline's record of a decision played out for `actor` (a test, not a logon): the rule that decided and the connection. */
+export function decisionEvent(type: string, actor: string, answer: Extract<ConnectionDecision, { ok: true }>, connection: Omit<ConnectionInput, "username">): PortalEvent {
+  const { decision } = answer;
+  return {
+    type,
+    kind: "decision",
+    actor,
+    user: answer.user.upn,
+    result: "info",
+    reason: decision.code,
+    clientIp: connection.clientIp || null,
+    detail: {
+      outcome: decision.outcome,
+      rule: decision.rule && { id: decision.rule.id, list: decision.rule.kind, value: decision.rule.value },
+      clientMac: connection.clientMac || null,
+      gateway: connection.gateway || null,
+    },
+  };
 }

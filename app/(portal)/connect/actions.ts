@@ -9,7 +9,7 @@ import { answerExplanation, answerLine, countsTowardsLock, passcodeProblem } fro
 import { attemptsSentence } from "@/lib/connect/attempts";
 import { namesSelf } from "@/lib/connect/connection";
 import { readTicket } from "@/lib/connect/ticket";
-import { decideForConnection } from "@/lib/mfa/decide-for-user";
+import { decideForConnection, decisionEvent } from "@/lib/mfa/decide-for-user";
 import { safenetClient, SafeNetError, type ValidationAnswer } from "@/lib/safenet/client";
 import { buildRun, canTestAnyone, checkDomainPassword } from "./logon";
 import { decideConnectionSchema, sendPasscodeSchema, type DecideState, type OtpState } from "./schemas";
@@ -40,22 +40,7 @@ export const decideConnection = defineAction({
 
     const answer = await decideForConnection({ username: checked.user.upn, clientIp, clientMac, gateway });
     if (!answer.ok) return fail(answer.error);
-    const { decision } = answer;
-    await recordEvent({
-      type: "connect.decision",
-      kind: "decision",
-      actor: viewer.upn,
-      user: answer.user.upn,
-      result: "info",
-      reason: decision.code,
-      clientIp: clientIp || null,
-      detail: {
-        outcome: decision.outcome,
-        rule: decision.rule && { id: decision.rule.id, list: decision.rule.kind, value: decision.rule.value },
-        clientMac: clientMac || null,
-        gateway: gateway || null,
-      },
-    });
+    await recordEvent(decisionEvent("connect.decision", viewer.upn, answer, { clientIp, clientMac, gateway }));
     const run = await buildRun(answer, viewer, { clientIp, clientMac, gateway });
     return { status: "decided", message: `${run.decision.title}. ${run.decision.reason}`, values: echoed, run };
   },

@@ -5,7 +5,7 @@ import { addExclusionRule, removeExclusionRule } from "@/db/queries/exclusions";
 import { recordEvent } from "@/db/queries/events";
 import { getExclusionDefaults, saveExclusionDefaults } from "@/db/queries/settings";
 import type { ActionState } from "@/lib/forms/state";
-import { decideForConnection, type ConnectionDecision } from "@/lib/mfa/decide-for-user";
+import { decideForConnection, decisionEvent, type ConnectionDecision } from "@/lib/mfa/decide-for-user";
 import { LIST_NAMES } from "@/lib/mfa/rules";
 import { changedFields, exclusionSettingsSchema, MODES, type ExclusionDefaults } from "@/lib/mfa/settings";
 import { defineAction } from "@/lib/server/action";
@@ -93,22 +93,7 @@ export const testConnection = defineAction({
       return fail("No decision: see the message next to the user field.", { username: answer.error });
     }
     const result = describe(answer);
-    const { decision } = answer;
-    await recordEvent({
-      type: "decision.test",
-      kind: "decision",
-      actor: viewer.upn,
-      user: answer.user.upn,
-      result: "info",
-      reason: decision.code,
-      clientIp: data.clientIp || null,
-      detail: {
-        outcome: decision.outcome,
-        rule: decision.rule && { id: decision.rule.id, list: decision.rule.kind, value: decision.rule.value },
-        clientMac: data.clientMac || null,
-        gateway: data.gateway || null,
-      },
-    });
+    await recordEvent(decisionEvent("decision.test", viewer.upn, answer, data));
     return { status: "decided", message: `${result.title}. ${result.reason}`, values: echoed, result };
   },
 });
