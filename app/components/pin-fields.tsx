@@ -1,7 +1,5 @@
 import { pinLengthText, type PinLengths } from "@/lib/enroll/pin-rules";
-import { FormField } from "./form-field";
-
-type Aria = { id: string; "aria-invalid": boolean; "aria-describedby"?: string };
+import { InputField } from "./form-field";
 
 // A new OTP PIN entered twice, with the policy's length as the hint. Never pre-filled.
 export function PinFields(props: {
@@ -21,29 +19,11 @@ export function PinFields(props: {
   const hint =
     props.hint ??
     `${lengths ? pinLengthText(lengths) : "4 to 8 digits"}, as the SafeNet policy asks. You type it before every one-time password. Avoid patterns such as 1234, 0000 or 1212.`;
-  const input = (name: string) =>
-    function PinInput(aria: Aria) {
-      return (
-        <input
-          {...aria}
-          name={name}
-          type="password"
-          inputMode="numeric"
-          autoComplete="new-password"
-          maxLength={lengths?.max ?? 8}
-          required
-          disabled={props.disabled}
-        />
-      );
-    };
+  const input = { type: "password", inputMode: "numeric", autoComplete: "new-password", maxLength: lengths?.max ?? 8, required: true, disabled: props.disabled } as const;
   return (
     <>
-      <FormField id={`${props.idPrefix}-pin`} label={labels.pin} hint={hint} error={props.errors[names.pin]}>
-        {input(names.pin)}
-      </FormField>
-      <FormField id={`${props.idPrefix}-pin-confirm`} label={labels.confirm} error={props.errors[names.confirm]}>
-        {input(names.confirm)}
-      </FormField>
+      <InputField {...input} id={`${props.idPrefix}-pin`} name={names.pin} label={labels.pin} hint={hint} error={props.errors[names.pin]} />
+      <InputField {...input} id={`${props.idPrefix}-pin-confirm`} name={names.confirm} label={labels.confirm} error={props.errors[names.confirm]} />
     </>
   );
 }
