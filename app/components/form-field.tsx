@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, Ref } from "react";
 
 // A labelled field with its hint and its error next to it, wired with aria-describedby.
 export function FormField(props: {
@@ -26,6 +26,21 @@ export function FormField(props: {
         </p>
       )}
     </div>
+  );
+}
+
+/** A FormField around one input; the input's own attributes go straight to it. */
+export function InputField({
+  id,
+  label,
+  hint,
+  error,
+  ...input
+}: { id: string; label: string; hint?: ReactNode; error?: string; ref?: Ref<HTMLInputElement> } & Omit<InputHTMLAttributes<HTMLInputElement>, "id">) {
+  return (
+    <FormField id={id} label={label} hint={hint} error={error}>
+      {(aria) => <input {...aria} {...input} />}
+    </FormField>
   );
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
-import { FormField } from "@/app/components/form-field";
+import { FormField, InputField } from "@/app/components/form-field";
 import { PskcError } from "@/lib/pskc/errors";
 import type { PskcKey } from "@/lib/pskc/types";
 import { decryptPskcWeb, toBase64 } from "@/lib/pskc/web";
@@ -10,6 +10,7 @@ import styles from "./mobilepass.module.css";
 
 const MAX_FILE_BYTES = 1_000_000;
 const PIN_PATTERN = /^\d{4,8}$/;
+const NEW_PIN = { type: "password", inputMode: "numeric", autoComplete: "new-password" } as const;
 
 type Field = "file" | "activationKey" | "pin" | "pinConfirm";
 type Errors = Partial<Record<Field, string>>;
@@ -153,23 +154,15 @@ export function AddTokenForm(props: { onAdded: (token: OpenToken, others: number
       <fieldset>
         <legend>Set the application PIN</legend>
         <p className="hint muted">It protects the token in this browser; you will enter it each time you open the token.</p>
-        <FormField id="mp-pin" label="Application PIN" hint="4 to 8 digits." error={errors.pin}>
-          {(aria) => (
-            <input {...aria} type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} />
-          )}
-        </FormField>
-        <FormField id="mp-pin-confirm" label="Confirm application PIN" error={errors.pinConfirm}>
-          {(aria) => (
-            <input
-              {...aria}
-              type="password"
-              inputMode="numeric"
-              autoComplete="new-password"
-              value={pinConfirm}
-              onChange={(e) => setPinConfirm(e.target.value)}
-            />
-          )}
-        </FormField>
+        <InputField {...NEW_PIN} id="mp-pin" label="Application PIN" hint="4 to 8 digits." error={errors.pin} value={pin} onChange={(e) => setPin(e.target.value)} />
+        <InputField
+          {...NEW_PIN}
+          id="mp-pin-confirm"
+          label="Confirm application PIN"
+          error={errors.pinConfirm}
+          value={pinConfirm}
+          onChange={(e) => setPinConfirm(e.target.value)}
+        />
       </fieldset>
 
       <div className="button-row">

@@ -1,5 +1,5 @@
 // Which OTP PINs the portal accepts: the SafeNet policy's length, digits only, and nothing a
-// stranger would try first. Pure: the enrollment wizard, My token and the tests share it.
+// stranger would try first. Pure: the form fields, the PIN inputs and the tests share it.
 
 export interface PinLengths {
   min: number;
@@ -51,17 +51,4 @@ export function pinProblem(pin: string, lengths: PinLengths = DEFAULT_PIN_LENGTH
   if (block) return `A PIN that repeats ${block}, such as ${pin}, is easy to guess. ${NEXT_STEP}`;
   if (COMMON_PINS.has(pin)) return `${pin} is one of the most common PINs (a date, a keypad line or a favourite), so it is guessed early. ${NEXT_STEP}`;
   return null;
-}
-
-/** Problems of a new PIN entered twice, keyed by the form's field names. */
-export function newPinErrors(
-  pin: string,
-  confirm: string,
-  lengths: PinLengths,
-  names: { pin: string; confirm: string } = { pin: "pin", confirm: "pinConfirm" },
-): Record<string, string> {
-  const problem = pinProblem(pin, lengths);
-  if (problem) return { [names.pin]: problem };
-  if (confirm !== pin) return { [names.confirm]: "The two PINs are not the same. Enter the same PIN in both fields." };
-  return {};
 }

@@ -1,9 +1,10 @@
-import { safenet } from "@/lib/server/safenet/endpoints";
-import { safenetClient, SafeNetError, type SafeNetUser } from "@/lib/safenet/client";
+import type { PortalEvent } from "@/db/queries/events";
+import { SafeNetError, type SafeNetUser } from "@/lib/safenet/client";
 import { decide, type Decision, type Mode, type Provider } from "./decision";
 import { compileRules, type CompiledRules } from "./rules";
 import { repositoryDomains, type ExclusionDefaults } from "./settings";
 import { store } from "@/lib/server/store";
+import { safenet } from "@/lib/server/safenet/endpoints";
 
 // Server glue for the MFA decision: today's settings and rules, the user as SafeNet knows them.
 // It only reads; nobody is signed in and nothing is written.
@@ -57,4 +58,24 @@ export async function decideForConnection(input: ConnectionInput): Promise<Conne
     connection: { clientIp: blankToUndefined(input.clientIp), clientMac: blankToUndefined(input.clientMac), gateway: blankToUndefined(input.gateway) },
   });
   return { ok: true, decision, user, provider: mfa.provider, mode: mfa.mode, exclusions };
+}
+
+/** The timeline's record of a decision played out for `actor` (a test, not a logon): the rule that decided and the connection. */
+export function decisionEvent(type: string, actor: string, answer: Extract<ConnectionDecision, { ok: true }>, connection: Omit<ConnectionInput, "username">): PortalEvent {
+  const { decision } = answer;
+  return {
+    type,
+    kind: "decision",
+    actor,
+    user: answer.user.upn,
+    result: "info",
+    reason: decision.code,
+    clientIp: connection.clientIp || null,
+    detail: {
+      outcome: decision.outcome,
+      rule: decision.rule && { id: decision.rule.id, list: decision.rule.kind, value: decision.rule.value },
+      clientMac: connection.clientMac || null,
+      gateway: connection.gateway || null,
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newPinErrors, pinLengthText, pinProblem } from "@/lib/enroll/pin-rules";
+import { pinLengthText, pinProblem } from "@/lib/enroll/pin-rules";
 import { signInIsRecent, REAUTH_AFTER_MS } from "@/lib/auth/session-refresh";
 
 describe("pinProblem", () => {
@@ -38,16 +38,6 @@ describe("pinProblem", () => {
   it("names the lengths as the hint says them", () => {
     expect(pinLengthText({ min: 4, max: 4 })).toBe("4 digits");
     expect(pinLengthText({ min: 4, max: 8 })).toBe("4 to 8 digits");
-  });
-});
-
-describe("newPinErrors", () => {
-  const lengths = { min: 4, max: 4 };
-  it("puts the PIN's problem on the PIN field and a mismatch on the second", () => {
-    expect(newPinErrors("1234", "1234", lengths)).toEqual({ pin: expect.stringMatching(/counting up/) });
-    expect(newPinErrors("4089", "4098", lengths)).toEqual({ pinConfirm: expect.stringMatching(/not the same/) });
-    expect(newPinErrors("4089", "4089", lengths)).toEqual({});
-    expect(newPinErrors("1", "", lengths, { pin: "newPin", confirm: "newPinConfirm" })).toHaveProperty("newPin");
   });
 });
 

@@ -3,7 +3,7 @@
 import { getSession, signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { FormField } from "@/app/components/form-field";
+import { InputField } from "@/app/components/form-field";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { UNREACHABLE } from "./messages";
 
@@ -43,21 +43,17 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <div role="alert" id="login-error" className="form-error">
         {errors.form}
       </div>
-      <FormField id="username" label="User name" error={errors.username}>
-        {(aria) => <input {...aria} name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />}
-      </FormField>
-      <FormField id="password" label="Password" error={errors.password}>
-        {(aria) => (
-          <input
-            {...aria}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        )}
-      </FormField>
+      <InputField id="username" label="User name" error={errors.username} name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+      <InputField
+        id="password"
+        label="Password"
+        error={errors.password}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       <button type="submit" disabled={busy} aria-busy={busy}>
         {busy ? "Signing in…" : "Sign in"}
       </button>

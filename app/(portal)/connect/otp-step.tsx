@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useRef } from "react";
-import { FormField } from "@/app/components/form-field";
+import { PasscodeField } from "@/app/components/passcode-field";
 import { sendPasscode } from "./actions";
 import type { OtpState, RunView } from "./schemas";
 import styles from "./connect.module.css";
@@ -40,14 +40,13 @@ export function OtpStep({ run, onRestart }: { run: RunView; onRestart: () => voi
         <form action={action} noValidate aria-labelledby="connect-step-3-title">
           <input type="hidden" name="ticket" value={run.ticket ?? ""} />
           {resync && <input type="hidden" name="state" value={resync} />}
-          <FormField
+          <PasscodeField
             id="connect-passcode"
             label={resync ? "Next passcode" : "Passcode"}
             hint={resync ? `Wait for the next code. ${hint}` : hint}
             error={errors.passcode}
-          >
-            {(aria) => <input {...aria} ref={inputRef} name="passcode" type="password" inputMode="numeric" autoComplete="one-time-code" />}
-          </FormField>
+            inputRef={inputRef}
+          />
           <button type="submit" disabled={pending} aria-busy={pending}>
             {pending ? "Sending…" : resync ? "Send the next passcode" : "Send passcode"}
           </button>

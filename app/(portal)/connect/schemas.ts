@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { testConnectionSchema } from "@/app/admin/exclusions/schemas";
 import type { OtpAnswer, PasscodePolicy } from "@/lib/connect/answers";
+import type { ActionFailure } from "@/lib/forms/state";
 import type { DecisionView } from "@/lib/connect/trace";
 import type { EnrollmentWizardProps } from "../enroll/enrollment-wizard";
 
@@ -39,9 +40,7 @@ export interface RunView {
   enroll?: Omit<EnrollmentWizardProps, "returnTo">;
 }
 
-type Failure = { status: "error"; message: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
-
-export type DecideState = { status: "idle" } | Failure | { status: "decided"; message: string; values: Record<string, string>; run: RunView };
+export type DecideState = { status: "idle" } | ActionFailure | { status: "decided"; message: string; values: Record<string, string>; run: RunView };
 
 export type OtpState =
   | { status: "idle" }

@@ -1,13 +1,13 @@
 "use client";
 
 import { useEffect, useRef, useState, type RefObject } from "react";
-import { FormField } from "@/app/components/form-field";
+import { PasscodeField } from "@/app/components/passcode-field";
+import { PinFields } from "@/app/components/pin-fields";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { activateEnrollment, sendNewActivation } from "./actions";
 import { ActivationDetails } from "./activation-details";
 import styles from "./enroll.module.css";
-import { PinFields } from "./pin-fields";
 import { useWizardAction } from "./use-wizard-action";
 
 /** Step 2: the one-time activation block (or, when resumed, a pointer to the email) and the first passcode. */
@@ -57,14 +57,14 @@ export function ActivateStep(props: {
       <form ref={formRef} action={submit} noValidate aria-busy={pending} className={styles.activation}>
         <h3>Activate</h3>
         <input type="hidden" name="serial" value={props.serial} />
-        <FormField
+        <PasscodeField
           id="activate-passcode"
           label="Passcode (PIN + one-time password)"
           hint={`Your OTP PIN followed by ${app}, digits only: for PIN 4089 and code 123456, type 4089123456.`}
           error={error?.fieldErrors?.passcode}
-        >
-          {(aria) => <input {...aria} name="passcode" type="password" inputMode="numeric" autoComplete="one-time-code" required disabled={pending} />}
-        </FormField>
+          required
+          disabled={pending}
+        />
         {error && !error.fieldErrors?.passcode && (
           <p className="form-error" role="alert">
             {error.message}

@@ -1,9 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, type RefObject } from "react";
+import { useActionState, useEffect, useRef, useState, type RefObject } from "react";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
+import { IDLE } from "@/lib/forms/state";
 import { ActivateStep } from "./activate-step";
 import styles from "./enroll.module.css";
 import { PinStep } from "./pin-step";
@@ -115,6 +116,7 @@ export function EnrollmentWizard(props: EnrollmentWizardProps) {
 
 function DoneStep(props: { headingRef: RefObject<HTMLHeadingElement | null>; view: Extract<WizardView, { step: 3 }>; email: string }) {
   const { serial, fresh, mailError } = props.view;
+  const [state, proceed] = useActionState(continueAfterActivation, IDLE);
   return (
     <section aria-labelledby="step-done-title">
       <h2 id="step-done-title" ref={props.headingRef} tabIndex={-1} className={styles.heading}>
@@ -124,9 +126,14 @@ function DoneStep(props: { headingRef: RefObject<HTMLHeadingElement | null>; vie
       <p>From now on, sign in with your domain password, then your PIN followed by the code MobilePASS shows.</p>
       {fresh && <p>Your other portal sessions have ended; this one carries on.</p>}
       {fresh && (mailError ? <p className="form-error">{mailError}</p> : <p>A confirmation email is on its way to {props.email}.</p>)}
-      <form action={continueAfterActivation}>
+      <form action={proceed}>
         <p>Continue with your PIN and the next code MobilePASS shows to reach My token, where you can change your PIN or report the token lost.</p>
         <button type="submit">Continue</button>
+        {state.status === "error" && (
+          <p className="form-error" role="alert">
+            {state.message}
+          </p>
+        )}
       </form>
     </section>
   );

@@ -2,11 +2,11 @@
 
 import { useEffect, useRef, type RefObject } from "react";
 import { FormField } from "@/app/components/form-field";
+import { PinFields } from "@/app/components/pin-fields";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { startEnrollment } from "./actions";
 import styles from "./enroll.module.css";
-import { PinFields } from "./pin-fields";
 import { useWizardAction } from "./use-wizard-action";
 
 /** Step 1: the OTP PIN twice and the email the activation goes to. */

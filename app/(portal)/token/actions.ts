@@ -2,16 +2,16 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
+import { z } from "zod";
 import { clientAddress } from "@/lib/auth/request-info";
-import { readPasscode } from "@/lib/auth/passcode";
-import { requireUser } from "@/lib/auth/session";
 import { endOtherSessions } from "@/lib/auth/session-refresh";
 import { pinLengths } from "@/lib/server/enroll/status";
-import { newPinErrors } from "@/lib/enroll/pin-rules";
-import { formText as text, type ActionState } from "@/lib/forms";
+import { passcode, strongPin, tokenSerial, withNewPin } from "@/lib/forms/fields";
+import type { ActionState } from "@/lib/forms/state";
 import { notifyFactorChange } from "@/lib/mail/factor-notice";
 import { type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
 import { allows, errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
+import { defineAction, type ActionContext } from "@/lib/server/action";
 import { store } from "@/lib/server/store";
 import { safenet } from "@/lib/server/safenet/endpoints";
 
@@ -24,71 +24,76 @@ async function selfEvent(type: string, user: string, serial: string | null, resu
 
 const mailFailure = (notice: { sent: boolean; error?: string }) => (notice.sent ? "" : ` The notification email could not be sent (${notice.error}).`);
 
-/** The viewer's token named in the form, as SafeNet knows it now, or why there is none. */
-async function ownToken(upn: string, serial: string): Promise<{ user: SafeNetUser; token: SafeNetToken } | { error: string }> {
-  let user: SafeNetUser;
-  try {
-    user = await (await safenet()).getUser(upn);
-  } catch (err) {
-    return { error: errorSentence(err) };
-  }
+/** The viewer's token named in the form, as SafeNet knows it now, or null. */
+async function ownToken(upn: string, serial: string): Promise<{ user: SafeNetUser; token: SafeNetToken } | null> {
+  const user = await (await safenet()).getUser(upn);
   const token = user.tokens.find((t) => t.serial === serial);
-  if (!token) return { error: "This token is no longer yours or no longer exists. Reload the page to see your token." };
-  return { user, token };
+  return token ? { user, token } : null;
 }
 
-export async function changeMyPin(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const viewer = await requireUser();
-  const passcode = readPasscode(text(form, "passcode"));
-  const errors = newPinErrors(text(form, "newPin"), text(form, "newPinConfirm"), await pinLengths(), { pin: "newPin", confirm: "newPinConfirm" });
-  if (!passcode) errors.passcode = "Enter your current PIN followed by the one-time password, digits only.";
-  if (!passcode || Object.keys(errors).length > 0) return { status: "error", message: "Some fields need attention: see the messages next to them.", fieldErrors: errors };
+const NOT_YOURS = "This token is no longer yours or no longer exists. Reload the page to see your token.";
 
-  const own = await ownToken(viewer.upn, text(form, "serial"));
-  if ("error" in own) return { status: "error", message: own.error };
-  const { user, token } = own;
-  if (token.state !== "Active") return { status: "error", message: `Token ${token.serial} is ${token.state}: only an Active token's PIN can be changed here.` };
+/** A SafeNet refusal of a change to the viewer's own token: recorded, then said in the action's words. */
+const refused = (type: string, action: "pin" | "revoke") =>
+  async (err: unknown, { viewer, data, fail }: ActionContext<z.ZodType<{ serial: string }>>) => {
+    await selfEvent(type, viewer.upn, data.serial, "failure", { reason: isSafeNetError(err) ? err.code : "error" });
+    return fail(errorSentence(err, action));
+  };
 
-  const client = await safenet();
-  try {
+const changePinSchema = withNewPin(
+  { serial: tokenSerial, passcode: passcode("Enter your current PIN followed by the one-time password, digits only.") },
+  { pin: "newPin", confirm: "newPinConfirm" },
+  strongPin(pinLengths),
+);
+
+export const changeMyPin = defineAction({
+  authorize: "user",
+  schema: changePinSchema,
+  hidden: ["serial"],
+  run: async ({ viewer, data, fail }): Promise<ActionState> => {
+    const own = await ownToken(viewer.upn, data.serial);
+    if (!own) return fail(NOT_YOURS);
+    const { user, token } = own;
+    if (token.state !== "Active") return fail(`Token ${token.serial} is ${token.state}: only an Active token's PIN can be changed here.`);
+
+    const client = await safenet();
     // The current passcode proves the token is in hand; only a full success may change the PIN.
-    const answer = await client.validate({ username: user.upn, passcode, clientIp: clientAddress(await headers()) });
+    const answer = await client.validate({ username: user.upn, passcode: data.passcode, clientIp: clientAddress(await headers()) });
     if (answer.code !== 1 || (answer.serial && answer.serial !== token.serial)) {
       await selfEvent("self-service.pin", user.upn, token.serial, "failure", { reason: answer.reason ?? (answer.code === 5 ? "outer_window" : "wrong_passcode") });
       const next = answer.code === 5 ? " Wait for the next code and enter your current PIN followed by it." : " Enter your current PIN followed by the code MobilePASS shows now.";
-      return { status: "error", message: "The PIN was not changed.", fieldErrors: { passcode: `${answer.message}${next}` } };
+      return fail("The PIN was not changed.", { passcode: `${answer.message}${next}` });
     }
-    await client.setPin(token.serial, text(form, "newPin"));
-  } catch (err) {
-    await selfEvent("self-service.pin", user.upn, token.serial, "failure", { reason: isSafeNetError(err) ? err.code : "error" });
-    return { status: "error", message: errorSentence(err, "pin") };
-  }
+    await client.setPin(token.serial, data.newPin);
 
-  await endOtherSessions(user.upn);
-  await selfEvent("self-service.pin", user.upn, token.serial, "success", { detail: { sessionsEnded: true } });
-  const mail = mailFailure(await notifyFactorChange({ upn: user.upn, change: "pin-changed", serial: token.serial, clientIp: clientAddress(await headers()) }));
-  revalidatePath("/token");
-  return { status: "success", message: `Your PIN is changed: use the new PIN from your next sign-in. Your other portal sessions have ended.${mail}` };
-}
+    await endOtherSessions(user.upn);
+    await selfEvent("self-service.pin", user.upn, token.serial, "success", { detail: { sessionsEnded: true } });
+    const mail = mailFailure(await notifyFactorChange({ upn: user.upn, change: "pin-changed", serial: token.serial, clientIp: clientAddress(await headers()) }));
+    revalidatePath("/token");
+    return { status: "success", message: `Your PIN is changed: use the new PIN from your next sign-in. Your other portal sessions have ended.${mail}` };
+  },
+  failed: refused("self-service.pin", "pin"),
+});
 
-export async function reportTokenLost(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const viewer = await requireUser();
-  const own = await ownToken(viewer.upn, text(form, "serial"));
-  if ("error" in own) return { status: "error", message: own.error };
-  const { user, token } = own;
-  if (!allows("revoke", token.state)) return { status: "error", message: `Token ${token.serial} is ${token.state} and cannot be reported lost.` };
-  try {
+export const reportTokenLost = defineAction({
+  authorize: "user",
+  schema: z.object({ serial: tokenSerial }),
+  hidden: ["serial"],
+  run: async ({ viewer, data, fail }): Promise<ActionState> => {
+    const own = await ownToken(viewer.upn, data.serial);
+    if (!own) return fail(NOT_YOURS);
+    const { user, token } = own;
+    if (!allows("revoke", token.state)) return fail(`Token ${token.serial} is ${token.state} and cannot be reported lost.`);
     await (await safenet()).tokenAction(token.serial, "revoke");
-  } catch (err) {
-    await selfEvent("self-service.revoke", user.upn, token.serial, "failure", { reason: isSafeNetError(err) ? err.code : "error" });
-    return { status: "error", message: errorSentence(err, "revoke") };
-  }
-  await endOtherSessions(user.upn);
-  await selfEvent("self-service.revoke", user.upn, token.serial, "success", { detail: { from: token.state, sessionsEnded: true } });
-  const mail = mailFailure(await notifyFactorChange({ upn: user.upn, change: "lost", serial: token.serial, clientIp: clientAddress(await headers()) }));
-  revalidatePath("/token");
-  return {
-    status: "success",
-    message: `Token ${token.serial} is reported lost and no longer works. Your other portal sessions have ended.${mail} Enroll a new token to sign in with MFA again.`,
-  };
-}
+
+    await endOtherSessions(user.upn);
+    await selfEvent("self-service.revoke", user.upn, token.serial, "success", { detail: { from: token.state, sessionsEnded: true } });
+    const mail = mailFailure(await notifyFactorChange({ upn: user.upn, change: "lost", serial: token.serial, clientIp: clientAddress(await headers()) }));
+    revalidatePath("/token");
+    return {
+      status: "success",
+      message: `Token ${token.serial} is reported lost and no longer works. Your other portal sessions have ended.${mail} Enroll a new token to sign in with MFA again.`,
+    };
+  },
+  failed: refused("self-service.revoke", "revoke"),
+});

@@ -2,15 +2,15 @@
 
 import Link from "next/link";
 import { useActionState, useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { FormField } from "@/app/components/form-field";
+import { PasscodeField } from "@/app/components/passcode-field";
+import { PinFields } from "@/app/components/pin-fields";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
-import { IDLE, type ActionState } from "@/lib/forms";
+import { IDLE, type ActionState } from "@/lib/forms/state";
 import type { TokenState } from "@/lib/safenet/client";
 import { allows } from "@/lib/safenet/token-actions";
 import { sendNewActivation, type WizardResult } from "../enroll/actions";
 import { EnrollmentWizard } from "../enroll/enrollment-wizard";
-import { PinFields } from "../enroll/pin-fields";
 import { ReauthNotice } from "../enroll/reauth-notice";
 import { changeMyPin, reportTokenLost } from "./actions";
 import styles from "./token.module.css";
@@ -70,9 +70,7 @@ function ChangePin(props: { serial: string; pinLengths: PinLengths; onDone: (mes
       <p>Prove the token is in your hands first: your current PIN followed by the code MobilePASS shows now.</p>
       <form ref={formRef} action={submit} noValidate aria-busy={pending}>
         <input type="hidden" name="serial" value={props.serial} />
-        <FormField id="current-passcode" label="Current passcode (PIN + one-time password)" error={errors.passcode}>
-          {(aria) => <input {...aria} name="passcode" type="password" inputMode="numeric" autoComplete="one-time-code" required disabled={pending} />}
-        </FormField>
+        <PasscodeField id="current-passcode" label="Current passcode (PIN + one-time password)" error={errors.passcode} required disabled={pending} />
         <PinFields idPrefix="change" lengths={props.pinLengths} errors={errors} names={{ pin: "newPin", confirm: "newPinConfirm" }} labels={{ pin: "New PIN", confirm: "New PIN again" }} disabled={pending} />
         {state.status === "error" && (
           <p className="form-error" role="alert">

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { FormStatus } from "@/app/components/form-field";
-import { IDLE } from "@/lib/forms";
+import { IDLE } from "@/lib/forms/state";
 import type { ListKind } from "@/lib/mfa/rules";
 import type { ExclusionDefaults } from "@/lib/mfa/settings";
 import { saveExclusionDefaultsAction } from "./actions";

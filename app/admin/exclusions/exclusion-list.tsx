@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { FormField, FormStatus } from "@/app/components/form-field";
-import { IDLE } from "@/lib/forms";
+import { IDLE } from "@/lib/forms/state";
 import type { ListKind } from "@/lib/mfa/rules";
 import { addExclusion, removeExclusion } from "./actions";
 import styles from "./exclusions.module.css";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ActionState } from "@/lib/forms";
+import type { ActionState } from "@/lib/forms/state";
 import type { Outcome, TraceStep } from "@/lib/mfa/decision";
 import type { ListKind } from "@/lib/mfa/rules";
 import type { Result } from "@/lib/net/ip";

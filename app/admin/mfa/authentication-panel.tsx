@@ -2,8 +2,8 @@
 
 import { FormField } from "@/app/components/form-field";
 import { MODES, TOKEN_TYPES } from "@/lib/mfa/settings";
-import type { CheckResult, RepositoriesResult } from "@/lib/safenet/check-connection";
-import { CheckButton } from "./check-button";
+import type { RepositoriesResult } from "@/lib/safenet/check-connection";
+import { CheckButton, type CheckAnswer } from "./check-button";
 import styles from "./mfa.module.css";
 import { RadioGroup } from "./radio-group";
 
@@ -15,7 +15,7 @@ export function AuthenticationPanel(props: {
   errors: Partial<Record<Field, string>>;
   onChange: (field: Field, value: string) => void;
   repositories: RepositoriesResult;
-  checkTms: (url: string) => Promise<CheckResult>;
+  checkTms: (url: string) => Promise<CheckAnswer>;
 }) {
   const { values, errors, onChange } = props;
   const tokenTypeEnabled = values.mode === "create_token";

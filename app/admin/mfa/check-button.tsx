@@ -1,11 +1,17 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import type { ActionFailure } from "@/lib/forms/state";
 import type { CheckResult } from "@/lib/safenet/check-connection";
 import styles from "./mfa.module.css";
 
+export type CheckAnswer = CheckResult | ActionFailure;
+
+// A check the portal could not run at all reads like a refused connection, with the portal's sentence.
+const asCheck = (answer: CheckAnswer): CheckResult => ("status" in answer ? { ok: false, kind: "refused", message: answer.message } : answer);
+
 /** A check of the URL as typed (not as saved), with progress and the outcome in a live region. */
-export function CheckButton(props: { id: string; label: string; name: string; url: string; run: (url: string) => Promise<CheckResult> }) {
+export function CheckButton(props: { id: string; label: string; name: string; url: string; run: (url: string) => Promise<CheckAnswer> }) {
   const [pending, startTransition] = useTransition();
   const [outcome, setOutcome] = useState<{ url: string; result: CheckResult } | null>(null);
   // An outcome belongs to the URL it checked; editing the URL clears it.
@@ -16,9 +22,9 @@ export function CheckButton(props: { id: string; label: string; name: string; ur
     if (pending) return;
     const url = props.url;
     startTransition(async () => {
-      const result = await props.run(url).catch(
-        (): CheckResult => ({ ok: false, kind: "refused", message: "The portal could not run the check. Reload the page and try again." }),
-      );
+      const result = await props
+        .run(url)
+        .then(asCheck, (): CheckResult => ({ ok: false, kind: "refused", message: "The portal could not run the check. Reload the page and try again." }));
       setOutcome({ url, result });
     });
   }

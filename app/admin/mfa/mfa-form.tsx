@@ -2,7 +2,8 @@
 
 import { useActionState, useEffect, useRef, useState } from "react";
 import { FormField, FormStatus } from "@/app/components/form-field";
-import { IDLE, type ActionState } from "@/lib/forms";
+import { PasscodeField } from "@/app/components/passcode-field";
+import { IDLE, type ActionState } from "@/lib/forms/state";
 import type { MfaSettings } from "@/lib/mfa/settings";
 import type { RepositoriesResult } from "@/lib/safenet/check-connection";
 import { checkOtpServiceAction, checkTmsApiAction, saveMfaSettingsAction } from "./actions";
@@ -58,9 +59,10 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
   }, [state]);
 
   async function checkTms(url: string) {
-    const { check, repositories: list } = await checkTmsApiAction(url);
-    if (list?.ok) setRepositories(list);
-    return check;
+    const answer = await checkTmsApiAction(url);
+    if ("status" in answer) return answer;
+    if (answer.repositories?.ok) setRepositories(answer.repositories);
+    return answer.check;
   }
 
   return (
@@ -125,14 +127,14 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
 
       <fieldset>
         <legend>Confirm a change of service URL</legend>
-        <FormField
+        <PasscodeField
+          key={stepUpKey}
           id="stepUpPasscode"
+          name="stepUpPasscode"
           label="Your PIN + one-time password"
           error={stepUpError}
           hint="Needed when you change the OTP Service URL or the TMS Web API URL, unless you entered them in the last five minutes: those URLs decide where the portal sends SafeNet's keys. Checked by the OTP service saved now."
-        >
-          {(aria) => <input {...aria} name="stepUpPasscode" type="password" inputMode="numeric" autoComplete="one-time-code" defaultValue="" key={stepUpKey} />}
-        </FormField>
+        />
       </fieldset>
 
       <div className={styles.actions}>

@@ -1,10 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { requireAdmin } from "@/lib/auth/session";
-import { formValues, parseForm, type ActionState } from "@/lib/forms";
+import type { ActionState } from "@/lib/forms/state";
 import { type SafeNetPolicy } from "@/lib/safenet/client";
-import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
+import { isSafeNetError } from "@/lib/safenet/token-actions";
+import { defineAction } from "@/lib/server/action";
 import { POLICY_FIELDS, type PolicyField } from "./policy-fields";
 import { fieldErrorsFromSafeNet, savePolicySchema } from "./policy-schema";
 import { store } from "@/lib/server/store";
@@ -16,26 +16,33 @@ function changedFields(before: SafeNetPolicy, next: SafeNetPolicy): PolicyField[
 
 const pick = (p: SafeNetPolicy, keys: PolicyField[]) => Object.fromEntries(keys.map((k) => [k, p[k]]));
 
-export async function savePolicy(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const viewer = await requireAdmin();
-  const parsed = parseForm(savePolicySchema, form);
-  if (!parsed.ok) return parsed.state;
-  const values = formValues(form);
-  const next = parsed.data;
-  const client = await safenet();
-
-  let before: SafeNetPolicy;
-  let after: SafeNetPolicy;
-  let changed: PolicyField[];
-  try {
-    before = await client.policy();
-    changed = changedFields(before, next);
+export const savePolicy = defineAction({
+  authorize: "admin",
+  schema: savePolicySchema,
+  echo: Object.keys(POLICY_FIELDS) as PolicyField[],
+  run: async ({ viewer, data: next }): Promise<ActionState> => {
+    const client = await safenet();
+    const before = await client.policy();
+    const changed = changedFields(before, next);
     if (changed.length === 0) return { status: "success", message: "Nothing to save: the policy already has these values." };
     // Only the changed fields, so SafeNet's own policy.changed event names just those.
-    after = await client.setPolicy(pick(next, changed));
-  } catch (err) {
+    const after = await client.setPolicy(pick(next, changed));
+
+    const saved = changedFields(before, after);
+    await store.recordEvent({
+      type: "settings.policy",
+      kind: "settings",
+      actor: viewer.upn,
+      result: "success",
+      detail: { before: pick(before, saved), after: pick(after, saved) },
+    });
+    revalidatePath("/admin/policy");
+    const names = saved.map((k) => POLICY_FIELDS[k].label.toLowerCase()).join(", ");
+    return { status: "success", message: `Policy saved. Changed: ${names}. It applies from the next sign-in.` };
+  },
+  failed: async (err, { viewer, data, sentence, fail }) => {
     const refused = isSafeNetError(err) && err.status === 400;
-    const message = refused ? "SafeNet refused the policy: see the messages next to the fields." : errorSentence(err);
+    const message = refused ? "SafeNet refused the policy: see the messages next to the fields." : sentence;
     await store.recordEvent({
       type: "settings.policy",
       kind: "settings",
@@ -44,18 +51,6 @@ export async function savePolicy(_prev: ActionState, form: FormData): Promise<Ac
       reason: isSafeNetError(err) ? err.code : "error",
       detail: { message: isSafeNetError(err) ? err.message : message, ...(refused && { fields: Object.keys(err.details ?? {}) }) },
     });
-    return { status: "error", message, fieldErrors: refused ? fieldErrorsFromSafeNet(err.details, next) : undefined, values };
-  }
-
-  const saved = changedFields(before, after);
-  await store.recordEvent({
-    type: "settings.policy",
-    kind: "settings",
-    actor: viewer.upn,
-    result: "success",
-    detail: { before: pick(before, saved), after: pick(after, saved) },
-  });
-  revalidatePath("/admin/policy");
-  const names = saved.map((k) => POLICY_FIELDS[k].label.toLowerCase()).join(", ");
-  return { status: "success", message: `Policy saved. Changed: ${names}. It applies from the next sign-in.` };
-}
+    return fail(message, refused ? fieldErrorsFromSafeNet(err.details, data) : undefined);
+  },
+});

@@ -9,6 +9,14 @@ export type FieldSpec =
   | { kind: "number"; label: string; hint: string; min: number; max: number }
   | { kind: "choice"; label: string; hint: string; options: { value: string; label: string }[] };
 
+// Each option as [the value the form posts, its label].
+const choice = (label: string, hint: string, options: [string, string][]): FieldSpec => ({
+  kind: "choice",
+  label,
+  hint,
+  options: options.map(([value, text]) => ({ value, label: text })),
+});
+
 export const POLICY_FIELDS: Record<PolicyField, FieldSpec> = {
   lockThreshold: {
     kind: "number",
@@ -24,44 +32,12 @@ export const POLICY_FIELDS: Record<PolicyField, FieldSpec> = {
     min: 1,
     max: 2_592_000,
   },
-  pinMode: {
-    kind: "choice",
-    label: "PIN mode",
-    hint: "Where the PIN is checked.",
-    options: [
-      { value: "server", label: "Server: the PIN is typed with the one-time password" },
-      { value: "token", label: "Token: the PIN stays in MobilePASS" },
-    ],
-  },
-  pinPosition: {
-    kind: "choice",
-    label: "PIN position",
-    hint: "Where a server PIN goes in the passcode.",
-    options: [
-      { value: "prefix", label: "Before the one-time password" },
-      { value: "suffix", label: "After the one-time password" },
-    ],
-  },
+  pinMode: choice("PIN mode", "Where the PIN is checked.", [["server", "Server: the PIN is typed with the one-time password"], ["token", "Token: the PIN stays in MobilePASS"]]),
+  pinPosition: choice("PIN position", "Where a server PIN goes in the passcode.", [["prefix", "Before the one-time password"], ["suffix", "After the one-time password"]]),
   pinMinLength: { kind: "number", label: "Shortest PIN (digits)", hint: "4 to 8, not more than the longest PIN.", min: 4, max: 8 },
   pinMaxLength: { kind: "number", label: "Longest PIN (digits)", hint: "4 to 8, not less than the shortest PIN.", min: 4, max: 8 },
-  otpLength: {
-    kind: "choice",
-    label: "One-time password length",
-    hint: "Digits in each code of newly provisioned tokens.",
-    options: [
-      { value: "6", label: "6 digits" },
-      { value: "8", label: "8 digits" },
-    ],
-  },
-  timeStepSeconds: {
-    kind: "choice",
-    label: "Time step",
-    hint: "How often a time-based token shows a new code.",
-    options: [
-      { value: "30", label: "30 seconds" },
-      { value: "60", label: "60 seconds" },
-    ],
-  },
+  otpLength: choice("One-time password length", "Digits in each code of newly provisioned tokens.", [["6", "6 digits"], ["8", "8 digits"]]),
+  timeStepSeconds: choice("Time step", "How often a time-based token shows a new code.", [["30", "30 seconds"], ["60", "60 seconds"]]),
   timeDriftSteps: {
     kind: "number",
     label: "Allowed clock drift (time steps)",

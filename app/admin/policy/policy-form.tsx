@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef } from "react";
 import { FormField, FormStatus } from "@/app/components/form-field";
-import { IDLE } from "@/lib/forms";
+import { IDLE } from "@/lib/forms/state";
 import type { SafeNetPolicy } from "@/lib/safenet/client";
 import { savePolicy } from "./actions";
 import { POLICY_FIELDS, POLICY_GROUPS, policyValues, type PolicyField } from "./policy-fields";

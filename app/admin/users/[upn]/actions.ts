@@ -1,33 +1,27 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/session";
-import { endOtherSessions } from "@/lib/auth/session-refresh";
-import { parseForm, type ActionState } from "@/lib/forms";
 import { headers } from "next/headers";
+import { z } from "zod";
 import { clientAddress } from "@/lib/auth/request-info";
+import type { Viewer } from "@/lib/auth/session";
+import { endOtherSessions } from "@/lib/auth/session-refresh";
+import { anyPin, otpCode, tokenSerial, upn, withNewPin } from "@/lib/forms/fields";
+import type { ActionState } from "@/lib/forms/state";
 import { notifyFactorChange, type FactorChange } from "@/lib/mail/factor-notice";
 import { type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
 import { ENDS_SESSIONS, errorSentence, isSafeNetError, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
+import { defineAction } from "@/lib/server/action";
 import { store } from "@/lib/server/store";
 import { safenet } from "@/lib/server/safenet/endpoints";
 
-// One server action per token operation: validate → authorize → SafeNet → event → revalidate.
+// One server action per token operation: authorize → validate → SafeNet → event → revalidate.
 
-const target = {
-  upn: z.string().trim().min(1, "The user is missing. Reload the page.").max(256),
-  serial: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "The token serial is not valid. Reload the page."),
-};
-const code = (which: string) =>
-  z.string().trim().regex(/^[0-9]{6,8}$/, `Enter the ${which} code as MobilePASS shows it: 6 or 8 digits.`);
-const pin = z.string().regex(/^[0-9]{4,8}$/, "Enter a PIN of 4 to 8 digits.");
+const target = { upn, serial: tokenSerial };
 
 const tokenSchema = z.object(target);
-const resyncSchema = z.object({ ...target, otp1: code("first"), otp2: code("next") });
-const pinSchema = z
-  .object({ ...target, pin, pinConfirm: z.string() })
-  .refine((v) => v.pin === v.pinConfirm, { path: ["pinConfirm"], message: "The two PINs are not the same. Enter the new PIN twice." });
+const resyncSchema = z.object({ ...target, otp1: otpCode("first"), otp2: otpCode("next") });
+const pinSchema = withNewPin(target, { pin: "pin", confirm: "pinConfirm" }, anyPin);
 
 type Target = z.infer<typeof tokenSchema>;
 
@@ -64,76 +58,61 @@ function revalidate() {
   revalidatePath("/admin/users");
 }
 
-async function runTokenAction<T extends Target>(
+const eventOf = (action: TokenAction, viewer: Viewer, { upn, serial }: Target) =>
+  ({ type: `admin.token.${action}`, kind: "admin", actor: viewer.upn, user: upn, serial }) as const;
+
+function tokenAction<D extends Target>(
   action: TokenAction,
-  schema: z.ZodType<T>,
-  form: FormData,
-  call: (client: SafeNetClient, data: T) => Promise<SafeNetToken | void>,
-): Promise<ActionState> {
-  const viewer = await requireAdmin();
-  const parsed = parseForm(schema, form);
-  if (!parsed.ok) return parsed.state;
-  const { upn, serial } = parsed.data;
-  const client = await safenet();
-  const event = { type: `admin.token.${action}`, kind: "admin" as const, actor: viewer.upn, user: upn, serial };
+  schema: z.ZodType<D, z.input<typeof tokenSchema>>,
+  call: (client: SafeNetClient, data: D) => Promise<SafeNetToken | void>,
+) {
+  return defineAction({
+    authorize: "admin",
+    schema,
+    hidden: ["upn", "serial"],
+    run: async ({ viewer, data, fail }): Promise<ActionState> => {
+      const { upn, serial } = data;
+      const client = await safenet();
+      // Authorize against SafeNet, not the form: the event and the ended sessions must name the token's real owner.
+      const token = await client.getToken(serial);
+      if (!token.user || token.user.toLowerCase() !== upn.toLowerCase()) {
+        return fail(`Token ${serial} does not belong to ${upn}. Reload the page to see ${upn}'s tokens.`);
+      }
+      const owner = token.user;
+      const after = await call(client, data);
 
-  let after: SafeNetToken | void;
-  let owner: string;
-  try {
-    // Authorize against SafeNet, not the form: the event and the ended sessions must name the token's real owner.
-    const token = await client.getToken(serial);
-    if (!token.user || token.user.toLowerCase() !== upn.toLowerCase()) {
-      return { status: "error", message: `Token ${serial} does not belong to ${upn}. Reload the page to see ${upn}'s tokens.` };
-    }
-    owner = token.user;
-    after = await call(client, parsed.data);
-  } catch (err) {
-    const message = errorSentence(err, action);
-    await store.recordEvent({ ...event, result: "failure", reason: isSafeNetError(err) ? err.code : "error", detail: { message } });
-    revalidate();
-    return { status: "error", message, fieldErrors: fieldErrorsOf(err, message) };
-  }
-
-  if (ENDS_SESSIONS.has(action)) await endOtherSessions(owner);
-  await store.recordEvent({
-    ...event,
-    result: "success",
-    detail: { state: after ? after.state : null, ...(ENDS_SESSIONS.has(action) && { sessionsEnded: true }) },
+      if (ENDS_SESSIONS.has(action)) await endOtherSessions(owner);
+      await store.recordEvent({
+        ...eventOf(action, viewer, data),
+        result: "success",
+        detail: { state: after ? after.state : null, ...(ENDS_SESSIONS.has(action) && { sessionsEnded: true }) },
+      });
+      const mailNote = await notifyUser(client, action, owner, serial);
+      revalidate();
+      return { status: "success", message: TOKEN_ACTIONS[action].done(serial, owner) + mailNote };
+    },
+    failed: async (err, { viewer, data, fail }) => {
+      const message = errorSentence(err, action);
+      await store.recordEvent({ ...eventOf(action, viewer, data), result: "failure", reason: isSafeNetError(err) ? err.code : "error", detail: { message } });
+      revalidate();
+      return fail(message, fieldErrorsOf(err, message));
+    },
   });
-  const mailNote = await notifyUser(client, action, owner, serial);
-  revalidate();
-  return { status: "success", message: TOKEN_ACTIONS[action].done(serial, owner) + mailNote };
 }
 
-export async function suspendToken(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runTokenAction("suspend", tokenSchema, form, (c, d) => c.tokenAction(d.serial, "suspend"));
-}
+export const suspendToken = tokenAction("suspend", tokenSchema, (c, d) => c.tokenAction(d.serial, "suspend"));
 
-export async function reactivateToken(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runTokenAction("reactivate", tokenSchema, form, (c, d) => c.tokenAction(d.serial, "reactivate"));
-}
+export const reactivateToken = tokenAction("reactivate", tokenSchema, (c, d) => c.tokenAction(d.serial, "reactivate"));
 
-export async function unlockToken(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runTokenAction("unlock", tokenSchema, form, (c, d) => c.tokenAction(d.serial, "unlock"));
-}
+export const unlockToken = tokenAction("unlock", tokenSchema, (c, d) => c.tokenAction(d.serial, "unlock"));
 
-export async function revokeToken(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runTokenAction("revoke", tokenSchema, form, (c, d) => c.tokenAction(d.serial, "revoke"));
-}
+export const revokeToken = tokenAction("revoke", tokenSchema, (c, d) => c.tokenAction(d.serial, "revoke"));
 
-export async function resyncToken(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runTokenAction("resync", resyncSchema, form, (c, d) => c.resync(d.serial, d.otp1, d.otp2));
-}
+export const resyncToken = tokenAction("resync", resyncSchema, (c, d) => c.resync(d.serial, d.otp1, d.otp2));
 
-export async function resetTokenPin(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runTokenAction("pin", pinSchema, form, (c, d) => c.setPin(d.serial, d.pin));
-}
+export const resetTokenPin = tokenAction("pin", pinSchema, (c, d) => c.setPin(d.serial, d.pin));
 
 // The activation key and seed in SafeNet's answer are dropped here: the admin never sees them.
-export async function reissueToken(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runTokenAction("reissue", tokenSchema, form, async (c, d) => (await c.reissue(d.serial)).token);
-}
+export const reissueToken = tokenAction("reissue", tokenSchema, async (c, d) => (await c.reissue(d.serial)).token);
 
-export async function deleteToken(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runTokenAction("delete", tokenSchema, form, (c, d) => c.deleteToken(d.serial));
-}
+export const deleteToken = tokenAction("delete", tokenSchema, (c, d) => c.deleteToken(d.serial));

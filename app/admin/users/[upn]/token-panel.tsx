@@ -2,7 +2,9 @@
 
 import { useActionState, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { FormField, FormStatus } from "@/app/components/form-field";
-import { IDLE, type ActionState } from "@/lib/forms";
+import { PinFields } from "@/app/components/pin-fields";
+import { pinLengthText, type PinLengths } from "@/lib/enroll/pin-rules";
+import { IDLE, type ActionState } from "@/lib/forms/state";
 import { allowedActions, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
 import {
   deleteToken,
@@ -35,7 +37,7 @@ type PanelState = ActionState & { action?: TokenAction };
 export function TokenPanel(props: {
   upn: string;
   token: TokenView;
-  pinLengths: { min: number; max: number } | null;
+  pinLengths: PinLengths | null;
   onDeleted: (message: string) => void;
 }) {
   const { upn, token, pinLengths, onDeleted } = props;
@@ -128,7 +130,15 @@ export function TokenPanel(props: {
             <input type="hidden" name="upn" value={upn} />
             <input type="hidden" name="serial" value={token.serial} />
             {shown === "resync" && <ResyncFields prefix={id} digits={token.otpLength} errors={errors} />}
-            {shown === "pin" && <PinFields prefix={id} lengths={pinLengths} errors={errors} />}
+            {shown === "pin" && (
+              <PinFields
+                idPrefix={id}
+                lengths={pinLengths}
+                errors={errors}
+                labels={{ pin: "New PIN", confirm: "New PIN again" }}
+                hint={pinLengths ? `Digits only, ${pinLengthText(pinLengths)}, as the SafeNet policy asks.` : "Digits only, as the SafeNet policy asks."}
+              />
+            )}
             <div className="button-row">
               <button type="submit" className={DANGER.has(shown) ? "danger" : undefined} disabled={pending} aria-busy={pending}>
                 {pending ? text.busyLabel : text.confirmLabel}
@@ -155,23 +165,6 @@ function ResyncFields(props: { prefix: string; digits: number; errors: Record<st
       </FormField>
       <FormField id={`${props.prefix}-otp2`} label="Next code" error={props.errors.otp2}>
         {(aria) => <input {...aria} name="otp2" inputMode="numeric" autoComplete="off" maxLength={8} />}
-      </FormField>
-    </>
-  );
-}
-
-function PinFields(props: { prefix: string; lengths: { min: number; max: number } | null; errors: Record<string, string> }) {
-  const { lengths } = props;
-  const hint = lengths
-    ? `Digits only, ${lengths.min === lengths.max ? lengths.min : `${lengths.min} to ${lengths.max}`} digits, as the SafeNet policy asks.`
-    : "Digits only, as the SafeNet policy asks.";
-  return (
-    <>
-      <FormField id={`${props.prefix}-pin`} label="New PIN" hint={hint} error={props.errors.pin}>
-        {(aria) => <input {...aria} name="pin" type="password" inputMode="numeric" autoComplete="new-password" maxLength={8} />}
-      </FormField>
-      <FormField id={`${props.prefix}-pin-confirm`} label="New PIN again" error={props.errors.pinConfirm}>
-        {(aria) => <input {...aria} name="pinConfirm" type="password" inputMode="numeric" autoComplete="new-password" maxLength={8} />}
       </FormField>
     </>
   );
