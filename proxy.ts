@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { clientInfo } from "@/lib/auth/request-info";
+import { clientInfo } from "@/lib/runtime/request-info";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie-names";
-import { env } from "@/lib/config/env";
+import { env } from "@/lib/runtime/env";
 import { securityHeaders } from "@/lib/http/security-headers";
 
 const PROTECTED = ["/admin", "/enroll", "/connect", "/token", "/mailbox"];

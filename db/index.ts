@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import path from "node:path";
-import { dataDir } from "../lib/config/env";
-import { preparePrivateDatabase } from "../lib/fs/private-files";
+import { dataDir } from "../lib/runtime/env";
+import { preparePrivateDatabase } from "../lib/runtime/private-files";
 import journal from "./migrations/meta/_journal.json";
 import * as schema from "./schema";
 

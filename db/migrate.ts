@@ -1,8 +1,8 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { dataDir } from "../lib/config/env";
-import { ensurePrivateDir } from "../lib/fs/private-files";
+import { dataDir } from "../lib/runtime/env";
+import { ensurePrivateDir } from "../lib/runtime/private-files";
 import { openPortalDb, portalDbFile } from "./index";
 
 /** Applies db/migrations to ${DATA_DIR}/portal.sqlite, creating both when missing. */

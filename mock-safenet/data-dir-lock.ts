@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ensurePrivateDir } from "../lib/fs/private-files";
+import { ensurePrivateDir } from "../lib/runtime/private-files";
 
 // One process at a time owns a DATA_DIR: the running simulator, or a master key rotation that must
 // not race it. A lock left by a process that died (SIGKILL, power loss) is taken over.

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { constantTimeEqual } from "../lib/crypto/constant-time";
-import { ensurePrivateDir, tightenPrivateFile } from "../lib/fs/private-files";
+import { ensurePrivateDir, tightenPrivateFile } from "../lib/runtime/private-files";
 
 // Everything secret the simulator stores goes through here: seeds and mail sealed with AES-256-GCM,
 // PINs as peppered HMACs, directory passwords as scrypt hashes. Subkeys are derived once at start.

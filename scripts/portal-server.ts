@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import next from "next";
-import { ACTION_BODY_LIMIT, refuseActionBody, refuseHead, type Refusal } from "../lib/http/request-guard";
+import { ACTION_BODY_LIMIT, refuseActionBody, refuseHead, type Refusal } from "../lib/runtime/request-guard";
 import { PEER_HEADER } from "../lib/net/forwarded";
 
 // The portal's HTTP server: Next's request handler behind a plain node:http server, so that the

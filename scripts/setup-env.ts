@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { ensurePrivateDir, tightenPrivateFile } from "../lib/fs/private-files";
+import { ensurePrivateDir, tightenPrivateFile } from "../lib/runtime/private-files";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseEnv } from "node:util";

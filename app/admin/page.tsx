@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAdmin } from "@/lib/server/auth/session";
 import { ADMIN_SECTIONS } from "./sections";
 
 export const metadata: Metadata = { title: "Admin console" };

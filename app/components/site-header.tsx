@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { viewerState } from "@/lib/auth/session";
-import { mailSinkConfigured } from "@/lib/mail/mailbox";
+import { viewerState } from "@/lib/server/auth/session";
+import { mailSinkConfigured } from "@/lib/server/mail/mailbox";
 import { SignOutButton } from "./sign-out-button";
 
 export async function SiteHeader() {

@@ -1,4 +1,4 @@
-import { env } from "@/lib/config/env";
+import { env } from "@/lib/runtime/env";
 import { remainingBudget } from "./deadline";
 
 // The portal's only way into SafeNet: HTTP to the TMS Web API and the OTP service. It never opens

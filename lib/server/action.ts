@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { requireAdmin, requireEnrollee, requireUser, type Viewer } from "@/lib/auth/session";
+import { requireAdmin, requireEnrollee, requireUser, type Viewer } from "@/lib/server/auth/session";
 import { echoed, fieldErrorsOf, formValues, isForm, type FormValues } from "@/lib/forms/parse";
 import { FIX_FIELDS, type ActionFailure, type FieldErrors } from "@/lib/forms/state";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";

@@ -7,7 +7,7 @@ import * as sessions from "@/db/queries/sessions";
 import * as settings from "@/db/queries/settings";
 import * as throttle from "@/db/queries/throttle";
 import * as timeline from "@/db/queries/timeline";
-import { env } from "@/lib/config/env";
+import { env } from "@/lib/runtime/env";
 import { defaultMfaSettings } from "@/lib/mfa/settings";
 
 // The portal's data, bound to the process's database: pages, actions and services call `store.x()`

@@ -5,7 +5,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { eq } from "drizzle-orm";
 import * as schema from "./schema";
 import { derivedPepper, openPepper, sealPepper } from "../keys";
-import { preparePrivateDatabase } from "../../lib/fs/private-files";
+import { preparePrivateDatabase } from "../../lib/runtime/private-files";
 
 export type SimDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 

@@ -8,9 +8,9 @@ import { REPO, startSimulator, TMS_KEY, AGENT_KEY, ROOT, type Simulator } from "
 // The portal's notifications sent for real: SMTP into the simulator's sink, read back through its
 // mailbox API, with the sends recorded as events in a migrated portal database.
 
-type Notifications = typeof import("../../lib/mail/notifications");
+type Notifications = typeof import("../../lib/server/mail/notifications");
 type Db = typeof import("../../db/index");
-type Mailbox = typeof import("../../lib/mail/mailbox");
+type Mailbox = typeof import("../../lib/server/mail/mailbox");
 
 interface Message {
   id: string;
@@ -47,9 +47,9 @@ beforeAll(async () => {
   });
   const { migratePortal } = await import("../../db/migrate");
   migratePortal({ root: ROOT, dir: dataDir });
-  mail = await import("../../lib/mail/notifications");
+  mail = await import("../../lib/server/mail/notifications");
   db = await import("../../db/index");
-  mailbox = await import("../../lib/mail/mailbox");
+  mailbox = await import("../../lib/server/mail/mailbox");
 });
 
 afterAll(async () => {
@@ -236,7 +236,7 @@ describe("sending the portal's emails", () => {
   });
 
   it("tells a factor change to the address the directory holds now, records it for the user, and never throws", async () => {
-    const { notifyFactorChange } = await import("../../lib/mail/factor-notice");
+    const { notifyFactorChange } = await import("../../lib/server/mail/factor-notice");
     const { safenetClient } = await import("../../lib/safenet/client");
     const client = safenetClient({ tmsUrl: `${sim.base}/TMSWebAPI/v1`, otpServiceUrl: `${sim.base}/TokenValidator/TokenValidator.asmx`, repository: "corp.local" });
     const directory = to("directory");

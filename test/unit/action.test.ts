@@ -6,7 +6,7 @@ import { SafeNetError } from "../../lib/safenet/client";
 
 // The session module reads cookies and the database; here each gate is a switch the test sets.
 const gate = vi.hoisted(() => ({ refuse: false }));
-vi.mock("@/lib/auth/session", () => {
+vi.mock("@/lib/server/auth/session", () => {
   const viewer = { upn: "alice@corp.local", authAt: 0 };
   const require = (to: string) => async () => (gate.refuse ? redirect(to) : viewer);
   return { requireUser: require("/login"), requireEnrollee: require("/login"), requireAdmin: require("/denied") };

@@ -2,7 +2,7 @@ import { createElement, type ComponentType } from "react";
 import { describe, expect, it } from "vitest";
 import ActivationEmail, { SPLIT_SENTENCE, type ActivationEmailProps } from "../../emails/activation";
 import SecurityNoticeEmail, { CHANGE_TITLES, type FactorChange, type SecurityNoticeEmailProps } from "../../emails/security-notice";
-import { isMailSink } from "../../lib/mail/mailbox";
+import { isMailSink } from "../../lib/server/mail/mailbox";
 import { renderEmail } from "../../lib/mail/render";
 
 // Every template rendered as `email dev` would, with its own PreviewProps.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseTrustedProxies, resolveClient, type TrustedProxies } from "../../lib/net/forwarded";
-import { parsePortalEnv } from "../../lib/config/env";
+import { parsePortalEnv } from "../../lib/runtime/env";
 
 function proxies(text: string): TrustedProxies {
   const r = parseTrustedProxies(text);

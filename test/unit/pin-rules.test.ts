@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pinLengthText, pinProblem } from "@/lib/enroll/pin-rules";
-import { signInIsRecent, REAUTH_AFTER_MS } from "@/lib/auth/session-refresh";
+import { signInIsRecent, REAUTH_AFTER_MS } from "@/lib/server/auth/session-refresh";
 
 describe("pinProblem", () => {
   it("accepts PINs that follow no pattern", () => {

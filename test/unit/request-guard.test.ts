@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTION_BODY_LIMIT, refuseActionBody, refuseHead } from "../../lib/http/request-guard";
+import { ACTION_BODY_LIMIT, refuseActionBody, refuseHead } from "../../lib/runtime/request-guard";
 import { unsafeAuthQuery } from "../../lib/auth/redirect";
 
 const action = { host: "portal.example", origin: "http://portal.example", "next-action": "60abc", "content-type": "text/plain;charset=UTF-8", "content-length": "2" };

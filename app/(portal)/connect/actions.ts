@@ -1,17 +1,17 @@
 "use server";
 
 import { headers } from "next/headers";
-import { clientAddress } from "@/lib/auth/request-info";
-import { env } from "@/lib/config/env";
+import { clientAddress } from "@/lib/runtime/request-info";
+import { env } from "@/lib/runtime/env";
 import { answerExplanation, answerLine, countsTowardsLock, passcodeProblem } from "@/lib/connect/answers";
 import { attemptsSentence } from "@/lib/connect/attempts";
 import { namesSelf } from "@/lib/connect/connection";
 import { readTicket } from "@/lib/connect/ticket";
-import { decideForConnection, decisionEvent } from "@/lib/mfa/decide-for-user";
+import { decideForConnection, decisionEvent } from "@/lib/server/mfa/decide-for-user";
 import { SafeNetError, type ValidationAnswer } from "@/lib/safenet/client";
 import { buildRun, canTestAnyone, checkDomainPassword } from "./logon";
 import { decideConnectionSchema, sendPasscodeSchema, type DecideState, type OtpState } from "./schemas";
-import { mailIfLocked } from "@/lib/mail/lock-notice";
+import { mailIfLocked } from "@/lib/server/mail/lock-notice";
 import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 import { defineAction } from "@/lib/server/action";
 import { store } from "@/lib/server/store";

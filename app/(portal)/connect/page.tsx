@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/server/auth/session";
 import { DEFAULT_CLIENT_IP, DEFAULT_CLIENT_MAC, DEFAULT_GATEWAY, gatewayOptions } from "@/lib/connect/connection";
 import { ConnectFlow } from "./connect-flow";
 import { canTestAnyone } from "./logon";

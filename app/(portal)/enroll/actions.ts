@@ -2,8 +2,8 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { Viewer } from "@/lib/auth/session";
-import { askForOtpNext, signInIsRecent } from "@/lib/auth/session-refresh";
+import type { Viewer } from "@/lib/server/auth/session";
+import { askForOtpNext, signInIsRecent } from "@/lib/server/auth/session-refresh";
 import type { ActivationView } from "@/lib/enroll/status";
 import { activateToken } from "@/lib/server/enroll/activation";
 import { provisionToken } from "@/lib/server/enroll/provisioning";

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { requireEnrollee } from "@/lib/auth/session";
-import { signInIsRecent } from "@/lib/auth/session-refresh";
+import { requireEnrollee } from "@/lib/server/auth/session";
+import { signInIsRecent } from "@/lib/server/auth/session-refresh";
 import { refusal } from "@/lib/enroll/status";
 import { enrollmentStatus, pinLengths } from "@/lib/server/enroll/status";
 import { EnrollmentWizard, type WizardView } from "./enrollment-wizard";

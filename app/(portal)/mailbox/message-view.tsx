@@ -1,4 +1,4 @@
-import type { MailboxMessage } from "@/lib/mail/mailbox";
+import type { MailboxMessage } from "@/lib/server/mail/mailbox";
 import styles from "./mailbox.module.css";
 
 // One message of the demo mailbox: headers, attachments, the HTML part in a sandboxed frame (no

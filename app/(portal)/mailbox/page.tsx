@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireEnrollee } from "@/lib/auth/session";
-import { mailServerName, mailSinkConfigured, readMailbox, seesAllMail, type MailboxMessage, type MailboxViewer } from "@/lib/mail/mailbox";
+import { requireEnrollee } from "@/lib/server/auth/session";
+import { mailServerName, mailSinkConfigured, readMailbox, seesAllMail, type MailboxMessage, type MailboxViewer } from "@/lib/server/mail/mailbox";
 import { MessageView } from "./message-view";
 import styles from "./mailbox.module.css";
 

@@ -3,12 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/request-info";
-import { endOtherSessions } from "@/lib/auth/session-refresh";
+import { clientAddress } from "@/lib/runtime/request-info";
+import { endOtherSessions } from "@/lib/server/auth/session-refresh";
 import { pinLengths } from "@/lib/server/enroll/status";
 import { passcode, strongPin, tokenSerial, withNewPin } from "@/lib/forms/fields";
 import type { ActionState } from "@/lib/forms/state";
-import { notifyFactorChange } from "@/lib/mail/factor-notice";
+import { notifyFactorChange } from "@/lib/server/mail/factor-notice";
 import { type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
 import { allows, errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { defineAction, type ActionContext } from "@/lib/server/action";

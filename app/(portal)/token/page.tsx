@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { formatWhen } from "@/app/admin/users/format";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser } from "@/lib/server/auth/session";
 import { currentToken } from "@/lib/enroll/status";
 import { pinLengths } from "@/lib/server/enroll/status";
 import { type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAdmin } from "@/lib/server/auth/session";
 import { chartRange, planBuckets } from "@/lib/events/chart";
 import { parseTimelineFilters, timelineQuery, type FilterValues, type TimelineFilters, type TimelinePage } from "@/lib/events/filters";
 import { KIND_LABELS, RESULT_LABELS } from "@/lib/events/kinds";

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import type { ActionState } from "@/lib/forms/state";
-import { decideForConnection, decisionEvent, type ConnectionDecision } from "@/lib/mfa/decide-for-user";
+import { decideForConnection, decisionEvent, type ConnectionDecision } from "@/lib/server/mfa/decide-for-user";
 import { LIST_NAMES } from "@/lib/mfa/rules";
 import { changedFields, exclusionSettingsSchema, MODES, type ExclusionDefaults } from "@/lib/mfa/settings";
 import { defineAction } from "@/lib/server/action";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAdmin } from "@/lib/server/auth/session";
 import { LIST_KINDS, LIST_NAMES, type ListKind } from "@/lib/mfa/rules";
 import { DefaultsForm } from "./defaults-form";
 import { ExclusionList, type ListEntry } from "./exclusion-list";

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireRecentStepUp } from "@/lib/auth/step-up";
-import { env } from "@/lib/config/env";
+import { requireRecentStepUp } from "@/lib/server/auth/step-up";
+import { env } from "@/lib/runtime/env";
 import type { ActionState } from "@/lib/forms/state";
 import { changedFields, mfaSettingsSchema } from "@/lib/mfa/settings";
 import { checkOtpService, checkTmsApi, listRepositories, type CheckResult, type RepositoriesResult } from "@/lib/safenet/check-connection";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { requireAdmin } from "@/lib/auth/session";
-import { env } from "@/lib/config/env";
+import { requireAdmin } from "@/lib/server/auth/session";
+import { env } from "@/lib/runtime/env";
 import { listRepositories } from "@/lib/safenet/check-connection";
 import { MfaForm } from "./mfa-form";
 import { store } from "@/lib/server/store";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAdmin } from "@/lib/server/auth/session";
 import { errorSentence } from "@/lib/safenet/token-actions";
 import { PolicyForm } from "./policy-form";
 import { safenet } from "@/lib/server/safenet/endpoints";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAdmin } from "@/lib/server/auth/session";
 import { type SafeNetUser } from "@/lib/safenet/client";
 import { errorSentence } from "@/lib/safenet/token-actions";
 import { listHref, MAX_PAGE_SIZE, PAGE_SIZE, userHref } from "./format";

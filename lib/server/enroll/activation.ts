@@ -1,7 +1,7 @@
 import "server-only";
-import { endOtherSessions } from "@/lib/auth/session-refresh";
+import { endOtherSessions } from "@/lib/server/auth/session-refresh";
 import { NO_LONGER_WAITING, type ActivateOutcome, type EnrollmentSettings } from "@/lib/enroll/status";
-import { notifyFactorChange } from "@/lib/mail/factor-notice";
+import { notifyFactorChange } from "@/lib/server/mail/factor-notice";
 import { enrollmentEvent, enrollmentStatus, failureReason, refused, requestAddress } from "./status";
 import { safenet } from "@/lib/server/safenet/endpoints";
 

@@ -1,9 +1,9 @@
 import "server-only";
-import { endOtherSessions } from "@/lib/auth/session-refresh";
-import { env } from "@/lib/config/env";
+import { endOtherSessions } from "@/lib/server/auth/session-refresh";
+import { env } from "@/lib/runtime/env";
 import { refusal, type ActivationView, type EnrollmentSettings, type EnrollmentUser, type IssueOutcome } from "@/lib/enroll/status";
-import { notifyFactorChange } from "@/lib/mail/factor-notice";
-import { mailSinkConfigured, sendActivationEmail } from "@/lib/mail/notifications";
+import { notifyFactorChange } from "@/lib/server/mail/factor-notice";
+import { mailSinkConfigured, sendActivationEmail } from "@/lib/server/mail/notifications";
 import { groupKey, manualKey, qrSvg } from "@/lib/mfa/qr";
 import type { Activation, SafeNetToken } from "@/lib/safenet/client";
 import { enrollmentEvent, enrollmentStatus, failureReason, refused, requestAddress } from "./status";

@@ -1,7 +1,7 @@
 import "server-only";
-import { endOtherSessions } from "@/lib/auth/session-refresh";
+import { endOtherSessions } from "@/lib/server/auth/session-refresh";
 import { NO_LONGER_WAITING, type EnrollmentSettings, type IssueOutcome } from "@/lib/enroll/status";
-import { notifyFactorChange } from "@/lib/mail/factor-notice";
+import { notifyFactorChange } from "@/lib/server/mail/factor-notice";
 import type { Activation, SafeNetToken } from "@/lib/safenet/client";
 import { activationView } from "./provisioning";
 import { enrollmentEvent, enrollmentStatus, failureReason, refused, requestAddress } from "./status";

@@ -1,7 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import type { PortalEvent } from "@/db/queries/events";
-import { clientAddress } from "@/lib/auth/request-info";
+import { clientAddress } from "@/lib/runtime/request-info";
 import { DEFAULT_PIN_LENGTHS, type PinLengths } from "@/lib/enroll/pin-rules";
 import { statusOf, type EnrollmentSettings, type EnrollmentStatus, type Refused } from "@/lib/enroll/status";
 import type { SafeNetUser } from "@/lib/safenet/client";

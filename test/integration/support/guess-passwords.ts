@@ -1,5 +1,5 @@
 import "../../support/server-side";
-import { checkPasswordThrottled } from "../../../lib/auth/password-check";
+import { checkPasswordThrottled } from "../../../lib/server/auth/password-check";
 
 // One portal process's worth of parallel password guesses, for the throttle tests: prints how the
 // attempts ended as JSON. The endpoints and DATA_DIR come from the environment.

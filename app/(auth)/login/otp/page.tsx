@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeRedirectPath } from "@/lib/auth/redirect";
-import { viewerState } from "@/lib/auth/session";
-import { env } from "@/lib/config/env";
+import { viewerState } from "@/lib/server/auth/session";
+import { env } from "@/lib/runtime/env";
 import { OtpForm } from "./otp-form";
 
 export const metadata: Metadata = { title: "PIN and one-time password" };

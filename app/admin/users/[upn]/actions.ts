@@ -3,12 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/request-info";
-import type { Viewer } from "@/lib/auth/session";
-import { endOtherSessions } from "@/lib/auth/session-refresh";
+import { clientAddress } from "@/lib/runtime/request-info";
+import type { Viewer } from "@/lib/server/auth/session";
+import { endOtherSessions } from "@/lib/server/auth/session-refresh";
 import { anyPin, otpCode, tokenSerial, upn, withNewPin } from "@/lib/forms/fields";
 import type { ActionState } from "@/lib/forms/state";
-import { notifyFactorChange, type FactorChange } from "@/lib/mail/factor-notice";
+import { notifyFactorChange, type FactorChange } from "@/lib/server/mail/factor-notice";
 import { type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
 import { ENDS_SESSIONS, errorSentence, isSafeNetError, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
 import { defineAction } from "@/lib/server/action";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireAdmin } from "@/lib/auth/session";
+import { requireAdmin } from "@/lib/server/auth/session";
 import { type SafeNetToken } from "@/lib/safenet/client";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { formatWhen } from "../format";

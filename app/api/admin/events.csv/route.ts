@@ -1,5 +1,5 @@
 import { syncSafeNetEvents } from "@/app/admin/events/sync";
-import { authorizeRequest } from "@/lib/auth/session";
+import { authorizeRequest } from "@/lib/server/auth/session";
 import { csvStream, exportFilename } from "@/lib/events/csv";
 import { parseTimelineFilters } from "@/lib/events/filters";
 import { store } from "@/lib/server/store";

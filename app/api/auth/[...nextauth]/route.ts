@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import { authRouteRefusal } from "@/lib/auth/auth-route-guard";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/server/auth/options";
 import { unsafeAuthQuery } from "@/lib/auth/redirect";
 
 const handler = NextAuth(authOptions);

@@ -1,5 +1,5 @@
-import { authorizeRequest } from "@/lib/auth/session";
-import { canReadMessage, fetchAttachment, mailSinkConfigured } from "@/lib/mail/mailbox";
+import { authorizeRequest } from "@/lib/server/auth/session";
+import { canReadMessage, fetchAttachment, mailSinkConfigured } from "@/lib/server/mail/mailbox";
 
 // Downloads one attachment of the demo mailbox (a seed file, typically). The viewer must be signed
 // in, and an employee may only fetch attachments of messages addressed to their own email.

@@ -1,4 +1,5 @@
-import { env } from "@/lib/config/env";
+import "server-only";
+import { env } from "@/lib/runtime/env";
 import { store } from "@/lib/server/store";
 
 // Reading side of the simulator's development mail sink (GET /mailbox/…, TMS key). Only used while

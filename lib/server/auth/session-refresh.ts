@@ -1,6 +1,7 @@
+import "server-only";
 import { safenet } from "@/lib/server/safenet/endpoints";
 import { currentSessionId } from "./session-cookie";
-import { ADMIN_GROUP, PENDING_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
+import { ADMIN_GROUP, PENDING_MAX_AGE_MS, tokenFingerprint } from "../../auth/session-rules";
 import { store } from "@/lib/server/store";
 
 // A change to a user's second factor made through the portal ends the user's other sessions at

@@ -1,3 +1,4 @@
+import "server-only";
 import type { SafeNetClient, SafeNetToken } from "@/lib/safenet/client";
 import { notifyFactorChange } from "./factor-notice";
 

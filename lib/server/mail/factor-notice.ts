@@ -1,3 +1,4 @@
+import "server-only";
 import type { FactorChange } from "@/emails/security-notice";
 import type { SafeNetClient } from "@/lib/safenet/client";
 import { sendSecurityNotice } from "./notifications";

@@ -1,4 +1,4 @@
-import { env } from "@/lib/config/env";
+import { env } from "@/lib/runtime/env";
 import { PEER_HEADER, resolveClient, type ClientInfo } from "@/lib/net/forwarded";
 
 type HeaderSource = Record<string, string | string[] | undefined> | Headers;

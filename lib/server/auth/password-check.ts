@@ -1,5 +1,6 @@
+import "server-only";
 import { safenetClient, SafeNetError, type SafeNetEndpoints, type SafeNetUser } from "@/lib/safenet/client";
-import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, waitSentence } from "./throttle";
+import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, waitSentence } from "../../auth/throttle";
 import { store } from "@/lib/server/store";
 
 // The domain password checked through SafeNet, throttled per account and per client address: the

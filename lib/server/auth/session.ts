@@ -1,11 +1,12 @@
+import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { type SessionRow } from "@/db/queries/sessions";
-import { env } from "@/lib/config/env";
+import { env } from "@/lib/runtime/env";
 import { SafeNetError } from "@/lib/safenet/client";
 import { safenet } from "@/lib/server/safenet/endpoints";
 import { currentSessionToken } from "./session-cookie";
-import { ADMIN_GROUP, needsRecheck, tokenFingerprint, type SessionMfa } from "./session-rules";
+import { ADMIN_GROUP, needsRecheck, tokenFingerprint, type SessionMfa } from "../../auth/session-rules";
 import { store } from "@/lib/server/store";
 
 // The data-access layer's gate: every page, server action and route handler calls one of these

@@ -1,7 +1,8 @@
+import "server-only";
 import { decode, type JWT } from "next-auth/jwt";
 import { cookies } from "next/headers";
-import { env } from "@/lib/config/env";
-import { sessionCookieName } from "./session-cookie-names";
+import { env } from "@/lib/runtime/env";
+import { sessionCookieName } from "../../auth/session-cookie-names";
 
 /** The claims of this request's session cookie when it is valid and names a session, else null. */
 export async function currentSessionToken(): Promise<(JWT & { sid: string; upn: string }) | null> {

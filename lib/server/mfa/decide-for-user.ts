@@ -1,8 +1,9 @@
+import "server-only";
 import type { PortalEvent } from "@/db/queries/events";
 import { SafeNetError, type SafeNetUser } from "@/lib/safenet/client";
-import { decide, type Decision, type Mode, type Provider } from "./decision";
-import { compileRules, type CompiledRules } from "./rules";
-import { repositoryDomains, type ExclusionDefaults } from "./settings";
+import { decide, type Decision, type Mode, type Provider } from "../../mfa/decision";
+import { compileRules, type CompiledRules } from "../../mfa/rules";
+import { repositoryDomains, type ExclusionDefaults } from "../../mfa/settings";
 import { store } from "@/lib/server/store";
 import { safenet } from "@/lib/server/safenet/endpoints";
 

@@ -1,14 +1,15 @@
+import "server-only";
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { SafeNetError } from "@/lib/safenet/client";
-import { clientAddress } from "./request-info";
-import { redirectCallback } from "./redirect";
+import { clientAddress } from "../../runtime/request-info";
+import { redirectCallback } from "../../auth/redirect";
 import { countsTowardsLock } from "@/lib/connect/answers";
-import { mailIfLocked } from "@/lib/mail/lock-notice";
-import { OUTER_WINDOW_PREFIX, PASSCODE_HINT, readPasscode } from "./passcode";
+import { mailIfLocked } from "@/lib/server/mail/lock-notice";
+import { OUTER_WINDOW_PREFIX, PASSCODE_HINT, readPasscode } from "../../auth/passcode";
 import { checkPasswordThrottled } from "./password-check";
 import { currentSessionToken } from "./session-cookie";
-import { ADMIN_GROUP, afterPassword, PENDING_MAX_AGE_MS, SESSION_MAX_AGE_MS, tokenFingerprint } from "./session-rules";
+import { ADMIN_GROUP, afterPassword, PENDING_MAX_AGE_MS, SESSION_MAX_AGE_MS, tokenFingerprint } from "../../auth/session-rules";
 import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
 import { store } from "@/lib/server/store";
 

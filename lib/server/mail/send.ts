@@ -1,9 +1,10 @@
+import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
 import SMTPTransport from "nodemailer/lib/smtp-transport";
 import type { ReactElement } from "react";
-import { env } from "@/lib/config/env";
+import { env } from "@/lib/runtime/env";
 import { mailServerName } from "./mailbox";
-import { renderEmail } from "./render";
+import { renderEmail } from "../../mail/render";
 
 // Sends through SMTP_URL: the simulator's sink in demos, a real relay in production, no code change.
 

@@ -1,11 +1,12 @@
+import "server-only";
 import { headers } from "next/headers";
 import { safenetClient, SafeNetError } from "@/lib/safenet/client";
 import { safenet } from "@/lib/server/safenet/endpoints";
-import { PASSCODE_HINT, readPasscode } from "./passcode";
-import { clientAddress } from "./request-info";
+import { PASSCODE_HINT, readPasscode } from "../../auth/passcode";
+import { clientAddress } from "../../runtime/request-info";
 import type { Viewer } from "./session";
 import { currentSessionId } from "./session-cookie";
-import { stepUpIsRecent } from "./session-rules";
+import { stepUpIsRecent } from "../../auth/session-rules";
 import { store } from "@/lib/server/store";
 
 // Sudo mode, as GitHub has it: changes that decide where credentials go need a PIN + OTP from the

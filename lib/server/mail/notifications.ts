@@ -1,5 +1,6 @@
+import "server-only";
 import { createElement, type ReactElement } from "react";
-import { env } from "@/lib/config/env";
+import { env } from "@/lib/runtime/env";
 import ActivationEmail, { seedFilename } from "@/emails/activation";
 import SecurityNoticeEmail, { CHANGE_TITLES, type SecurityNoticeEmailProps } from "@/emails/security-notice";
 import { sendMail, type MailAttachment } from "./send";
