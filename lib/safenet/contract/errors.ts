@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+// The one error shape of the contract, {"error":{"code","message","details"?}} beside an HTTP
+// status, and the error both processes throw for it.
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string().regex(/^[a-z][a-z0-9_]*$/, "is not a snake_case code"),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** A SafeNet error: the simulator answers it in the contract's shape; the portal's client throws it. */
+export class SafeNetError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: { code, message, ...(details && { details }) } };
+}
+
+/** What is known of a SafeNet error; structural, so it also matches one that crossed a serialisation. */
+export interface SafeNetErrorLike {
+  status: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function isSafeNetError(err: unknown): err is SafeNetErrorLike {
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as Record<string, unknown>;
+  return typeof e.status === "number" && typeof e.code === "string" && typeof e.message === "string";
+}
