@@ -15,16 +15,18 @@ export const userSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 
 export const authenticateAnswerSchema = z.object({ user: userSchema });
+export type AuthenticateAnswer = z.infer<typeof authenticateAnswerSchema>;
 export const usersPageSchema = z.object({ users: z.array(userSchema), nextCursor: z.string().nullable() });
 export type UsersPage = z.infer<typeof usersPageSchema>;
 
 export const groupSchema = z.object({ name: z.string(), members: z.number().int().nonnegative() });
 export const groupsAnswerSchema = z.object({ groups: z.array(groupSchema) });
-export type Group = z.infer<typeof groupSchema>;
+export type GroupsAnswer = z.infer<typeof groupsAnswerSchema>;
 
 export const repositorySchema = z.object({ name: z.string().min(1), kind: z.string(), users: z.number().int().nonnegative() });
 export const repositoriesAnswerSchema = z.object({ repositories: z.array(repositorySchema) });
 export type Repository = z.infer<typeof repositorySchema>;
+export type RepositoriesAnswer = z.infer<typeof repositoriesAnswerSchema>;
 
 const groupNames = z.array(z.string().trim().min(1).max(64)).max(50);
 

@@ -55,19 +55,14 @@ export const DEFAULT_POLICY: Readonly<Policy> = {
   outerWindow: 100,
 };
 
-export interface PolicyRelation {
-  field: RangedPolicyField;
-  than: RangedPolicyField;
-  /** "greater": `field` must be greater than `than`; "notGreater": it must not be. */
-  rule: "greater" | "notGreater";
-}
-
 /** The rules between fields that a per-field schema cannot see, in the order they are checked. */
-export const POLICY_RELATIONS: readonly PolicyRelation[] = [
+// "greater": `field` must be greater than `than`; "notGreater": it must not be.
+export const POLICY_RELATIONS = [
   { field: "pinMinLength", than: "pinMaxLength", rule: "notGreater" },
   { field: "outerWindow", than: "lookAheadWindow", rule: "greater" },
   { field: "outerWindow", than: "timeDriftSteps", rule: "greater" },
-];
+] as const satisfies readonly { field: RangedPolicyField; than: RangedPolicyField; rule: "greater" | "notGreater" }[];
+export type PolicyRelation = (typeof POLICY_RELATIONS)[number];
 
 /** The relations `p` breaks, in POLICY_RELATIONS order. */
 export function brokenRelations(p: Policy): PolicyRelation[] {

@@ -16,10 +16,15 @@ export const VALIDATION_CODES = {
 export type ValidationCode = keyof typeof VALIDATION_CODES;
 
 /** The failure messages that name the token's state instead of the plain one. */
-export const FAILURE_MESSAGES: Partial<Record<ValidationReason, string>> = {
+export const FAILURE_MESSAGES = {
   locked: "User's token is locked.",
   suspended: "User's token is suspended.",
-};
+} as const satisfies Partial<Record<ValidationReason, string>>;
+
+/** The message of a failure (code 0) for `reason`. */
+export function failureMessage(reason: ValidationReason): string {
+  return reason === "locked" || reason === "suspended" ? FAILURE_MESSAGES[reason] : VALIDATION_CODES[0].message;
+}
 
 export const validationRequestSchema = z
   .object({
