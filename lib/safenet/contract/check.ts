@@ -18,11 +18,11 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
   const where = issue.path.length ? issue.path.map(String).join(".") : "the answer";
-  if (issue.code === "invalid_type") {
-    return issue.path.length && valueAt(value, issue.path) === undefined ? `${where} is missing` : `${where} is not ${issue.expected === "array" ? "an array" : `a ${issue.expected}`}`;
-  }
-  if (issue.code === "custom") return `${where} ${issue.message}`;
-  // zod's own messages name the rule that failed ("expected one of …", "Too big: …"), never the input.
+  // The contract's own messages continue the field's name ("is not 16 letters and digits"); zod's
+  // stand alone ("Too big: …"). Neither ever holds the input.
+  if (/^[a-z]/.test(issue.message)) return `${where} ${issue.message}`;
+  if (issue.path.length && valueAt(value, issue.path) === undefined) return `${where} is missing`;
+  if (issue.code === "invalid_type") return `${where} is not ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
   return `${where}: ${issue.message}`;
 }
 
