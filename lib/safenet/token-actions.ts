@@ -1,9 +1,10 @@
-import { allows as stateAllows, isSafeNetError, isTokenState, refusal, type TokenOperation, type TokenState } from "./contract";
+import { isSafeNetError } from "./contract/errors";
+import { allows as stateAllows, isTokenState, refusal, type TokenOperation, type TokenState } from "./contract/states";
 
 // What an administrator may do to a token in each state (the contract's TOKEN_TRANSITIONS, plus
 // delete, which any state allows), and the sentences the console shows around it. Pure: safe in client components.
 
-export { isSafeNetError, type SafeNetErrorLike } from "./contract";
+export { isSafeNetError, type SafeNetErrorLike } from "./contract/errors";
 
 export type TokenAction = Exclude<TokenOperation, "activate"> | "delete";
 

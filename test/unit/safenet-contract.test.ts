@@ -84,6 +84,7 @@ describe("the contract's shapes accept DESIGN.md's examples", () => {
   });
 
   it("the policy's defaults, events, repositories, groups, service answers and the error body", () => {
+    // DESIGN.md's bracketed defaults; pinMaxLength 4: "a 4-digit OTP PIN".
     expect(DEFAULT_POLICY).toEqual({
       lockThreshold: 3, lockDurationSeconds: 600, pinMode: "server", pinPosition: "prefix", pinMinLength: 4, pinMaxLength: 4,
       otpLength: 6, timeStepSeconds: 30, timeDriftSteps: 1, lookAheadWindow: 10, outerWindow: 100,
@@ -191,6 +192,14 @@ describe("the contract module stays pure", () => {
       const specifiers = [...source.matchAll(/\bfrom\s+"([^"]+)"|\bimport\s*\(\s*"([^"]+)"/g)].map((m) => m[1] ?? m[2]);
       for (const spec of specifiers) expect(spec, `${file} imports ${spec}`).toMatch(/^(zod|\.\/[a-z-]+)$/);
       expect(source, file).not.toMatch(/process\.env/);
+    }
+  });
+
+  it("keeps the files client components load free of zod, so the browser bundle does not carry it", () => {
+    const dir = path.resolve(__dirname, "../../lib/safenet/contract");
+    for (const file of ["states.ts", "policy-rules.ts", "errors.ts"]) {
+      const values = [...fs.readFileSync(path.join(dir, file), "utf8").matchAll(/^import (?!type )[^;]*from "([^"]+)"/gm)].map((m) => m[1]);
+      expect(values, file).toEqual([]);
     }
   });
 });

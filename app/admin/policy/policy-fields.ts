@@ -1,3 +1,4 @@
+import type { Policy, PolicyField } from "@/lib/safenet/contract";
 import {
   brokenRelations,
   OTP_LENGTHS,
@@ -5,11 +6,9 @@ import {
   PIN_POSITIONS,
   POLICY_LIMITS,
   TIME_STEPS,
-  type Policy,
-  type PolicyField,
   type PolicyRelation,
   type RangedPolicyField,
-} from "@/lib/safenet/contract";
+} from "@/lib/safenet/contract/policy-rules";
 
 // The SafeNet policy's fields as the form shows them, with the contract's limits (POLICY_LIMITS),
 // which the simulator enforces too. Plain data: the client form and the server schema both read it.

@@ -1,16 +1,10 @@
-import { z } from "zod";
-
 // The one error shape of the contract, {"error":{"code","message","details"?}} beside an HTTP
-// status, and the error both processes throw for it.
+// status, and the error both processes throw for it. No zod here (errorBodySchema is in
+// error-body.ts): client components import this file directly.
 
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string().regex(/^[a-z][a-z0-9_]*$/, "is not a snake_case code"),
-    message: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
 
 /** A SafeNet error: the simulator answers it in the contract's shape; the portal's client throws it. */
 export class SafeNetError extends Error {

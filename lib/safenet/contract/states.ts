@@ -1,11 +1,9 @@
-import { z } from "zod";
-
 // The token life cycle: the states, which operation each state allows, and the sentence SafeNet
 // answers (422) when it does not. The simulator enforces this table; the portal offers buttons from it.
+// Plain data, no zod: client components import this file directly.
 
 export const TOKEN_STATES = ["Inventory", "Assigned", "Active", "Suspended", "Locked", "Lost"] as const;
-export const tokenStateSchema = z.enum(TOKEN_STATES);
-export type TokenState = z.infer<typeof tokenStateSchema>;
+export type TokenState = (typeof TOKEN_STATES)[number];
 
 export const TOKEN_OPERATIONS = ["activate", "suspend", "reactivate", "unlock", "revoke", "resync", "pin", "reissue"] as const;
 export type TokenOperation = (typeof TOKEN_OPERATIONS)[number];
@@ -37,4 +35,4 @@ export function refusal(op: TokenOperation, state: TokenState): string {
   return `This token is ${state}. ${TOKEN_TRANSITIONS[op].whyNot}`;
 }
 
-export const isTokenState = (v: unknown): v is TokenState => tokenStateSchema.safeParse(v).success;
+export const isTokenState = (v: unknown): v is TokenState => (TOKEN_STATES as readonly unknown[]).includes(v);

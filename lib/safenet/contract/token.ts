@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { tokenStateSchema } from "./states";
+import { TOKEN_STATES } from "./states";
 
 // Tokens as the TMS Web API shows them, the one-time activation block of provisioning and reissue,
 // and the bodies the token endpoints take.
+
+export const tokenStateSchema = z.enum(TOKEN_STATES);
 
 export const OTP_MODES = ["time", "event"] as const;
 export const otpModeSchema = z.enum(OTP_MODES);
