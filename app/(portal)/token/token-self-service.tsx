@@ -6,7 +6,7 @@ import { FormField } from "@/app/components/form-field";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/enrollment";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { IDLE, type ActionState } from "@/lib/forms";
-import type { TokenState } from "@/lib/safenet/client";
+import type { TokenState } from "@/lib/safenet/contract";
 import { allows } from "@/lib/safenet/token-actions";
 import { sendNewActivation, type WizardResult } from "../enroll/actions";
 import { EnrollmentWizard } from "../enroll/enrollment-wizard";
