@@ -23,7 +23,13 @@ export const groupSchema = z.object({ name: z.string(), members: z.number().int(
 export const groupsAnswerSchema = z.object({ groups: z.array(groupSchema) });
 export type GroupsAnswer = z.infer<typeof groupsAnswerSchema>;
 
-export const repositorySchema = z.object({ name: z.string().min(1), kind: z.string(), users: z.number().int().nonnegative() });
+export const repositorySchema = z.object({
+  name: z.string().min(1),
+  kind: z.string(),
+  users: z.number().int().nonnegative(),
+  /** Contract v2: the repository's live status (an LDAP server may be down). */
+  status: z.string().optional(),
+});
 export const repositoriesAnswerSchema = z.object({ repositories: z.array(repositorySchema) });
 export type Repository = z.infer<typeof repositorySchema>;
 export type RepositoriesAnswer = z.infer<typeof repositoriesAnswerSchema>;
