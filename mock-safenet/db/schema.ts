@@ -1,5 +1,5 @@
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { OTP_MODES, TOKEN_STATES } from "../../lib/safenet/contract";
+import { OTP_MODES, TOKEN_STATES } from "../../lib/safenet/contract/states";
 
 // The simulator's own database. Secrets never appear here in the clear: seeds and mail are sealed
 // under the master key (kept outside this file), PINs are peppered HMACs, passwords scrypt hashes.

@@ -1,6 +1,9 @@
-// The token life cycle: the states, which operation each state allows, and the sentence SafeNet
-// answers (422) when it does not. The simulator enforces this table; the portal offers buttons from it.
-// Plain data, no zod: client components import this file directly.
+// A token's OTP modes and its life cycle: the states, which operation each state allows, and the
+// sentence SafeNet answers (422) when it does not. The simulator enforces this table; the portal
+// offers buttons from it. Plain data, no zod: client components and the database schema import it directly.
+
+export const OTP_MODES = ["time", "event"] as const;
+export type OtpMode = (typeof OTP_MODES)[number];
 
 export const TOKEN_STATES = ["Inventory", "Assigned", "Active", "Suspended", "Locked", "Lost"] as const;
 export type TokenState = (typeof TOKEN_STATES)[number];

@@ -1,14 +1,11 @@
 import { z } from "zod";
-import { TOKEN_STATES } from "./states";
+import { OTP_MODES, TOKEN_STATES } from "./states";
 
 // Tokens as the TMS Web API shows them, the one-time activation block of provisioning and reissue,
 // and the bodies the token endpoints take.
 
 export const tokenStateSchema = z.enum(TOKEN_STATES);
-
-export const OTP_MODES = ["time", "event"] as const;
 export const otpModeSchema = z.enum(OTP_MODES);
-export type OtpMode = z.infer<typeof otpModeSchema>;
 
 const isoTime = z.iso.datetime();
 
