@@ -3,23 +3,11 @@ import Database from "better-sqlite3";
 import path from "node:path";
 import { ADMIN_STATE, E2E_DIR, tms } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
+import { DEFAULT_POLICY } from "../lib/safenet/contract";
 
 test.use({ storageState: ADMIN_STATE });
 
-// The contract's defaults; other specs share the stack, so every test leaves the policy like this.
-const DEFAULT_POLICY = {
-  lockThreshold: 3,
-  lockDurationSeconds: 600,
-  pinMode: "server",
-  pinPosition: "prefix",
-  pinMinLength: 4,
-  pinMaxLength: 4,
-  otpLength: 6,
-  timeStepSeconds: 30,
-  timeDriftSteps: 1,
-  lookAheadWindow: 10,
-  outerWindow: 100,
-};
+// Other specs share the stack, so every test leaves the policy at the contract's defaults.
 
 test.beforeEach(async () => {
   await tms("/policy", { method: "PUT", json: DEFAULT_POLICY });

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, gte, inArray, lt, or, sql } from "drizzle-orm";
 import type { SimDb } from "./db";
 import { groups, repositories, userGroups, users } from "./db/schema";
-import { ApiError, notFound } from "./errors";
+import { SafeNetError, notFound } from "./errors";
 import { hashPassword, verifyPassword } from "./keys";
 
 // The simulated Active Directory: repositories, users, groups and the domain sign-in.
@@ -138,7 +138,7 @@ export function makeDirectory(db: SimDb) {
       const sam = upn.split("@")[0];
       const refuseIfTaken = () => {
         if (byUpn.get({ repo: repo.id, name: upn }) || bySam.get({ repo: repo.id, name: sam })) {
-          throw new ApiError(409, "user_exists", `A user "${upn}" (or with the logon name "${sam}") already exists.`, { upn });
+          throw new SafeNetError(409, "user_exists", `A user "${upn}" (or with the logon name "${sam}") already exists.`, { upn });
         }
       };
       refuseIfTaken();

@@ -1,21 +1,14 @@
-// The contract's error shape: {"error":{"code","message","details"}} with the HTTP status beside it.
+import { SafeNetError } from "../lib/safenet/contract";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
+// The simulator's usual errors, in the contract's shape (SafeNetError: status, code, message, details).
+
+export { SafeNetError };
 
 export const notFound = (what: string, details?: Record<string, unknown>) =>
-  new ApiError(404, "not_found", `${what} was not found.`, details);
+  new SafeNetError(404, "not_found", `${what} was not found.`, details);
 
 export const badInput = (message: string, details: Record<string, unknown>) =>
-  new ApiError(400, "invalid_input", message, details);
+  new SafeNetError(400, "invalid_input", message, details);
 
 export const wrongState = (message: string, details?: Record<string, unknown>) =>
-  new ApiError(422, "invalid_state", message, details);
+  new SafeNetError(422, "invalid_state", message, details);

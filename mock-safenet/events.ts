@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import type { SimDb } from "./db";
 import { events } from "./db/schema";
+import type { EventResult, EventsPage } from "../lib/safenet/contract";
 
 // Every validation and every token operation leaves one row here. Details never carry secrets.
 
@@ -8,7 +9,7 @@ export interface EventInput {
   type: string;
   user?: string | null;
   serial?: string | null;
-  result: "success" | "failure" | "challenge" | "info";
+  result: EventResult;
   code?: number | null;
   reason?: string | null;
   clientIp?: string | null;
@@ -45,7 +46,7 @@ export function makeEventLog(db: SimDb) {
     },
 
     /** Oldest first from `after` (an event id), so a reader can follow the log with the last id it saw. */
-    list(q: EventQuery) {
+    list(q: EventQuery): EventsPage {
       const where: SQL[] = [];
       if (q.after !== undefined) where.push(gt(events.id, q.after));
       if (q.user) where.push(eq(events.user, q.user.toLowerCase()));
@@ -69,7 +70,7 @@ export function makeEventLog(db: SimDb) {
           code: r.code,
           reason: r.reason,
           clientIp: r.clientIp,
-          detail: r.detail ?? null,
+          detail: (r.detail as Record<string, unknown> | null) ?? null,
         })),
         nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
       };

@@ -5,6 +5,7 @@ import { simpleParser, type AddressObject } from "mailparser";
 import type { SimDb } from "./db";
 import { mailMessages } from "./db/schema";
 import type { Keyring } from "./keys";
+import type { MailboxAttachment, MailboxMessage } from "../lib/safenet/contract";
 
 // The development mail sink: SMTP in, JSON out. Bodies and attachments carry activation keys and
 // seed files, so they are sealed under the master key; addresses and subjects stay searchable.
@@ -15,12 +16,6 @@ interface SealedMail {
   text: string;
   html: string;
   attachments: { filename: string; contentType: string; base64: string }[];
-}
-
-export interface AttachmentMeta {
-  filename: string;
-  contentType: string;
-  size: number;
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
@@ -67,7 +62,7 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
       return id;
     },
 
-    list({ to, messageIds }: MailboxFilter = {}) {
+    list({ to, messageIds }: MailboxFilter = {}): MailboxMessage[] {
       const wanted = messageIds?.map(normalizeMessageId).filter(Boolean);
       const rows = db
         .select()
@@ -93,7 +88,7 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
           date: new Date(r.receivedAt).toISOString(),
           text: body.text,
           html: body.html,
-          attachments: r.attachments as AttachmentMeta[],
+          attachments: r.attachments as MailboxAttachment[],
         };
       });
     },

@@ -1,48 +1,14 @@
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import type { SimDb } from "./db";
 import { policy } from "./db/schema";
+import { brokenRelations, DEFAULT_POLICY, type Policy } from "../lib/safenet/contract";
 
-// SafeNet's authentication policy: the defaults of the contract and the limits it allows.
+// SafeNet's authentication policy as the simulator keeps it; its fields, limits and defaults are the contract's.
 
-export const policySchema = z
-  .object({
-    lockThreshold: z.number().int().min(0).max(100),
-    lockDurationSeconds: z.number().int().min(1).max(30 * 86400),
-    pinMode: z.enum(["server", "token"]),
-    pinPosition: z.enum(["prefix", "suffix"]),
-    pinMinLength: z.number().int().min(4).max(8),
-    pinMaxLength: z.number().int().min(4).max(8),
-    otpLength: z.union([z.literal(6), z.literal(8)]),
-    timeStepSeconds: z.union([z.literal(30), z.literal(60)]),
-    timeDriftSteps: z.number().int().min(0).max(10),
-    lookAheadWindow: z.number().int().min(1).max(100),
-    outerWindow: z.number().int().min(1).max(1000),
-  })
-  .strict();
-
-export type Policy = z.infer<typeof policySchema>;
-
-export const DEFAULT_POLICY: Policy = {
-  lockThreshold: 3,
-  lockDurationSeconds: 600,
-  pinMode: "server",
-  pinPosition: "prefix",
-  pinMinLength: 4,
-  pinMaxLength: 4,
-  otpLength: 6,
-  timeStepSeconds: 30,
-  timeDriftSteps: 1,
-  lookAheadWindow: 10,
-  outerWindow: 100,
-};
-
-/** Checks the relations between fields that a per-field schema cannot see. */
+/** The relations between fields the PUT breaks, as `details` of its 400 (a later rule overrides an earlier one). */
 export function policyProblems(p: Policy): Record<string, string> {
   const problems: Record<string, string> = {};
-  if (p.pinMinLength > p.pinMaxLength) problems.pinMinLength = "must not be greater than pinMaxLength";
-  if (p.outerWindow <= p.lookAheadWindow) problems.outerWindow = "must be greater than lookAheadWindow";
-  if (p.outerWindow <= p.timeDriftSteps) problems.outerWindow = "must be greater than timeDriftSteps";
+  for (const r of brokenRelations(p)) problems[r.field] = `must ${r.rule === "greater" ? "be greater than" : "not be greater than"} ${r.than}`;
   return problems;
 }
 

@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { PskcError, readPskc, type PskcLimits } from "../lib/pskc";
-import { ApiError } from "./errors";
+import { SafeNetError } from "./errors";
 import { sealWith } from "./keys";
 import { sealKeys, type PskcJob, type SealedKey } from "./pskc-worker";
 
@@ -76,7 +76,7 @@ export function makePskcReader(opts: { limits: PskcLimits; seedKey: Buffer; thre
       slots[index] = undefined;
       void slot.worker.terminate();
       done();
-      p.reject(new ApiError(422, "import_timeout", `Reading the seed file took longer than ${timeoutMs / 1000} s and was stopped. Split it into smaller files.`));
+      p.reject(new SafeNetError(422, "import_timeout", `Reading the seed file took longer than ${timeoutMs / 1000} s and was stopped. Split it into smaller files.`));
     }, timeoutMs);
     slot.worker.on("message", onMessage);
     slot.worker.once("error", onError);
@@ -92,7 +92,7 @@ export function makePskcReader(opts: { limits: PskcLimits; seedKey: Buffer; thre
   return {
     read(xml, password) {
       if (queue.length >= maxQueued) {
-        return Promise.reject(new ApiError(429, "too_many_imports", `${maxQueued} imports are already waiting; send this one again when they are done.`));
+        return Promise.reject(new SafeNetError(429, "too_many_imports", `${maxQueued} imports are already waiting; send this one again when they are done.`));
       }
       return new Promise((resolve, reject) => {
         queue.push({ job: { id: nextId++, xml, password, limits }, resolve, reject });

@@ -1,4 +1,4 @@
-import { ApiError } from "./errors";
+import { SafeNetError } from "./errors";
 import type { Sim } from "./sim";
 import { PskcError, type PskcLimitName, type PskcLimits } from "../lib/pskc";
 import type { SealedKey } from "./pskc-worker";
@@ -22,13 +22,13 @@ const LIMIT_ERRORS: Record<PskcLimitName, [number, string]> = {
   maxIterations: [400, "too_many_iterations"],
 };
 
-function toApiError(err: PskcError): ApiError {
+function toSafeNetError(err: PskcError): SafeNetError {
   if (err.code === "over_limit" && err.limit) {
     const [status, code] = LIMIT_ERRORS[err.limit.name];
-    return new ApiError(status, code, err.message, { pskc: "over_limit", limit: err.limit.name, max: err.limit.max });
+    return new SafeNetError(status, code, err.message, { pskc: "over_limit", limit: err.limit.name, max: err.limit.max });
   }
   const [code, field] = PSKC_ERRORS[err.code as keyof typeof PSKC_ERRORS] ?? PSKC_ERRORS.malformed;
-  return new ApiError(400, code, err.message, { [field]: err.code });
+  return new SafeNetError(400, code, err.message, { [field]: err.code });
 }
 
 export async function importPskc(sim: Sim, xml: string, password: string) {
@@ -40,7 +40,7 @@ export async function importPskc(sim: Sim, xml: string, password: string) {
     keys = await sim.pskc.read(xml, password);
   } catch (err) {
     if (!(err instanceof PskcError)) throw err;
-    throw toApiError(err);
+    throw toSafeNetError(err);
   }
   const added: string[] = [];
   const rejected: { serial: string; reason: string }[] = [];

@@ -1,38 +1,7 @@
-// The token life cycle of the contract: which operation each state allows, and what it leads to.
+import type { TokenState } from "../lib/safenet/contract";
 
-export type TokenState = "Inventory" | "Assigned" | "Active" | "Suspended" | "Locked" | "Lost";
-
-export type TokenOperation = "activate" | "suspend" | "reactivate" | "unlock" | "revoke" | "resync" | "pin" | "reissue";
-
-const ALLOWED: Record<TokenOperation, TokenState[]> = {
-  activate: ["Assigned"],
-  suspend: ["Assigned", "Active", "Locked"],
-  reactivate: ["Suspended"],
-  unlock: ["Locked"],
-  revoke: ["Assigned", "Active", "Suspended", "Locked"],
-  resync: ["Active", "Locked", "Suspended"],
-  pin: ["Assigned", "Active", "Suspended", "Locked"],
-  reissue: ["Assigned", "Active", "Suspended", "Locked"],
-};
-
-const WHY_NOT: Record<TokenOperation, string> = {
-  activate: "Only an Assigned token can be activated.",
-  suspend: "Only an Assigned, Active or Locked token can be suspended.",
-  reactivate: "Only a Suspended token can be reactivated.",
-  unlock: "Only a Locked token can be unlocked.",
-  revoke: "Only an Assigned, Active, Suspended or Locked token can be revoked.",
-  resync: "Only an Active, Locked or Suspended token can be resynchronised.",
-  pin: "The PIN of an Inventory or Lost token cannot be set.",
-  reissue: "An Inventory or Lost token cannot be reissued; provision a new token instead.",
-};
-
-export function allows(op: TokenOperation, state: TokenState): boolean {
-  return ALLOWED[op].includes(state);
-}
-
-export function refusal(op: TokenOperation, state: TokenState): string {
-  return `This token is ${state}. ${WHY_NOT[op]}`;
-}
+// How a token's lock and suspension play out over time. Which operation each state allows, and the
+// refusal sentence, are the contract's table (TOKEN_TRANSITIONS).
 
 export interface LockFields {
   state: TokenState;

@@ -3,31 +3,18 @@ import type { SimDb } from "./db";
 import { tokens, users } from "./db/schema";
 import { notFound } from "./errors";
 import type { Keyring } from "./keys";
-import { effective, type TokenState } from "./token-states";
+import { effective } from "./token-states";
 import type { TokenCounters } from "../lib/otp/validation";
+import type { Token, TokenState } from "../lib/safenet/contract";
 
 // Reading tokens and turning rows into the contract's Token: no secret ever leaves through here.
 
 export type TokenRow = typeof tokens.$inferSelect;
 export type TokenWithUser = TokenRow & { upn: string | null };
 
-export interface TokenView {
-  serial: string;
-  type: string;
-  otpMode: "time" | "event";
-  otpLength: number;
-  state: TokenState;
-  user: string | null;
-  failCount: number;
-  lockedUntil: string | null;
-  createdAt: string;
-  activatedAt: string | null;
-  lastUsedAt: string | null;
-}
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function viewToken(row: TokenWithUser, nowMs = Date.now()): TokenView {
+export function viewToken(row: TokenWithUser, nowMs = Date.now()): Token {
   const r = effective(row, nowMs);
   return {
     serial: r.serial,

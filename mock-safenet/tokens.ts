@@ -2,24 +2,28 @@ import crypto from "node:crypto";
 import type { SimDb } from "./db";
 import { tokens } from "./db/schema";
 import type { UserRow } from "./directory";
-import { ApiError, badInput, wrongState } from "./errors";
+import { SafeNetError, badInput, wrongState } from "./errors";
 import type { EventLog } from "./events";
 import { newActivationKey, newSerial, type Keyring } from "./keys";
-import type { Policy, PolicyStore } from "./policy";
+import type { PolicyStore } from "./policy";
 import { countersOf, viewToken, type TokenStore, type TokenWithUser } from "./token-store";
-import { allows, effective, refusal, resumedState, type TokenOperation } from "./token-states";
+import { effective, resumedState } from "./token-states";
 import { advance, locateOtp, locatePair, splitPasscode } from "../lib/otp/validation";
 import { otpauthUri } from "../lib/otp";
 import { writePskc } from "../lib/pskc";
+import {
+  allows,
+  refusal,
+  type Activation,
+  type OtpMode,
+  type Policy,
+  type ProvisionAnswer,
+  type ProvisionRequest,
+  type Token,
+  type TokenOperation,
+} from "../lib/safenet/contract";
 
 // Token management: provisioning with its one-time activation block, and every state transition.
-
-export interface ProvisionInput {
-  type: "MobilePASS";
-  otpMode: "time" | "event";
-  pin?: string;
-  email?: string;
-}
 
 export interface Deps {
   db: SimDb;
@@ -62,7 +66,7 @@ export function makeTokens(d: Deps) {
   }
 
   /** A fresh seed and activation key for `row`; the block that carries them is returned only here. */
-  function issueSeed(row: { serial: string; otpMode: "time" | "event"; otpLength: number; timeStepSeconds: number }, upn: string) {
+  function issueSeed(row: { serial: string; otpMode: OtpMode; otpLength: number; timeStepSeconds: number }, upn: string) {
     const seed = crypto.randomBytes(20);
     const activationKey = newActivationKey();
     const pskc = writePskc({
@@ -76,7 +80,7 @@ export function makeTokens(d: Deps) {
       secret: seed,
       password: activationKey,
     });
-    const activation = {
+    const activation: Activation = {
       activationKey,
       seedFile: { filename: `${row.serial}.pskc`, contentType: "application/pskc+xml", base64: Buffer.from(pskc).toString("base64") },
       otpauthUri: otpauthUri({
@@ -93,7 +97,7 @@ export function makeTokens(d: Deps) {
     return { seedSealed: d.keys.seal(seed, row.serial), activation };
   }
 
-  function provision(user: UserRow, input: ProvisionInput) {
+  function provision(user: UserRow, input: ProvisionRequest): ProvisionAnswer {
     checkPin(input.pin, true);
     const p = d.policy.get();
     let serial = newSerial();
@@ -129,7 +133,7 @@ export function makeTokens(d: Deps) {
     d.events.record({ type: `token.${op}`, user: row.upn, serial: row.serial, result, reason, detail });
   }
 
-  function transition(serial: string, op: TokenOperation, set: (row: TokenWithUser) => Partial<TokenWithUser>) {
+  function transition(serial: string, op: TokenOperation, set: (row: TokenWithUser) => Partial<TokenWithUser>): Token {
     const row = guard(op, d.store.get(serial));
     d.db.transaction(() => {
       d.store.update(row.id, set(row));
@@ -139,7 +143,7 @@ export function makeTokens(d: Deps) {
   }
 
   /** Verify before activate: the first right passcode moves an Assigned token to Active. */
-  function activate(serial: string, passcode: string) {
+  function activate(serial: string, passcode: string): Token {
     const row = guard("activate", d.store.get(serial));
     const p = d.policy.get();
     const { pin, otp } = splitPasscode(passcode, row.otpLength, p);
@@ -160,7 +164,7 @@ export function makeTokens(d: Deps) {
     return viewToken(d.store.get(serial));
   }
 
-  function resync(serial: string, otp1: string, otp2: string) {
+  function resync(serial: string, otp1: string, otp2: string): Token {
     const row = guard("resync", d.store.get(serial));
     const counters = countersOf(row, d.keys);
     const nowSec = Date.now() / 1000;
@@ -181,7 +185,7 @@ export function makeTokens(d: Deps) {
     return transition(serial, "pin", () => pinFields(d.keys, pin));
   }
 
-  function reissue(serial: string, pin?: string) {
+  function reissue(serial: string, pin?: string): ProvisionAnswer {
     if (pin !== undefined) checkPin(pin, false);
     const row = guard("reissue", d.store.get(serial));
     const { seedSealed, activation } = issueSeed(row, row.upn ?? row.serial);
@@ -227,5 +231,5 @@ export function makeTokens(d: Deps) {
 export type Tokens = ReturnType<typeof makeTokens>;
 
 export function assertNotInUse(conflict: boolean, serial: string): void {
-  if (conflict) throw new ApiError(409, "token_exists", `A token with serial ${serial} already exists.`, { serial });
+  if (conflict) throw new SafeNetError(409, "token_exists", `A token with serial ${serial} already exists.`, { serial });
 }

@@ -10,46 +10,31 @@ import { makeHotPath } from "./hot-path";
 import { countersOf, type TokenRow } from "./token-store";
 import { afterFailure, effective } from "./token-states";
 import { advance, locateNext, locateOtp, splitPasscode, type TokenCounters } from "../lib/otp/validation";
+import {
+  failureMessage,
+  VALIDATION_CODES,
+  type ValidationAnswer,
+  type ValidationReason,
+  type ValidationRequest,
+} from "../lib/safenet/contract";
 
 // The OTP validation service: the hot path. Each validation runs atomically (a savepoint) inside the
 // group commit's IMMEDIATE transaction, which holds the reads, the OTP arithmetic and the writes, so
 // concurrent requests (in this process or another) serialise and a code can be accepted once only.
 
-export type Reason = "wrong_pin" | "wrong_otp" | "replayed" | "locked" | "suspended" | "not_active" | "no_token" | "unknown_user";
-
-export interface ValidationRequest {
-  username: string;
-  passcode: string;
-  state?: string;
-  clientIp?: string;
-  organization?: string;
-}
-
-export interface ValidationAnswer {
-  code: 0 | 1 | 5;
-  result: "AUTH_FAILURE" | "AUTH_SUCCESS" | "OUTER_WINDOW_AUTH";
-  message: string;
-  serial?: string;
-  reason?: Reason;
-  state?: string;
-}
-
 const RESYNC_STATE_TTL_MS = 5 * 60 * 1000;
 
-const MESSAGES: Partial<Record<Reason, string>> = {
-  locked: "User's token is locked.",
-  suspended: "User's token is suspended.",
-};
-
-const failure = (reason: Reason, serial?: string): ValidationAnswer => ({
+const failure = (reason: ValidationReason, serial?: string): ValidationAnswer => ({
   code: 0,
-  result: "AUTH_FAILURE",
-  message: MESSAGES[reason] ?? "SafeNet authentication failed.",
+  result: VALIDATION_CODES[0].result,
+  message: failureMessage(reason),
   reason,
   ...(serial && { serial }),
 });
 
-const success = (serial: string): ValidationAnswer => ({ code: 1, result: "AUTH_SUCCESS", message: "SafeNet authentication OK.", serial });
+const success = (serial: string): ValidationAnswer => ({ code: 1, ...VALIDATION_CODES[1], serial });
+
+const challenge = (serial: string, state: string): ValidationAnswer => ({ code: 5, ...VALIDATION_CODES[5], serial, state });
 
 export interface ValidatorDeps {
   db: SimDb;
@@ -84,7 +69,7 @@ export function makeValidator(d: ValidatorDeps) {
     if (active.length === 0) {
       const first = (state: string) => current.find((t) => t.state === state);
       const blocked = first("Locked") ?? first("Suspended") ?? current[0];
-      const reason: Reason = blocked.state === "Locked" ? "locked" : blocked.state === "Suspended" ? "suspended" : "not_active";
+      const reason: ValidationReason = blocked.state === "Locked" ? "locked" : blocked.state === "Suspended" ? "suspended" : "not_active";
       return failure(reason, blocked.serial);
     }
 
@@ -97,7 +82,7 @@ export function makeValidator(d: ValidatorDeps) {
     }
     const candidates = pending ? active.filter((t) => t.id === pending.tokenId) : active;
 
-    const fail = (t: TokenRow, reason: Reason) => {
+    const fail = (t: TokenRow, reason: ValidationReason) => {
       q.saveCounters({ ...t, ...afterFailure(t, p.lockThreshold, p.lockDurationSeconds, nowMs) });
       return failure(reason, t.serial);
     };
@@ -121,7 +106,7 @@ export function makeValidator(d: ValidatorDeps) {
       if (found.kind === "outer") {
         const state = crypto.randomBytes(16).toString("base64url");
         q.addResync(state, t.id, found.at, nowMs + RESYNC_STATE_TTL_MS);
-        return { code: 5, result: "OUTER_WINDOW_AUTH", message: "Please re-authenticate, using the next response.", serial: t.serial, state };
+        return challenge(t.serial, state);
       }
       return fail(t, "wrong_otp");
     }

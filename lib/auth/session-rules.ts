@@ -1,3 +1,5 @@
+import { FAILURE_MESSAGES, type TokenState } from "../safenet/contract";
+
 // What a password alone may open, decided from every state the user's tokens can be in, and when a
 // session must look at SafeNet again. Pure: no database, no Next, no environment.
 
@@ -5,7 +7,7 @@ export type SessionMfa = "pending" | "enroll" | "done";
 
 export interface TokenLike {
   serial: string;
-  state: "Inventory" | "Assigned" | "Active" | "Suspended" | "Locked" | "Lost";
+  state: TokenState;
   lockedUntil: string | null;
 }
 
@@ -31,10 +33,10 @@ export function afterPassword(tokens: readonly TokenLike[], now = Date.now()): P
   if (locked.length > 0) {
     const until = locked.map((t) => (t.lockedUntil ? Date.parse(t.lockedUntil) : NaN)).filter((n) => n > now);
     const when = until.length > 0 ? ` It unlocks by itself at ${formatUtc(Math.max(...until))}, or an administrator can unlock it sooner.` : " Ask an administrator to unlock it.";
-    return { session: "refused", reason: "locked", message: `User's token is locked.${when}` };
+    return { session: "refused", reason: "locked", message: `${FAILURE_MESSAGES.locked}${when}` };
   }
   if (tokens.some((t) => t.state === "Suspended")) {
-    return { session: "refused", reason: "suspended", message: "User's token is suspended. Ask an administrator to reactivate it." };
+    return { session: "refused", reason: "suspended", message: `${FAILURE_MESSAGES.suspended} Ask an administrator to reactivate it.` };
   }
   return { session: "enroll" };
 }

@@ -1,5 +1,5 @@
 import { pinLengthText } from "../enroll/pin-rules";
-import type { SafeNetPolicy } from "../safenet/client";
+import type { Policy } from "../safenet/contract";
 
 // The OTP prompt's words: SafeNet's answers as the client shows them, what each failure reason
 // means for the person at the keyboard, and what the policy expects them to type.
@@ -51,7 +51,7 @@ export function countsTowardsLock(a: OtpAnswer): boolean {
   return a.code === 0 && (a.reason === "wrong_pin" || a.reason === "wrong_otp");
 }
 
-export type PasscodePolicy = Pick<SafeNetPolicy, "pinMode" | "pinPosition" | "pinMinLength" | "pinMaxLength" | "otpLength">;
+export type PasscodePolicy = Pick<Policy, "pinMode" | "pinPosition" | "pinMinLength" | "pinMaxLength" | "otpLength">;
 
 /** What to type, from the policy: where the PIN goes and how long each part is. */
 export function passcodeHint(p: PasscodePolicy): string {

@@ -1,3 +1,5 @@
+import { DEFAULT_POLICY } from "../safenet/contract/policy-rules";
+
 // Which OTP PINs the portal accepts: the SafeNet policy's length, digits only, and nothing a
 // stranger would try first. Pure: the form fields, the PIN inputs and the tests share it.
 
@@ -6,7 +8,7 @@ export interface PinLengths {
   max: number;
 }
 
-export const DEFAULT_PIN_LENGTHS: PinLengths = { min: 4, max: 4 };
+export const DEFAULT_PIN_LENGTHS: PinLengths = { min: DEFAULT_POLICY.pinMinLength, max: DEFAULT_POLICY.pinMaxLength };
 
 const NEXT_STEP = "Choose digits that follow no pattern.";
 

@@ -1,9 +1,9 @@
-import type { SafeNetEvent } from "@/lib/safenet/client";
+import type { SafeNetEvent } from "@/lib/safenet/contract";
 import { kindOfSafeNetType, normaliseResult, type TimelineKind, type TimelineResult } from "./kinds";
 
 // How one simulator event (GET /TMSWebAPI/v1/events) becomes a timeline row.
 
-/** A simulator event as the TMS API returns it (a type-only import keeps this module pure). */
+/** A simulator event as the TMS API returns it. */
 export type SafeNetEventLike = SafeNetEvent;
 
 export interface SafeNetTimelineRow {

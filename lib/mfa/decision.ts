@@ -1,3 +1,4 @@
+import type { TokenState } from "../safenet/contract";
 import { LIST_KINDS, LIST_NAMES, type CompiledRules, type ExclusionSettings, type RuleEntry } from "./rules";
 
 // The RAS logon decision (DESIGN.md, "MFA decision"): provider, exclusions, authentication mode,
@@ -6,7 +7,7 @@ import { LIST_KINDS, LIST_NAMES, type CompiledRules, type ExclusionSettings, typ
 export type Provider = "none" | "safenet";
 /** RAS: Mandatory for all users; Create token for Domain Authenticated Users; Use only for users with a SafeNet account. */
 export type Mode = "mandatory" | "create_token" | "account_only";
-export type TokenState = "Inventory" | "Assigned" | "Active" | "Suspended" | "Locked" | "Lost";
+export type { TokenState };
 export interface DecisionInput {
   provider: Provider;
   mode: Mode;

@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import type { Repository } from "./contract";
 
 // "Check connection" for the OTP service and the TMS Web API: one GET, classified into what an
 // administrator can act on. node:http rather than fetch, since fetch refuses some ports outright
@@ -9,7 +10,7 @@ export type CheckFailureKind = "bad_url" | "refused" | "dns" | "timeout" | "tls"
 export type CheckFailure = { ok: false; kind: CheckFailureKind; message: string };
 /** `keySent: false`: the TMS answered, but the API key was kept back because the URL is not the saved one. */
 export type CheckResult = { ok: true; service: string; version: string; ms: number; keySent?: boolean } | CheckFailure;
-export type Repository = { name: string; kind: string; users: number };
+export type { Repository };
 export type RepositoriesResult = { ok: true; repositories: Repository[] } | CheckFailure;
 export type CheckOptions = { timeoutMs?: number };
 /** The TMS URL as saved in the settings and the API key that belongs to it. */

@@ -1,115 +1,113 @@
+import type { z } from "zod";
 import { env } from "@/lib/runtime/env";
+import {
+  authenticateAnswerSchema,
+  checkAnswer,
+  errorBodySchema,
+  eventsPageSchema,
+  groupsAnswerSchema,
+  policySchema,
+  provisionAnswerSchema,
+  repositoriesAnswerSchema,
+  SafeNetError,
+  tokenSchema,
+  userSchema,
+  usersPageSchema,
+  validationAnswerSchema,
+  type AuthenticateRequest,
+  type Policy,
+  type ProvisionRequest,
+  type Token,
+  type User,
+  type ValidationRequest,
+} from "./contract";
 import { remainingBudget } from "./deadline";
 
 // The portal's only way into SafeNet: HTTP to the TMS Web API and the OTP service. It never opens
-// the simulator's database, so pointing the URLs at another SafeNet works unchanged.
+// the simulator's database, so pointing the URLs at another SafeNet works unchanged. Every answer is
+// checked against the contract, so a wrong one fails here, as a SafeNetError, and not later.
 
-export class SafeNetError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
+export { SafeNetError };
+export type { Activation, SafeNetEvent, TokenState, ValidationAnswer } from "./contract";
+export type SafeNetToken = Token;
+export type SafeNetUser = User;
+export type SafeNetPolicy = Policy;
+
+interface Init {
+  method?: string;
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Where a call goes (`path`) and how its errors name it (`label`, without ids or query). */
+interface Target {
+  path: string;
+  label: string;
+}
+
+const timeoutError = () => new SafeNetError(503, "timeout", "SafeNet did not answer in time. Try again in a moment.");
+const isTimeout = (err: unknown) => err instanceof Error && err.name === "TimeoutError";
+
+function badAnswer(endpoint: string, what: string): SafeNetError {
+  return new SafeNetError(
+    502,
+    "bad_answer",
+    `SafeNet's answer to ${endpoint} ${what}. Check that the service URLs under Multi-factor authentication point to SafeNet.`,
+    { endpoint },
+  );
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
   }
 }
 
-export type TokenState = "Inventory" | "Assigned" | "Active" | "Suspended" | "Locked" | "Lost";
-
-export interface SafeNetToken {
-  serial: string;
-  type: string;
-  otpMode: "time" | "event";
-  otpLength: number;
-  state: TokenState;
-  user: string | null;
-  failCount: number;
-  lockedUntil: string | null;
-  createdAt: string;
-  activatedAt: string | null;
-  lastUsedAt: string | null;
-}
-
-export interface SafeNetUser {
-  upn: string;
-  displayName: string;
-  email: string;
-  groups: string[];
-  safenetAccount: boolean;
-  tokens: SafeNetToken[];
-}
-
-export interface Activation {
-  activationKey: string;
-  seedFile: { filename: string; contentType: string; base64: string };
-  otpauthUri: string;
-  downloadUrl: string;
-}
-
-export interface SafeNetPolicy {
-  lockThreshold: number;
-  lockDurationSeconds: number;
-  pinMode: "server" | "token";
-  pinPosition: "prefix" | "suffix";
-  pinMinLength: number;
-  pinMaxLength: number;
-  otpLength: number;
-  timeStepSeconds: number;
-  timeDriftSteps: number;
-  lookAheadWindow: number;
-  outerWindow: number;
-}
-
-export interface SafeNetEvent {
-  id: number;
-  at: string;
-  type: string;
-  user: string | null;
-  serial: string | null;
-  result: string;
-  code: number | null;
-  reason: string | null;
-  clientIp: string | null;
-  detail: Record<string, unknown> | null;
-}
-
-export interface ValidationAnswer {
-  code: 0 | 1 | 5;
-  result: "AUTH_FAILURE" | "AUTH_SUCCESS" | "OUTER_WINDOW_AUTH";
-  message: string;
-  serial?: string;
-  reason?: string;
-  state?: string;
-}
-
-async function call<T>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, headers, ...rest } = init;
+/** One HTTP call whose answer must match `schema` (null: the answer carries nothing to read). */
+async function call<T>(endpoint: string, url: string, schema: z.ZodType<T> | null, init: Init = {}): Promise<T> {
+  const { json, headers, method } = init;
   // The request's SafeNet budget is shared by its calls: a second call after a hung first one gives up at once.
   const budget = await remainingBudget();
   if (budget === 0) throw timeoutError();
   let res: Response;
+  let text: string;
   try {
     res = await fetch(url, {
-      ...rest,
+      method,
       cache: "no-store",
       signal: AbortSignal.timeout(budget),
-      headers: { ...(json !== undefined && { "content-type": "application/json" }), ...(headers as Record<string, string>) },
+      headers: { ...(json !== undefined && { "content-type": "application/json" }), ...headers },
       ...(json !== undefined && { body: JSON.stringify(json) }),
     });
   } catch (err) {
-    if (err instanceof Error && err.name === "TimeoutError") throw timeoutError();
+    if (isTimeout(err)) throw timeoutError();
     throw new SafeNetError(503, "unreachable", "SafeNet cannot be reached. Check the service URLs under Multi-factor authentication.");
   }
-  if (res.status === 204) return undefined as T;
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
-  if (!res.ok) {
-    throw new SafeNetError(res.status, body?.error?.code ?? "http_error", body?.error?.message ?? `SafeNet answered HTTP ${res.status}.`, body?.error?.details);
+  try {
+    text = await res.text();
+  } catch (err) {
+    if (isTimeout(err)) throw timeoutError();
+    throw badAnswer(endpoint, "was cut off before its end");
   }
-  return body as T;
-}
+  const body = text.trim() === "" ? null : parseJson(text);
 
-const timeoutError = () => new SafeNetError(503, "timeout", "SafeNet did not answer in time. Try again in a moment.");
+  if (!res.ok) {
+    const error = body?.ok ? errorBodySchema.safeParse(body.value) : null;
+    if (error?.success) throw new SafeNetError(res.status, error.data.error.code, error.data.error.message, error.data.error.details);
+    throw new SafeNetError(res.status, "http_error", `SafeNet answered HTTP ${res.status} to ${endpoint}.`);
+  }
+  if (schema === null) return undefined as T;
+  if (body === null) throw badAnswer(endpoint, `was empty (HTTP ${res.status})`);
+  if (!body.ok) {
+    const html = /html/i.test(res.headers.get("content-type") ?? "") ? " (an HTML page, perhaps from a proxy)" : "";
+    throw badAnswer(endpoint, `is not JSON${html}`);
+  }
+  const checked = checkAnswer(schema, body.value);
+  if (!checked.ok) throw badAnswer(endpoint, `does not match the SafeNet contract: ${checked.problems}`);
+  return checked.data;
+}
 
 export interface SafeNetEndpoints {
   tmsUrl: string;
@@ -119,45 +117,48 @@ export interface SafeNetEndpoints {
 
 /** A client bound to the configured URLs and the keys from the environment. */
 export function safenetClient(endpoints: SafeNetEndpoints) {
-  const tms = <T>(path: string, init: RequestInit & { json?: unknown } = {}) =>
-    call<T>(endpoints.tmsUrl.replace(/\/+$/, "") + path, {
+  const base = endpoints.tmsUrl.replace(/\/+$/, "");
+  const tms = <T>(schema: z.ZodType<T> | null, target: Target, init: Init = {}) =>
+    call(`${init.method ?? "GET"} ${target.label}`, base + target.path, schema, {
       ...init,
-      headers: { authorization: `Bearer ${env().SAFENET_TMS_API_KEY}`, ...(init.headers as Record<string, string>) },
+      headers: { authorization: `Bearer ${env().SAFENET_TMS_API_KEY}`, ...init.headers },
     });
+  const post = <T>(schema: z.ZodType<T>, target: Target, json: unknown = {}) => tms(schema, target, { method: "POST", json });
+
   const repo = `/repositories/${encodeURIComponent(endpoints.repository)}`;
-  const user = (upn: string) => `${repo}/users/${encodeURIComponent(upn)}`;
-  const token = (serial: string) => `/tokens/${encodeURIComponent(serial)}`;
-  const post = <T>(path: string, json: unknown = {}) => tms<T>(path, { method: "POST", json });
+  const inRepo = (tail: string, query = ""): Target => ({ path: `${repo}${tail}${query}`, label: `/repositories/{repo}${tail}` });
+  const user = (upn: string, tail = ""): Target => ({ path: `${repo}/users/${encodeURIComponent(upn)}${tail}`, label: `/repositories/{repo}/users/{upn}${tail}` });
+  const token = (serial: string, tail = ""): Target => ({ path: `/tokens/${encodeURIComponent(serial)}${tail}`, label: `/tokens/{serial}${tail}` });
+  const fixed = (path: string, query = ""): Target => ({ path: path + query, label: path });
 
   return {
     /** The user, or null for a wrong name or password (SafeNet does not say which). */
     async authenticate(username: string, password: string): Promise<SafeNetUser | null> {
       try {
-        return (await post<{ user: SafeNetUser }>(`${repo}/authenticate`, { username, password })).user;
+        const body: AuthenticateRequest = { username, password };
+        return (await post(authenticateAnswerSchema, inRepo("/authenticate"), body)).user;
       } catch (err) {
         if (err instanceof SafeNetError && err.status === 401 && err.code === "invalid_credentials") return null;
         throw err;
       }
     },
-    getUser: (upn: string) => tms<SafeNetUser>(user(upn)),
-    listUsers: (q: { search?: string; limit?: number; cursor?: string }) =>
-      tms<{ users: SafeNetUser[]; nextCursor: string | null }>(`${repo}/users?${query(q)}`),
-    groups: () => tms<{ groups: { name: string; members: number }[] }>(`${repo}/groups`),
-    repositories: () => tms<{ repositories: { name: string; kind: string; users: number }[] }>("/repositories"),
-    provision: (upn: string, body: { type: "MobilePASS"; otpMode: "time" | "event"; pin?: string; email?: string }) =>
-      post<{ token: SafeNetToken; activation: Activation }>(`${user(upn)}/tokens`, body),
-    getToken: (serial: string) => tms<SafeNetToken>(token(serial)),
-    deleteToken: (serial: string) => tms<void>(token(serial), { method: "DELETE" }),
-    tokenAction: (serial: string, action: "suspend" | "reactivate" | "unlock" | "revoke") => post<SafeNetToken>(`${token(serial)}/${action}`),
-    activate: (serial: string, passcode: string) => post<SafeNetToken>(`${token(serial)}/activate`, { passcode }),
-    resync: (serial: string, otp1: string, otp2: string) => post<SafeNetToken>(`${token(serial)}/resync`, { otp1, otp2 }),
-    setPin: (serial: string, pin: string) => post<SafeNetToken>(`${token(serial)}/pin`, { pin }),
-    reissue: (serial: string, pin?: string) => post<{ token: SafeNetToken; activation: Activation }>(`${token(serial)}/reissue`, pin ? { pin } : {}),
-    policy: () => tms<SafeNetPolicy>("/policy"),
-    setPolicy: (p: Partial<SafeNetPolicy>) => tms<SafeNetPolicy>("/policy", { method: "PUT", json: p }),
-    events: (after: number, limit = 1000) => tms<{ events: SafeNetEvent[]; nextCursor: string | null }>(`/events?${query({ after, limit })}`),
-    validate: (body: { username: string; passcode: string; state?: string; clientIp?: string }) =>
-      call<ValidationAnswer>(endpoints.otpServiceUrl, {
+    getUser: (upn: string) => tms(userSchema, user(upn)),
+    listUsers: (q: { search?: string; limit?: number; cursor?: string }) => tms(usersPageSchema, inRepo("/users", `?${query(q)}`)),
+    groups: () => tms(groupsAnswerSchema, inRepo("/groups")),
+    repositories: () => tms(repositoriesAnswerSchema, fixed("/repositories")),
+    provision: (upn: string, body: ProvisionRequest) => post(provisionAnswerSchema, user(upn, "/tokens"), body),
+    getToken: (serial: string) => tms(tokenSchema, token(serial)),
+    deleteToken: (serial: string): Promise<void> => tms(null, token(serial), { method: "DELETE" }),
+    tokenAction: (serial: string, action: "suspend" | "reactivate" | "unlock" | "revoke") => post(tokenSchema, token(serial, `/${action}`)),
+    activate: (serial: string, passcode: string) => post(tokenSchema, token(serial, "/activate"), { passcode }),
+    resync: (serial: string, otp1: string, otp2: string) => post(tokenSchema, token(serial, "/resync"), { otp1, otp2 }),
+    setPin: (serial: string, pin: string) => post(tokenSchema, token(serial, "/pin"), { pin }),
+    reissue: (serial: string, pin?: string) => post(provisionAnswerSchema, token(serial, "/reissue"), pin ? { pin } : {}),
+    policy: () => tms(policySchema, fixed("/policy")),
+    setPolicy: (p: Partial<SafeNetPolicy>) => tms(policySchema, fixed("/policy"), { method: "PUT", json: p }),
+    events: (after: number, limit = 1000) => tms(eventsPageSchema, fixed("/events", `?${query({ after, limit })}`)),
+    validate: (body: Omit<ValidationRequest, "organization">) =>
+      call("POST to the OTP Service URL", endpoints.otpServiceUrl, validationAnswerSchema, {
         method: "POST",
         json: { ...body, organization: endpoints.repository },
         headers: { "x-agent-key": env().SAFENET_AGENT_KEY },

@@ -1,33 +1,12 @@
-import type { TokenState } from "./client";
+import { isSafeNetError } from "./contract/errors";
+import { allows as stateAllows, isTokenState, refusal, type TokenOperation, type TokenState } from "./contract/states";
 
-// What an administrator may do to a token in each state, mirroring the simulator's table in
-// docs/safenet-api.md, and the sentences the console shows around it. Pure: safe in client components.
+// What an administrator may do to a token in each state (the contract's TOKEN_TRANSITIONS, plus
+// delete, which any state allows), and the sentences the console shows around it. Pure: safe in client components.
 
-export type TokenAction = "suspend" | "reactivate" | "unlock" | "revoke" | "resync" | "pin" | "reissue" | "delete";
+export { isSafeNetError, type SafeNetErrorLike } from "./contract/errors";
 
-export const TOKEN_STATES: readonly TokenState[] = ["Inventory", "Assigned", "Active", "Suspended", "Locked", "Lost"];
-
-const ALLOWED: Record<TokenAction, readonly TokenState[]> = {
-  suspend: ["Assigned", "Active", "Locked"],
-  reactivate: ["Suspended"],
-  unlock: ["Locked"],
-  revoke: ["Assigned", "Active", "Suspended", "Locked"],
-  resync: ["Active", "Locked", "Suspended"],
-  pin: ["Assigned", "Active", "Suspended", "Locked"],
-  reissue: ["Assigned", "Active", "Suspended", "Locked"],
-  delete: TOKEN_STATES,
-};
-
-const WHY_NOT: Record<TokenAction, string> = {
-  suspend: "Only an Assigned, Active or Locked token can be suspended.",
-  reactivate: "Only a Suspended token can be reactivated.",
-  unlock: "Only a Locked token can be unlocked.",
-  revoke: "Only an Assigned, Active, Suspended or Locked token can be revoked.",
-  resync: "Only an Active, Locked or Suspended token can be resynchronised.",
-  pin: "The PIN of an Inventory or Lost token cannot be set.",
-  reissue: "An Inventory or Lost token cannot be reissued; provision a new token instead.",
-  delete: "",
-};
+export type TokenAction = Exclude<TokenOperation, "activate"> | "delete";
 
 export interface TokenActionText {
   /** The button that opens the confirmation step. */
@@ -111,34 +90,18 @@ export const TOKEN_ACTIONS: Record<TokenAction, TokenActionText> = {
 export const ENDS_SESSIONS: ReadonlySet<TokenAction> = new Set<TokenAction>(["suspend", "revoke", "pin", "reissue", "delete"]);
 
 export function allows(action: TokenAction, state: TokenState): boolean {
-  return ALLOWED[action].includes(state);
+  return action === "delete" || stateAllows(action, state);
 }
 
 /** The actions a token in `state` offers, in the order the console shows them. */
 export function allowedActions(state: TokenState): TokenAction[] {
-  return (Object.keys(ALLOWED) as TokenAction[]).filter((a) => allows(a, state));
+  return (Object.keys(TOKEN_ACTIONS) as TokenAction[]).filter((a) => allows(a, state));
 }
 
 /** The simulator's own refusal sentence for a transition the state does not allow. */
 export function refusalSentence(action: TokenAction, state: TokenState): string {
-  return `This token is ${state}. ${WHY_NOT[action]}`.trim();
+  return action === "delete" ? `This token is ${state}.` : refusal(action, state);
 }
-
-/** What the portal knows of a SafeNet error; structural so this module needs no server code. */
-export interface SafeNetErrorLike {
-  status: number;
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-export function isSafeNetError(err: unknown): err is SafeNetErrorLike {
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as Record<string, unknown>;
-  return typeof e.status === "number" && typeof e.code === "string" && typeof e.message === "string";
-}
-
-const isState = (v: unknown): v is TokenState => typeof v === "string" && (TOKEN_STATES as readonly string[]).includes(v);
 
 /** A sentence for people, saying what went wrong and what to do next. */
 export function errorSentence(err: unknown, action?: TokenAction): string {
@@ -147,11 +110,12 @@ export function errorSentence(err: unknown, action?: TokenAction): string {
   if (status === 422 || code === "invalid_state") {
     if (message) return message;
     const state = details?.state;
-    return action && isState(state) ? refusalSentence(action, state) : "The token's state does not allow this. Reload the page to see its current state.";
+    return action && isTokenState(state) ? refusalSentence(action, state) : "The token's state does not allow this. Reload the page to see its current state.";
   }
   if (status === 404) return "SafeNet no longer knows this token or user. Reload the page to see what is there now.";
   if (status === 401) return "SafeNet refused the portal's TMS API key. Check SAFENET_TMS_API_KEY on the portal and the simulator.";
   if (status === 429) return "SafeNet is busy and asked the portal to slow down. Wait a moment and try again.";
-  if (status === 400 || status === 409 || status === 503) return message;
+  // A bad_answer names the endpoint and what to check already.
+  if (status === 400 || status === 409 || status === 503 || code === "bad_answer") return message;
   return `SafeNet could not do this (HTTP ${status}): ${message} Try again in a moment.`;
 }

@@ -1,4 +1,5 @@
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { OTP_MODES, TOKEN_STATES } from "../../lib/safenet/contract/states";
 
 // The simulator's own database. Secrets never appear here in the clear: seeds and mail are sealed
 // under the master key (kept outside this file), PINs are peppered HMACs, passwords scrypt hashes.
@@ -61,11 +62,11 @@ export const tokens = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     serial: text("serial").notNull().unique(),
     type: text("type").notNull(),
-    otpMode: text("otp_mode", { enum: ["time", "event"] }).notNull(),
+    otpMode: text("otp_mode", { enum: OTP_MODES }).notNull(),
     otpLength: integer("otp_length").notNull(),
     timeStepSeconds: integer("time_step_seconds").notNull().default(30),
     algorithm: text("algorithm", { enum: ["SHA1", "SHA256", "SHA512"] }).notNull().default("SHA1"),
-    state: text("state", { enum: ["Inventory", "Assigned", "Active", "Suspended", "Locked", "Lost"] }).notNull(),
+    state: text("state", { enum: TOKEN_STATES }).notNull(),
     userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
     seedSealed: blob("seed_sealed", { mode: "buffer" }).notNull(),
     pinSalt: blob("pin_salt", { mode: "buffer" }),

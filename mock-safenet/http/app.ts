@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
-import { ApiError } from "../errors";
+import { SafeNetError } from "../errors";
+import { errorBody, type ServiceStatus } from "../../lib/safenet/contract";
 import { constantTimeEqual } from "../../lib/crypto/constant-time";
 import type { Sim } from "../sim";
 import { registerMailboxRoutes } from "./mailbox-routes";
@@ -32,11 +33,11 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, what = "request b
     details[issue.path.join(".") || "body"] ??= issue.message;
   }
   const fields = Object.keys(details).join(", ");
-  throw new ApiError(400, "invalid_input", `The ${what} is not valid: check ${fields}.`, details);
+  throw new SafeNetError(400, "invalid_input", `The ${what} is not valid: check ${fields}.`, details);
 }
 
 function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: Record<string, unknown>) {
-  return reply.status(status).send({ error: { code, message, ...(details && { details }) } });
+  return reply.status(status).send(errorBody(code, message, details));
 }
 
 export function bearerGuard(key: string) {
@@ -44,7 +45,7 @@ export function bearerGuard(key: string) {
     const header = req.headers.authorization ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
     if (!token || !constantTimeEqual(token, key)) {
-      throw new ApiError(401, "unauthorized", "Send the TMS API key as Authorization: Bearer <key>.");
+      throw new SafeNetError(401, "unauthorized", "Send the TMS API key as Authorization: Bearer <key>.");
     }
   };
 }
@@ -53,7 +54,7 @@ export function agentGuard(key: string) {
   return async (req: FastifyRequest) => {
     const value = req.headers["x-agent-key"];
     if (typeof value !== "string" || !constantTimeEqual(value, key)) {
-      throw new ApiError(401, "unauthorized", "Send the agent key in the X-Agent-Key header.");
+      throw new SafeNetError(401, "unauthorized", "Send the agent key in the X-Agent-Key header.");
     }
   };
 }
@@ -70,7 +71,7 @@ export function createApp(sim: Sim): FastifyInstance {
       void sendError(reply, 400, "bad_url", `The request path is not valid: ${err.message}`);
     },
     clientErrorHandler: (_err, socket) => {
-      const body = JSON.stringify({ error: { code: "bad_request", message: "The HTTP request could not be parsed." } });
+      const body = JSON.stringify(errorBody("bad_request", "The HTTP request could not be parsed."));
       if (socket.writable) {
         socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       } else {
@@ -86,12 +87,12 @@ export function createApp(sim: Sim): FastifyInstance {
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(new ApiError(400, "invalid_json", "The body is not valid JSON."), undefined);
+      done(new SafeNetError(400, "invalid_json", "The body is not valid JSON."), undefined);
     }
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-    if (err instanceof ApiError) return sendError(reply, err.status, err.code, err.message, err.details);
+    if (err instanceof SafeNetError) return sendError(reply, err.status, err.code, err.message, err.details);
     const known = err.code ? FASTIFY_CODES[err.code] : undefined;
     if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       const max = req.routeOptions.bodyLimit ?? BODY_LIMIT;
@@ -122,7 +123,7 @@ export function createApp(sim: Sim): FastifyInstance {
     });
   }
 
-  app.get("/health", async () => ({ status: "ok", service: "safenet-simulator", version: sim.version }));
+  app.get("/health", async (): Promise<ServiceStatus> => ({ status: "ok", service: "safenet-simulator", version: sim.version }));
   app.get("/TMSService/ClientDownload/MobilePASSWin.exe", async (_req, reply) =>
     reply.redirect(`${sim.config.portalUrl}/mobilepass`, 302),
   );

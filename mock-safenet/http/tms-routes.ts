@@ -1,13 +1,38 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ApiError, notFound } from "../errors";
+import { SafeNetError, notFound } from "../errors";
 import type { UserRow } from "../directory";
-import { policyProblems, policySchema } from "../policy";
+import { policyProblems } from "../policy";
 import type { Sim } from "../sim";
 import { DEMO_REPOSITORY } from "../seed";
 import { viewToken } from "../token-store";
 import { importPskc } from "../token-import";
 import { bearerGuard, parse } from "./app";
+import {
+  activateRequestSchema,
+  authenticateRequestSchema,
+  createUserRequestSchema,
+  importRequestSchema,
+  patchUserRequestSchema,
+  policyPatchSchema,
+  provisionRequestSchema,
+  reissueRequestSchema,
+  resyncRequestSchema,
+  setPinRequestSchema,
+  tokenStateSchema,
+  type AuthenticateAnswer,
+  type EventsPage,
+  type GroupsAnswer,
+  type ImportAnswer,
+  type Policy,
+  type RepositoriesAnswer,
+  type ServiceStatus,
+  type Token,
+  type TokensPage,
+  type User,
+  type UsersPage,
+  type ProvisionAnswer,
+} from "../../lib/safenet/contract";
 
 // The TMS Web API of the contract, under /TMSWebAPI/v1.
 
@@ -18,38 +43,10 @@ const limit = z.coerce.number().int().min(1).max(1000).default(50);
 const repoParams = z.object({ repo: z.string() });
 const userParams = z.object({ repo: z.string(), upn: z.string() });
 const serialParams = z.object({ serial: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "is not a token serial") });
-const pinField = z.string().max(16);
-const otpField = z.string().min(1).max(16);
-
-const authenticateSchema = z.object({ username: z.string().min(1).max(256), password: z.string().min(1).max(256) }).strict();
-const createUserSchema = z
-  .object({
-    upn: z.email().max(256),
-    displayName: z.string().trim().min(1).max(256),
-    email: z.email().max(256),
-    password: z.string().min(8, "must be at least 8 characters").max(256),
-    groups: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
-  })
-  .strict();
-const patchUserSchema = z
-  .object({
-    email: z.email().max(256).optional(),
-    displayName: z.string().trim().min(1).max(256).optional(),
-    groups: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
-  })
-  .strict();
-const provisionSchema = z
-  .object({
-    type: z.literal("MobilePASS"),
-    otpMode: z.enum(["time", "event"]),
-    pin: pinField.optional(),
-    email: z.email().max(256).optional(),
-  })
-  .strict();
 const tokenQuery = z
   .object({
     user: z.string().optional(),
-    state: z.enum(["Inventory", "Assigned", "Active", "Suspended", "Locked", "Lost"]).optional(),
+    state: tokenStateSchema.optional(),
     limit,
     cursor: z.coerce.number().int().min(0).optional(),
   })
@@ -62,14 +59,13 @@ const eventQuery = z
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();
-const importSchema = z.object({ pskc: z.string().min(1), password: z.string().max(256).optional() }).strict();
 const empty = z.object({}).strict();
 
 export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
   app.addHook("onRequest", bearerGuard(sim.config.tmsApiKey));
   const { directory, tokens, store } = sim;
 
-  const userView = (users: UserRow[]) => {
+  const userView = (users: UserRow[]): User[] => {
     const ids = users.map((u) => u.id);
     const groups = directory.groupsOf(ids);
     const owned = store.forUsers(ids);
@@ -91,12 +87,12 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
   };
   const serialOf = (params: unknown) => parse(serialParams, params, "path").serial;
 
-  app.get("/", async () => ({ service: "TMSWebAPI", status: "ok", version: sim.version }));
-  app.get("/repositories", async () => ({ repositories: directory.listRepositories() }));
+  app.get("/", async (): Promise<ServiceStatus> => ({ service: "TMSWebAPI", status: "ok", version: sim.version }));
+  app.get("/repositories", async (): Promise<RepositoriesAnswer> => ({ repositories: directory.listRepositories() }));
 
-  app.post("/repositories/:repo/authenticate", async (req) => {
+  app.post("/repositories/:repo/authenticate", async (req): Promise<AuthenticateAnswer> => {
     const repository = directory.repository(parse(repoParams, req.params, "path").repo);
-    const body = parse(authenticateSchema, req.body);
+    const body = parse(authenticateRequestSchema, req.body);
     const user = await directory.authenticate(repository, body.username, body.password);
     sim.events.record({
       type: "directory.authenticate",
@@ -104,11 +100,11 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
       result: user ? "success" : "failure",
       reason: user ? null : "invalid_credentials",
     });
-    if (!user) throw new ApiError(401, "invalid_credentials", "The user name or password is not right.");
+    if (!user) throw new SafeNetError(401, "invalid_credentials", "The user name or password is not right.");
     return { user: userView([user])[0] };
   });
 
-  app.get("/repositories/:repo/users", async (req) => {
+  app.get("/repositories/:repo/users", async (req): Promise<UsersPage> => {
     const repository = directory.repository(parse(repoParams, req.params, "path").repo);
     const q = parse(z.object({ search: z.string().max(256).optional(), limit, cursor: z.string().optional() }).strict(), req.query, "query");
     const page = directory.listUsers(repository, q);
@@ -117,26 +113,26 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
 
   app.post("/repositories/:repo/users", async (req, reply) => {
     const repository = directory.repository(parse(repoParams, req.params, "path").repo);
-    const user = await directory.createUser(repository, parse(createUserSchema, req.body));
+    const user = await directory.createUser(repository, parse(createUserRequestSchema, req.body));
     sim.events.record({ type: "user.created", user: user.upn, result: "success" });
     return reply.status(201).send(userView([user])[0]);
   });
 
-  app.get("/repositories/:repo/users/:upn", async (req) => userView([findUser(req.params).user])[0]);
+  app.get("/repositories/:repo/users/:upn", async (req): Promise<User> => userView([findUser(req.params).user])[0]);
 
-  app.patch("/repositories/:repo/users/:upn", async (req) => {
+  app.patch("/repositories/:repo/users/:upn", async (req): Promise<User> => {
     const { user } = findUser(req.params);
-    const patch = parse(patchUserSchema, req.body);
+    const patch = parse(patchUserRequestSchema, req.body);
     const updated = directory.updateUser(user, patch);
     sim.events.record({ type: "user.updated", user: user.upn, result: "success", detail: { fields: Object.keys(patch) } });
     return userView([updated])[0];
   });
 
-  app.get("/repositories/:repo/groups", async (req) => ({
+  app.get("/repositories/:repo/groups", async (req): Promise<GroupsAnswer> => ({
     groups: directory.listGroups(directory.repository(parse(repoParams, req.params, "path").repo)),
   }));
 
-  app.put("/repositories/:repo/users/:upn/account", async (req) => {
+  app.put("/repositories/:repo/users/:upn/account", async (req): Promise<User> => {
     const { user } = findUser(req.params);
     parse(empty, req.body);
     if (!user.safenetAccount) {
@@ -146,7 +142,7 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
     return userView([{ ...user, safenetAccount: true }])[0];
   });
 
-  app.delete("/repositories/:repo/users/:upn/account", async (req) => {
+  app.delete("/repositories/:repo/users/:upn/account", async (req): Promise<User> => {
     const { user } = findUser(req.params);
     sim.db.transaction(() => {
       for (const t of store.forUsers([user.id]).get(user.id) ?? []) tokens.remove(t.serial);
@@ -158,9 +154,9 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
 
   app.post("/repositories/:repo/users/:upn/tokens", async (req, reply) => {
     const { user } = findUser(req.params);
-    const body = parse(provisionSchema, req.body);
+    const body = parse(provisionRequestSchema, req.body);
     // One transaction: a refused provisioning (a PIN the policy rejects) leaves the user untouched.
-    const answer = sim.db.transaction(() => {
+    const answer: ProvisionAnswer = sim.db.transaction(() => {
       if (!user.safenetAccount) {
         directory.setAccount(user, true);
         sim.events.record({ type: "account.created", user: user.upn, result: "success" });
@@ -171,7 +167,7 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
     return reply.status(201).send(answer);
   });
 
-  app.get("/tokens", async (req) => {
+  app.get("/tokens", async (req): Promise<TokensPage> => {
     const q = parse(tokenQuery, req.query, "query");
     let userId: number | undefined;
     if (q.user) {
@@ -183,38 +179,38 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
     return { tokens: page.tokens.map((t) => viewToken(t)), nextCursor: page.nextCursor };
   });
 
-  app.post("/tokens/import", { bodyLimit: IMPORT_BODY_LIMIT }, async (req) => {
-    const body = parse(importSchema, req.body);
+  app.post("/tokens/import", { bodyLimit: IMPORT_BODY_LIMIT }, async (req): Promise<ImportAnswer> => {
+    const body = parse(importRequestSchema, req.body);
     return importPskc(sim, body.pskc, body.password ?? "");
   });
 
-  app.get("/tokens/:serial", async (req) => viewToken(store.get(serialOf(req.params))));
+  app.get("/tokens/:serial", async (req): Promise<Token> => viewToken(store.get(serialOf(req.params))));
   app.delete("/tokens/:serial", async (req, reply) => {
     tokens.remove(serialOf(req.params));
     return reply.status(204).send();
   });
 
-  const action = (name: string, run: (serial: string, body: unknown) => unknown) =>
+  const action = (name: string, run: (serial: string, body: unknown) => Token | ProvisionAnswer) =>
     app.post(`/tokens/:serial/${name}`, async (req) => run(serialOf(req.params), req.body));
-  action("activate", (s, b) => tokens.activate(s, parse(z.object({ passcode: z.string().min(1).max(32) }).strict(), b).passcode));
+  action("activate", (s, b) => tokens.activate(s, parse(activateRequestSchema, b).passcode));
   action("suspend", (s, b) => (parse(empty, b), tokens.suspend(s)));
   action("reactivate", (s, b) => (parse(empty, b), tokens.reactivate(s)));
   action("unlock", (s, b) => (parse(empty, b), tokens.unlock(s)));
   action("revoke", (s, b) => (parse(empty, b), tokens.revoke(s)));
   action("resync", (s, b) => {
-    const { otp1, otp2 } = parse(z.object({ otp1: otpField, otp2: otpField }).strict(), b);
+    const { otp1, otp2 } = parse(resyncRequestSchema, b);
     return tokens.resync(s, otp1, otp2);
   });
-  action("pin", (s, b) => tokens.setPin(s, parse(z.object({ pin: pinField }).strict(), b).pin));
-  action("reissue", (s, b) => tokens.reissue(s, parse(z.object({ pin: pinField.optional() }).strict(), b).pin));
+  action("pin", (s, b) => tokens.setPin(s, parse(setPinRequestSchema, b).pin));
+  action("reissue", (s, b) => tokens.reissue(s, parse(reissueRequestSchema, b).pin));
 
-  app.get("/policy", async () => sim.policy.get());
-  app.put("/policy", async (req) => {
+  app.get("/policy", async (): Promise<Policy> => sim.policy.get());
+  app.put("/policy", async (req): Promise<Policy> => {
     const before = sim.policy.get();
-    const next = { ...before, ...parse(policySchema.partial(), req.body) };
+    const next = { ...before, ...parse(policyPatchSchema, req.body) };
     const problems = policyProblems(next);
     if (Object.keys(problems).length) {
-      throw new ApiError(400, "invalid_input", `The policy is not consistent: check ${Object.keys(problems).join(", ")}.`, problems);
+      throw new SafeNetError(400, "invalid_input", `The policy is not consistent: check ${Object.keys(problems).join(", ")}.`, problems);
     }
     sim.policy.put(next);
     const changed = Object.keys(next).filter((k) => before[k as keyof typeof before] !== next[k as keyof typeof next]);
@@ -222,5 +218,5 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
     return next;
   });
 
-  app.get("/events", async (req) => sim.events.list(parse(eventQuery, req.query, "query")));
+  app.get("/events", async (req): Promise<EventsPage> => sim.events.list(parse(eventQuery, req.query, "query")));
 }

@@ -3,9 +3,11 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { contractFetch } from "./support/contract-check";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
-// that talk to it over HTTP and SMTP exactly as the portal does.
+// that talk to it over HTTP and SMTP exactly as the portal does. Every answer `tms` and `validate`
+// get is held to the SafeNet contract first (support/contract-check.ts).
 
 export const ROOT = path.resolve(__dirname, "../..");
 export { FIXTURES } from "../fixtures";
@@ -102,7 +104,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
     output: () => output,
     tms: (p, init = {}) => {
       const { json, headers, ...rest } = init;
-      return fetch(base + p, {
+      return contractFetch(base + p, {
         ...rest,
         headers: {
           authorization: `Bearer ${TMS_KEY}`,
@@ -113,7 +115,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
       });
     },
     validate: (body, agentKey = AGENT_KEY) =>
-      fetch(base + VALIDATOR, {
+      contractFetch(base + VALIDATOR, {
         method: "POST",
         headers: { "x-agent-key": agentKey, "content-type": "application/json" },
         body: JSON.stringify(body),

@@ -5,6 +5,7 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_KEY, startSimulator, TMS_KEY, type Simulator } from "./harness";
 import { errorShapeProblems, expectRawError, rawRequest } from "./provision";
+import { contractFetch } from "./support/contract-check";
 
 // "Mail sink" of the contract: real SMTP in on 127.0.0.1, the mailbox API out on the HTTP port,
 // bodies and attachments sealed on disk.
@@ -57,7 +58,7 @@ async function sendMail(options: nodemailer.SendMailOptions) {
 }
 
 const mailbox = (p = "", init: RequestInit = {}) =>
-  fetch(`${sim.base}/mailbox/messages${p}`, { ...init, headers: { authorization: `Bearer ${TMS_KEY}`, ...(init.headers as Record<string, string>) } });
+  contractFetch(`${sim.base}/mailbox/messages${p}`, { ...init, headers: { authorization: `Bearer ${TMS_KEY}`, ...(init.headers as Record<string, string>) } });
 
 async function list(to?: string): Promise<Message[]> {
   const res = await mailbox(to === undefined ? "" : `?to=${encodeURIComponent(to)}`);

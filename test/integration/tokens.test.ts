@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Decode, hotp } from "../../lib/otp";
 import { parsePskc, PskcError, readPskc } from "../../lib/pskc";
+import { DEFAULT_POLICY } from "../../lib/safenet/contract";
 import { FIXTURES, REPO, startSimulator, TMS, type Simulator } from "./harness";
 import {
   activeToken,
@@ -34,19 +35,6 @@ const TOKEN_FIELDS = ["activatedAt", "createdAt", "failCount", "lastUsedAt", "lo
 const ACTIVATION_FIELDS = ["activationKey", "downloadUrl", "otpauthUri", "seedFile"];
 const EVENT_FIELDS = ["at", "clientIp", "code", "detail", "id", "reason", "result", "serial", "type", "user"];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-const DEFAULT_POLICY = {
-  lockThreshold: 3,
-  lockDurationSeconds: 600,
-  pinMode: "server",
-  pinPosition: "prefix",
-  pinMinLength: 4, // "a 4-digit OTP PIN"
-  pinMaxLength: 4,
-  otpLength: 6,
-  timeStepSeconds: 30,
-  timeDriftSteps: 1,
-  lookAheadWindow: 10,
-  outerWindow: 100,
-};
 const FIXTURE_SERIAL = "987654321";
 const fixtureXml = () => fs.readFileSync(path.join(FIXTURES, "rfc6030-figure7.pskc.xml"), "utf8");
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { allows as simulatorAllows, refusal as simulatorRefusal, type TokenOperation } from "../../mock-safenet/token-states";
+// The simulator enforces the contract's table; the console must offer exactly what it allows.
+import { allows as simulatorAllows, refusal as simulatorRefusal, TOKEN_STATES, type TokenOperation } from "../../lib/safenet/contract";
 import {
   allowedActions,
   allows,
@@ -7,7 +8,6 @@ import {
   errorSentence,
   refusalSentence,
   TOKEN_ACTIONS,
-  TOKEN_STATES,
   type TokenAction,
 } from "../../lib/safenet/token-actions";
 import { SafeNetError } from "../../lib/safenet/client";

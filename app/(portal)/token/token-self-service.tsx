@@ -7,7 +7,7 @@ import { PinFields } from "@/app/components/pin-fields";
 import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { IDLE, type ActionState } from "@/lib/forms/state";
-import type { TokenState } from "@/lib/safenet/client";
+import type { TokenState } from "@/lib/safenet/contract";
 import { allows } from "@/lib/safenet/token-actions";
 import { sendNewActivation, type WizardResult } from "../enroll/actions";
 import { EnrollmentWizard } from "../enroll/enrollment-wizard";

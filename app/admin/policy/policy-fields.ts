@@ -1,64 +1,63 @@
-import type { SafeNetPolicy } from "@/lib/safenet/client";
+import type { Policy, PolicyField } from "@/lib/safenet/contract";
+import {
+  brokenRelations,
+  OTP_LENGTHS,
+  PIN_MODES,
+  PIN_POSITIONS,
+  POLICY_LIMITS,
+  TIME_STEPS,
+  type PolicyRelation,
+  type RangedPolicyField,
+} from "@/lib/safenet/contract/policy-rules";
 
-// The SafeNet policy's fields as the form shows them, with the simulator's limits
-// (mock-safenet/policy.ts). Plain data: the client form and the server schema both read it.
+// The SafeNet policy's fields as the form shows them, with the contract's limits (POLICY_LIMITS),
+// which the simulator enforces too. Plain data: the client form and the server schema both read it.
 
-export type PolicyField = keyof SafeNetPolicy;
+export type { PolicyField };
 
 export type FieldSpec =
   | { kind: "number"; label: string; hint: string; min: number; max: number }
   | { kind: "choice"; label: string; hint: string; options: { value: string; label: string }[] };
 
-// Each option as [the value the form posts, its label].
-const choice = (label: string, hint: string, options: [string, string][]): FieldSpec => ({
+const number = (field: RangedPolicyField, label: string, hint: (min: number, max: number) => string): FieldSpec => {
+  const { min, max } = POLICY_LIMITS[field];
+  return { kind: "number", label, hint: hint(min, max), min, max };
+};
+
+/** A choice with a label for every value the contract allows. */
+const choice = <V extends string | number>(label: string, hint: string, values: readonly V[], labels: Record<V, string>): FieldSpec => ({
   kind: "choice",
   label,
   hint,
-  options: options.map(([value, text]) => ({ value, label: text })),
+  options: values.map((v) => ({ value: String(v), label: labels[v] })),
 });
 
 export const POLICY_FIELDS: Record<PolicyField, FieldSpec> = {
-  lockThreshold: {
-    kind: "number",
-    label: "Failures before a token locks",
-    hint: "Consecutive failed logons that lock a token: 0 to 100. 0 never locks.",
-    min: 0,
-    max: 100,
-  },
-  lockDurationSeconds: {
-    kind: "number",
-    label: "Lock duration (seconds)",
-    hint: "How long a token stays locked before it unlocks by itself: 1 to 2592000 (30 days).",
-    min: 1,
-    max: 2_592_000,
-  },
-  pinMode: choice("PIN mode", "Where the PIN is checked.", [["server", "Server: the PIN is typed with the one-time password"], ["token", "Token: the PIN stays in MobilePASS"]]),
-  pinPosition: choice("PIN position", "Where a server PIN goes in the passcode.", [["prefix", "Before the one-time password"], ["suffix", "After the one-time password"]]),
-  pinMinLength: { kind: "number", label: "Shortest PIN (digits)", hint: "4 to 8, not more than the longest PIN.", min: 4, max: 8 },
-  pinMaxLength: { kind: "number", label: "Longest PIN (digits)", hint: "4 to 8, not less than the shortest PIN.", min: 4, max: 8 },
-  otpLength: choice("One-time password length", "Digits in each code of newly provisioned tokens.", [["6", "6 digits"], ["8", "8 digits"]]),
-  timeStepSeconds: choice("Time step", "How often a time-based token shows a new code.", [["30", "30 seconds"], ["60", "60 seconds"]]),
-  timeDriftSteps: {
-    kind: "number",
-    label: "Allowed clock drift (time steps)",
-    hint: "Steps a time-based token's clock may be off either way: 0 to 10.",
-    min: 0,
-    max: 10,
-  },
-  lookAheadWindow: {
-    kind: "number",
-    label: "Look-ahead window (codes)",
-    hint: "Codes an event-based token may skip and still sign in: 1 to 100.",
-    min: 1,
-    max: 100,
-  },
-  outerWindow: {
-    kind: "number",
-    label: "Outer window (codes or steps)",
-    hint: "Beyond the look-ahead, how far SafeNet still asks for the next code to resynchronise: 1 to 1000, more than the look-ahead window and the drift.",
-    min: 1,
-    max: 1000,
-  },
+  lockThreshold: number("lockThreshold", "Failures before a token locks", (min, max) => `Consecutive failed logons that lock a token: ${min} to ${max}. 0 never locks.`),
+  lockDurationSeconds: number(
+    "lockDurationSeconds",
+    "Lock duration (seconds)",
+    (min, max) => `How long a token stays locked before it unlocks by itself: ${min} to ${max} (${max / 86_400} days).`,
+  ),
+  pinMode: choice("PIN mode", "Where the PIN is checked.", PIN_MODES, {
+    server: "Server: the PIN is typed with the one-time password",
+    token: "Token: the PIN stays in MobilePASS",
+  }),
+  pinPosition: choice("PIN position", "Where a server PIN goes in the passcode.", PIN_POSITIONS, {
+    prefix: "Before the one-time password",
+    suffix: "After the one-time password",
+  }),
+  pinMinLength: number("pinMinLength", "Shortest PIN (digits)", (min, max) => `${min} to ${max}, not more than the longest PIN.`),
+  pinMaxLength: number("pinMaxLength", "Longest PIN (digits)", (min, max) => `${min} to ${max}, not less than the shortest PIN.`),
+  otpLength: choice("One-time password length", "Digits in each code of newly provisioned tokens.", OTP_LENGTHS, { 6: "6 digits", 8: "8 digits" }),
+  timeStepSeconds: choice("Time step", "How often a time-based token shows a new code.", TIME_STEPS, { 30: "30 seconds", 60: "60 seconds" }),
+  timeDriftSteps: number("timeDriftSteps", "Allowed clock drift (time steps)", (min, max) => `Steps a time-based token's clock may be off either way: ${min} to ${max}.`),
+  lookAheadWindow: number("lookAheadWindow", "Look-ahead window (codes)", (min, max) => `Codes an event-based token may skip and still sign in: ${min} to ${max}.`),
+  outerWindow: number(
+    "outerWindow",
+    "Outer window (codes or steps)",
+    (min, max) => `Beyond the look-ahead, how far SafeNet still asks for the next code to resynchronise: ${min} to ${max}, more than the look-ahead window and the drift.`,
+  ),
 };
 
 export const POLICY_GROUPS: { legend: string; fields: PolicyField[] }[] = [
@@ -78,20 +77,20 @@ export function limitSentence(field: PolicyField): string {
   return `Enter a whole number from ${spec.min} to ${spec.max}${never}.`;
 }
 
-/** The rules between fields, as sentences keyed by the field they are shown next to. */
-export function relationProblems(p: SafeNetPolicy): Partial<Record<PolicyField, string>> {
+// Each contract relation (POLICY_RELATIONS) in words, keyed by the field it compares with.
+const RELATION_SENTENCES: Record<PolicyRelation["than"], (p: Policy) => string> = {
+  pinMaxLength: (p) => `The shortest PIN must not be longer than the longest PIN (${p.pinMaxLength}).`,
+  lookAheadWindow: (p) => `The outer window must be greater than the look-ahead window (${p.lookAheadWindow}).`,
+  timeDriftSteps: (p) => `The outer window must be greater than the allowed clock drift (${p.timeDriftSteps}).`,
+};
+
+/** The rules between fields, as sentences keyed by the field they are shown next to (the first broken one per field). */
+export function relationProblems(p: Policy): Partial<Record<PolicyField, string>> {
   const problems: Partial<Record<PolicyField, string>> = {};
-  if (p.pinMinLength > p.pinMaxLength) {
-    problems.pinMinLength = `The shortest PIN must not be longer than the longest PIN (${p.pinMaxLength}).`;
-  }
-  if (p.outerWindow <= p.lookAheadWindow) {
-    problems.outerWindow = `The outer window must be greater than the look-ahead window (${p.lookAheadWindow}).`;
-  } else if (p.outerWindow <= p.timeDriftSteps) {
-    problems.outerWindow = `The outer window must be greater than the allowed clock drift (${p.timeDriftSteps}).`;
-  }
+  for (const r of brokenRelations(p)) problems[r.field] ??= RELATION_SENTENCES[r.than](p);
   return problems;
 }
 
-export function policyValues(p: SafeNetPolicy): Record<PolicyField, string> {
+export function policyValues(p: Policy): Record<PolicyField, string> {
   return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])) as Record<PolicyField, string>;
 }

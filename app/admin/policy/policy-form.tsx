@@ -3,11 +3,11 @@
 import { useActionState, useEffect, useRef } from "react";
 import { FormField, FormStatus } from "@/app/components/form-field";
 import { IDLE } from "@/lib/forms/state";
-import type { SafeNetPolicy } from "@/lib/safenet/client";
+import type { Policy } from "@/lib/safenet/contract";
 import { savePolicy } from "./actions";
 import { POLICY_FIELDS, POLICY_GROUPS, policyValues, type PolicyField } from "./policy-fields";
 
-export function PolicyForm({ policy }: { policy: SafeNetPolicy }) {
+export function PolicyForm({ policy }: { policy: Policy }) {
   const [state, formAction, pending] = useActionState(savePolicy, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   const values: Record<string, string> = state.status === "error" && state.values ? state.values : policyValues(policy);

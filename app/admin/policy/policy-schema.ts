@@ -1,44 +1,51 @@
 import { z } from "zod";
-import type { SafeNetPolicy } from "@/lib/safenet/client";
-import { isPolicyField, limitSentence, POLICY_FIELDS, relationProblems, type PolicyField } from "./policy-fields";
+import {
+  OTP_LENGTHS,
+  PIN_MODES,
+  PIN_POSITIONS,
+  POLICY_LIMITS,
+  policySchema,
+  TIME_STEPS,
+  type Policy,
+  type RangedPolicyField,
+} from "@/lib/safenet/contract";
+import { isPolicyField, limitSentence, relationProblems, type PolicyField } from "./policy-fields";
 
-// The form's schema: the simulator's limits, so most mistakes never reach SafeNet.
+// The form's schema: the contract's limits, which the simulator enforces too, so most mistakes never reach SafeNet.
 
-function whole(field: PolicyField) {
-  const spec = POLICY_FIELDS[field];
-  if (spec.kind !== "number") throw new Error(`${field} is not a number field`);
+function whole(field: RangedPolicyField) {
+  const { min, max } = POLICY_LIMITS[field];
   const message = limitSentence(field);
-  return z
-    .string()
-    .trim()
-    .regex(/^[0-9]{1,9}$/, message)
-    .transform(Number)
-    .pipe(z.number().int().min(spec.min, message).max(spec.max, message));
+  return z.string().trim().regex(/^[0-9]{1,9}$/, message).transform(Number).pipe(z.number().int().min(min, message).max(max, message));
 }
 
 const choice = <const T extends readonly [string, ...string[]]>(field: PolicyField, values: T) =>
   z.enum(values, { error: limitSentence(field) });
 
+/** A number choice (6 or 8 digits, say) as the form posts it: one of the contract's values as text. */
+const numberChoice = <F extends "otpLength" | "timeStepSeconds">(field: F, values: readonly [number, number]) =>
+  choice(field, [String(values[0]), String(values[1])]).transform(Number).pipe(policySchema.shape[field]);
+
 export const savePolicySchema = z
   .object({
     lockThreshold: whole("lockThreshold"),
     lockDurationSeconds: whole("lockDurationSeconds"),
-    pinMode: choice("pinMode", ["server", "token"]),
-    pinPosition: choice("pinPosition", ["prefix", "suffix"]),
+    pinMode: choice("pinMode", PIN_MODES),
+    pinPosition: choice("pinPosition", PIN_POSITIONS),
     pinMinLength: whole("pinMinLength"),
     pinMaxLength: whole("pinMaxLength"),
-    otpLength: choice("otpLength", ["6", "8"]).transform(Number),
-    timeStepSeconds: choice("timeStepSeconds", ["30", "60"]).transform(Number),
+    otpLength: numberChoice("otpLength", OTP_LENGTHS),
+    timeStepSeconds: numberChoice("timeStepSeconds", TIME_STEPS),
     timeDriftSteps: whole("timeDriftSteps"),
     lookAheadWindow: whole("lookAheadWindow"),
     outerWindow: whole("outerWindow"),
   })
   .superRefine((p, ctx) => {
     for (const [path, message] of Object.entries(relationProblems(p))) ctx.addIssue({ code: "custom", path: [path], message });
-  }) satisfies z.ZodType<SafeNetPolicy, unknown>;
+  }) satisfies z.ZodType<Policy, unknown>;
 
 /** SafeNet's 400 names fields in `details`; each becomes our sentence next to that field. */
-export function fieldErrorsFromSafeNet(details: Record<string, unknown> | undefined, sent: SafeNetPolicy): Record<string, string> {
+export function fieldErrorsFromSafeNet(details: Record<string, unknown> | undefined, sent: Policy): Record<string, string> {
   const relations = relationProblems(sent);
   const out: Record<string, string> = {};
   for (const key of Object.keys(details ?? {})) {

@@ -1,28 +1,12 @@
 import "server-only";
 import { env } from "@/lib/runtime/env";
+import { checkAnswer, mailboxAnswerSchema, type MailboxAttachment, type MailboxMessage } from "@/lib/safenet/contract";
 import { store } from "@/lib/server/store";
 
 // Reading side of the simulator's development mail sink (GET /mailbox/…, TMS key). Only used while
 // SMTP_URL points at that sink; against a real mail server there is nothing to read back.
 
-export interface MailboxAttachment {
-  filename: string;
-  contentType: string;
-  size: number;
-}
-
-export interface MailboxMessage {
-  id: string;
-  from: string;
-  to: string[];
-  subject: string;
-  /** The Message-ID header, as the portal recorded it when it sent the mail. */
-  messageId: string;
-  date: string;
-  text: string;
-  html: string;
-  attachments: MailboxAttachment[];
-}
+export type { MailboxAttachment, MailboxMessage };
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 const TIMEOUT_MS = 5_000;
@@ -77,7 +61,9 @@ export async function listMailbox(filter: { to?: string; messageIds?: string[] }
   const qs = query.toString();
   const res = await mailboxFetch(`/messages${qs ? `?${qs}` : ""}`);
   if (!res.ok) throw await failure(res, "Reading the demo mailbox");
-  return ((await res.json()) as { messages: MailboxMessage[] }).messages;
+  const checked = checkAnswer(mailboxAnswerSchema, await res.json().catch(() => null));
+  if (!checked.ok) throw new Error(`Reading the demo mailbox failed: the mail sink's answer is not what the contract says (${checked.problems}).`);
+  return checked.data.messages;
 }
 
 export interface MailboxViewer {

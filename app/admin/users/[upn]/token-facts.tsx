@@ -1,4 +1,4 @@
-import type { TokenState } from "@/lib/safenet/client";
+import type { TokenState } from "@/lib/safenet/contract";
 
 /** A token as this page shows it: dates already formatted on the server. */
 export interface TokenView {
