@@ -2,7 +2,7 @@ import Link from "next/link";
 import { viewerState } from "@/lib/server/auth/session";
 import { env } from "@/lib/runtime/env";
 import type { MfaSettings } from "@/lib/mfa/settings";
-import { checkOtpService, checkTmsApi, type CheckResult } from "@/lib/safenet/check-connection";
+import { checkOtpService, checkTmsApi, type CheckResult } from "@/lib/server/safenet/check-connection";
 import { store } from "@/lib/server/store";
 
 export const dynamic = "force-dynamic";

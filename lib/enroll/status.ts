@@ -1,5 +1,5 @@
 import type { MfaSettings } from "@/lib/mfa/settings";
-import type { Activation, SafeNetToken, SafeNetUser } from "@/lib/safenet/client";
+import type { Activation, Token, User } from "@/lib/safenet/contract";
 
 // Where a user stands in New Account Info, decided from what SafeNet says of them; the shapes the
 // wizard shows. Pure: the server services in lib/server/enroll/ fetch the user and act on it.
@@ -15,7 +15,7 @@ export interface EnrollmentUser {
 export interface TokenSummary {
   serial: string;
   otpMode: "time" | "event";
-  state: SafeNetToken["state"];
+  state: Token["state"];
   lastUsedAt: string | null;
 }
 
@@ -50,12 +50,12 @@ export type ActivateOutcome = { ok: true; serial: string; mailError?: string } |
 
 export const NO_LONGER_WAITING = "This token no longer waits for activation. Reload the page to see where your enrollment stands.";
 
-const summary = (t: SafeNetToken): TokenSummary => ({ serial: t.serial, otpMode: t.otpMode, state: t.state, lastUsedAt: t.lastUsedAt });
+const summary = (t: Token): TokenSummary => ({ serial: t.serial, otpMode: t.otpMode, state: t.state, lastUsedAt: t.lastUsedAt });
 
-const newest = (tokens: SafeNetToken[]) => [...tokens].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+const newest = (tokens: Token[]) => [...tokens].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 
 /** The token that matters for enrollment: Active first, then one waiting for activation, then a blocked one. */
-export function currentToken(user: SafeNetUser): SafeNetToken | null {
+export function currentToken(user: User): Token | null {
   for (const states of [["Active"], ["Assigned"], ["Suspended", "Locked"]]) {
     const found = user.tokens.filter((t) => states.includes(t.state));
     if (found.length > 0) return newest(found);
@@ -64,7 +64,7 @@ export function currentToken(user: SafeNetUser): SafeNetToken | null {
 }
 
 /** Where `user` stands under `settings` (the provider is not "none"). */
-export function statusOf(user: SafeNetUser, settings: EnrollmentSettings): EnrollmentStatus {
+export function statusOf(user: User, settings: EnrollmentSettings): EnrollmentStatus {
   const me = { upn: user.upn, displayName: user.displayName, email: user.email };
   if (!user.safenetAccount) {
     if (settings.mode === "mandatory") return { kind: "contact_admin", upn: user.upn };

@@ -237,7 +237,7 @@ describe("sending the portal's emails", () => {
 
   it("tells a factor change to the address the directory holds now, records it for the user, and never throws", async () => {
     const { notifyFactorChange } = await import("../../lib/server/mail/factor-notice");
-    const { safenetClient } = await import("../../lib/safenet/client");
+    const { safenetClient } = await import("../../lib/server/safenet/client");
     const client = safenetClient({ tmsUrl: `${sim.base}/TMSWebAPI/v1`, otpServiceUrl: `${sim.base}/TokenValidator/TokenValidator.asmx`, repository: "corp.local" });
     const directory = to("directory");
     const patched = await sim.tms(`${REPO}/users/alice@corp.local`, { method: "PATCH", json: { email: directory } });

@@ -11,7 +11,7 @@ import { decodeCursor, type TimelineCursor } from "../../lib/events/cursor";
 import type { TimelineRecord } from "../../lib/events/record";
 import type { TimelineFilters } from "../../lib/events/filters";
 import type { SafeNetEventLike } from "../../lib/events/safenet";
-import { SafeNetError } from "../../lib/safenet/client";
+import { SafeNetError } from "../../lib/safenet/contract";
 
 // The timeline's queries and the SafeNet ingestion against a migrated portal database in a temp DATA_DIR.
 

@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { ActionState } from "../../lib/forms/state";
-import { SafeNetError } from "../../lib/safenet/client";
+import { SafeNetError } from "../../lib/safenet/contract";
 
 // The session module reads cookies and the database; here each gate is a switch the test sets.
 const gate = vi.hoisted(() => ({ refuse: false }));

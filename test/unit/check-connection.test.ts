@@ -2,7 +2,7 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkOtpService, checkTmsApi, listRepositories, sameServiceUrl } from "../../lib/safenet/check-connection";
+import { checkOtpService, checkTmsApi, listRepositories, sameServiceUrl } from "../../lib/server/safenet/check-connection";
 
 // Real sockets on 127.0.0.1: the classification depends on what Node's HTTP stack reports.
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { currentToken, refusal, statusOf, type EnrollmentSettings } from "../../lib/enroll/status";
-import type { SafeNetToken, SafeNetUser } from "../../lib/safenet/client";
+import type { Token, User } from "../../lib/safenet/contract";
 
 // Where a user stands in New Account Info, from every token state and setting that changes it.
 
 const settings = (mode: EnrollmentSettings["mode"]): EnrollmentSettings => ({ provider: "safenet", mode, tokenType: "time", splitDelivery: false });
 
-const token = (serial: string, state: SafeNetToken["state"], createdAt = "2026-11-01T00:00:00Z"): SafeNetToken => ({
+const token = (serial: string, state: Token["state"], createdAt = "2026-11-01T00:00:00Z"): Token => ({
   serial,
   type: "MobilePASS",
   otpMode: "time",
@@ -20,7 +20,7 @@ const token = (serial: string, state: SafeNetToken["state"], createdAt = "2026-1
   lastUsedAt: null,
 });
 
-const user = (tokens: SafeNetToken[], safenetAccount = true): SafeNetUser => ({
+const user = (tokens: Token[], safenetAccount = true): User => ({
   upn: "alice@corp.local",
   displayName: "Alice",
   email: "alice@corp.local",

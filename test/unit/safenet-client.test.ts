@@ -2,7 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "../../lib/safenet/contract";
-import { safenetClient, SafeNetError, type SafeNetClient } from "../../lib/safenet/client";
+import { safenetClient, type SafeNetClient } from "../../lib/server/safenet/client";
+import { SafeNetError } from "../../lib/safenet/contract";
 import { errorSentence } from "../../lib/safenet/token-actions";
 
 // A stand-in SafeNet on 127.0.0.1 that answers what each test tells it to: the client must turn

@@ -10,7 +10,7 @@ import {
   TOKEN_ACTIONS,
   type TokenAction,
 } from "../../lib/safenet/token-actions";
-import { SafeNetError } from "../../lib/safenet/client";
+import { SafeNetError } from "../../lib/safenet/contract";
 
 const STATE_ACTIONS: TokenAction[] = ["suspend", "reactivate", "unlock", "revoke", "resync", "pin", "reissue"];
 

@@ -8,7 +8,7 @@ import { attemptsSentence } from "@/lib/connect/attempts";
 import { namesSelf } from "@/lib/connect/connection";
 import { readTicket } from "@/lib/connect/ticket";
 import { decideForConnection, decisionEvent } from "@/lib/server/mfa/decide-for-user";
-import { SafeNetError, type ValidationAnswer } from "@/lib/safenet/client";
+import { SafeNetError, type ValidationAnswer } from "@/lib/safenet/contract";
 import { buildRun, canTestAnyone, checkDomainPassword } from "./logon";
 import { decideConnectionSchema, sendPasscodeSchema, type DecideState, type OtpState } from "./schemas";
 import { mailIfLocked } from "@/lib/server/mail/lock-notice";

@@ -10,7 +10,7 @@ import { decisionView } from "@/lib/connect/trace";
 import { DEFAULT_PIN_LENGTHS } from "@/lib/enroll/pin-rules";
 import type { ConnectionDecision } from "@/lib/server/mfa/decide-for-user";
 import { MODES } from "@/lib/mfa/settings";
-import { type SafeNetPolicy, type SafeNetUser } from "@/lib/safenet/client";
+import { type Policy, type User } from "@/lib/safenet/contract";
 import type { RunView } from "./schemas";
 import { store } from "@/lib/server/store";
 import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
@@ -23,7 +23,7 @@ export function canTestAnyone(viewer: Viewer): boolean {
   return viewer.isAdmin && viewer.mfa === "done";
 }
 
-export type PasswordCheck = { ok: true; user: SafeNetUser } | { ok: false; wrongPassword: boolean; message: string };
+export type PasswordCheck = { ok: true; user: User } | { ok: false; wrongPassword: boolean; message: string };
 
 /** SafeNet's `authenticate`, throttled per account and address exactly like the portal's own sign-in. */
 export async function checkDomainPassword(username: string, password: string, actor: string, clientIp: string | null): Promise<PasswordCheck> {
@@ -71,14 +71,14 @@ export async function buildRun(answer: Decided, viewer: Viewer, connection: RunV
   return run;
 }
 
-function passcodePolicy(p: SafeNetPolicy): PasscodePolicy {
+function passcodePolicy(p: Policy): PasscodePolicy {
   return { pinMode: p.pinMode, pinPosition: p.pinPosition, pinMinLength: p.pinMinLength, pinMaxLength: p.pinMaxLength, otpLength: p.otpLength };
 }
 
 const newest = <T extends { createdAt: string }>(list: T[]) => [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 
 /** New Account Info for the tested user: step 1, or step 2 when a token already waits for activation. */
-async function wizardProps(user: SafeNetUser, policy: SafeNetPolicy | null): Promise<RunView["enroll"]> {
+async function wizardProps(user: User, policy: Policy | null): Promise<RunView["enroll"]> {
   const settings = await store.getMfaSettings();
   const waiting = user.tokens.filter((t) => t.state === "Assigned");
   const lost = user.tokens.filter((t) => t.state === "Lost");

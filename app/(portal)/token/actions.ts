@@ -9,7 +9,7 @@ import { pinLengths } from "@/lib/server/enroll/status";
 import { passcode, strongPin, tokenSerial, withNewPin } from "@/lib/forms/fields";
 import type { ActionState } from "@/lib/forms/state";
 import { notifyFactorChange } from "@/lib/server/mail/factor-notice";
-import { type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
+import { type Token, type User } from "@/lib/safenet/contract";
 import { allows, errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { defineAction, type ActionContext } from "@/lib/server/action";
 import { store } from "@/lib/server/store";
@@ -25,7 +25,7 @@ async function selfEvent(type: string, user: string, serial: string | null, resu
 const mailFailure = (notice: { sent: boolean; error?: string }) => (notice.sent ? "" : ` The notification email could not be sent (${notice.error}).`);
 
 /** The viewer's token named in the form, as SafeNet knows it now, or null. */
-async function ownToken(upn: string, serial: string): Promise<{ user: SafeNetUser; token: SafeNetToken } | null> {
+async function ownToken(upn: string, serial: string): Promise<{ user: User; token: Token } | null> {
   const user = await (await safenet()).getUser(upn);
   const token = user.tokens.find((t) => t.serial === serial);
   return token ? { user, token } : null;

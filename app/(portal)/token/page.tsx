@@ -5,7 +5,7 @@ import { formatWhen } from "@/app/admin/users/format";
 import { requireUser } from "@/lib/server/auth/session";
 import { currentToken } from "@/lib/enroll/status";
 import { pinLengths } from "@/lib/server/enroll/status";
-import { type SafeNetToken, type SafeNetUser } from "@/lib/safenet/client";
+import { type Token, type User } from "@/lib/safenet/contract";
 import { errorSentence } from "@/lib/safenet/token-actions";
 import { TokenSelfService } from "./token-self-service";
 import styles from "./token.module.css";
@@ -15,7 +15,7 @@ import { safenet } from "@/lib/server/safenet/endpoints";
 export const metadata: Metadata = { title: "My token" };
 export const dynamic = "force-dynamic";
 
-const STATE_SENTENCES: Record<SafeNetToken["state"], string> = {
+const STATE_SENTENCES: Record<Token["state"], string> = {
   Active: "It works: sign in with your PIN followed by the code MobilePASS shows.",
   Assigned: "It waits for activation: enter your first passcode on the enrollment page.",
   Suspended: "An administrator suspended it; ask them to reactivate it.",
@@ -27,7 +27,7 @@ const STATE_SENTENCES: Record<SafeNetToken["state"], string> = {
 export default async function MyTokenPage() {
   const viewer = await requireUser();
   const settings = await store.getMfaSettings();
-  let user: SafeNetUser;
+  let user: User;
   try {
     user = await (await safenet()).getUser(viewer.upn);
   } catch (err) {

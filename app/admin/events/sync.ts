@@ -1,4 +1,4 @@
-import { SafeNetError } from "@/lib/safenet/client";
+import { SafeNetError } from "@/lib/safenet/contract";
 import { store } from "@/lib/server/store";
 import { safenet } from "@/lib/server/safenet/endpoints";
 

@@ -6,8 +6,8 @@ import { requireRecentStepUp } from "@/lib/server/auth/step-up";
 import { env } from "@/lib/runtime/env";
 import type { ActionState } from "@/lib/forms/state";
 import { changedFields, mfaSettingsSchema } from "@/lib/mfa/settings";
-import { checkOtpService, checkTmsApi, listRepositories, type CheckResult, type RepositoriesResult } from "@/lib/safenet/check-connection";
-import { remainingBudget } from "@/lib/safenet/deadline";
+import { checkOtpService, checkTmsApi, listRepositories, type CheckResult, type RepositoriesResult } from "@/lib/server/safenet/check-connection";
+import { remainingBudget } from "@/lib/server/safenet/deadline";
 import { defineAction } from "@/lib/server/action";
 import { store } from "@/lib/server/store";
 

@@ -2,7 +2,7 @@
 
 import { FormField } from "@/app/components/form-field";
 import { MODES, TOKEN_TYPES } from "@/lib/mfa/settings";
-import type { RepositoriesResult } from "@/lib/safenet/check-connection";
+import type { RepositoriesResult } from "@/lib/server/safenet/check-connection";
 import { CheckButton, type CheckAnswer } from "./check-button";
 import styles from "./mfa.module.css";
 import { RadioGroup } from "./radio-group";

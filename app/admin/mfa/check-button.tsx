@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import type { ActionFailure } from "@/lib/forms/state";
-import type { CheckResult } from "@/lib/safenet/check-connection";
+import type { CheckResult } from "@/lib/server/safenet/check-connection";
 import styles from "./mfa.module.css";
 
 export type CheckAnswer = CheckResult | ActionFailure;

@@ -5,7 +5,7 @@ import { FormField, FormStatus } from "@/app/components/form-field";
 import { PasscodeField } from "@/app/components/passcode-field";
 import { IDLE, type ActionState } from "@/lib/forms/state";
 import type { MfaSettings } from "@/lib/mfa/settings";
-import type { RepositoriesResult } from "@/lib/safenet/check-connection";
+import type { RepositoriesResult } from "@/lib/server/safenet/check-connection";
 import { checkOtpServiceAction, checkTmsApiAction, saveMfaSettingsAction } from "./actions";
 import { AuthenticationPanel } from "./authentication-panel";
 import { CheckButton } from "./check-button";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireAdmin } from "@/lib/server/auth/session";
 import { env } from "@/lib/runtime/env";
-import { listRepositories } from "@/lib/safenet/check-connection";
+import { listRepositories } from "@/lib/server/safenet/check-connection";
 import { MfaForm } from "./mfa-form";
 import { store } from "@/lib/server/store";
 

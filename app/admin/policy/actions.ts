@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import type { ActionState } from "@/lib/forms/state";
-import { type SafeNetPolicy } from "@/lib/safenet/client";
+import { type Policy } from "@/lib/safenet/contract";
 import { isSafeNetError } from "@/lib/safenet/token-actions";
 import { defineAction } from "@/lib/server/action";
 import { POLICY_FIELDS, type PolicyField } from "./policy-fields";
@@ -10,11 +10,11 @@ import { fieldErrorsFromSafeNet, savePolicySchema } from "./policy-schema";
 import { store } from "@/lib/server/store";
 import { safenet } from "@/lib/server/safenet/endpoints";
 
-function changedFields(before: SafeNetPolicy, next: SafeNetPolicy): PolicyField[] {
+function changedFields(before: Policy, next: Policy): PolicyField[] {
   return (Object.keys(POLICY_FIELDS) as PolicyField[]).filter((k) => before[k] !== next[k]);
 }
 
-const pick = (p: SafeNetPolicy, keys: PolicyField[]) => Object.fromEntries(keys.map((k) => [k, p[k]]));
+const pick = (p: Policy, keys: PolicyField[]) => Object.fromEntries(keys.map((k) => [k, p[k]]));
 
 export const savePolicy = defineAction({
   authorize: "admin",

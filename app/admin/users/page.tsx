@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { requireAdmin } from "@/lib/server/auth/session";
-import { type SafeNetUser } from "@/lib/safenet/client";
+import { type User } from "@/lib/safenet/contract";
 import { errorSentence } from "@/lib/safenet/token-actions";
 import { listHref, MAX_PAGE_SIZE, PAGE_SIZE, userHref } from "./format";
 import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
@@ -62,7 +62,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   );
 }
 
-function UsersTable(props: { users: SafeNetUser[]; nextCursor: string | null; search: string; cursor: string; limit: number }) {
+function UsersTable(props: { users: User[]; nextCursor: string | null; search: string; cursor: string; limit: number }) {
   const { users, nextCursor, search, cursor, limit } = props;
   const count = `${users.length} ${users.length === 1 ? "user" : "users"} on this page${nextCursor ? "; more on the next page" : ""}.`;
   const paging = (nextCursor || cursor) && (

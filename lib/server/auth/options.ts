@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { SafeNetError } from "@/lib/safenet/client";
+import { SafeNetError } from "@/lib/safenet/contract";
 import { clientAddress } from "../../runtime/request-info";
 import { redirectCallback } from "../../auth/redirect";
 import { countsTowardsLock } from "@/lib/connect/answers";

@@ -1,5 +1,6 @@
 import "server-only";
-import { safenetClient, SafeNetError, type SafeNetEndpoints, type SafeNetUser } from "@/lib/safenet/client";
+import { safenetClient, type SafeNetEndpoints } from "@/lib/server/safenet/client";
+import { SafeNetError, type User } from "@/lib/safenet/contract";
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey, waitSentence } from "../../auth/throttle";
 import { store } from "@/lib/server/store";
 
@@ -9,7 +10,7 @@ import { store } from "@/lib/server/store";
 // time-out or error still counts.
 
 export type PasswordOutcome =
-  | { ok: true; user: SafeNetUser }
+  | { ok: true; user: User }
   | { ok: false; reason: "throttled" | "wrong_password" | "unavailable"; message: string };
 
 export async function checkPasswordThrottled(
@@ -22,7 +23,7 @@ export async function checkPasswordThrottled(
   const address = { key: addressKey(clientIp), limit: ADDRESS_LIMIT };
   const wait = await store.reserveAttempt([account, address]);
   if (wait > 0) return { ok: false, reason: "throttled", message: waitSentence(wait) };
-  let user: SafeNetUser | null;
+  let user: User | null;
   try {
     user = await safenetClient(endpoints).authenticate(username, password);
   } catch (err) {

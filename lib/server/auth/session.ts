@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { type SessionRow } from "@/db/queries/sessions";
 import { env } from "@/lib/runtime/env";
-import { SafeNetError } from "@/lib/safenet/client";
+import { SafeNetError } from "@/lib/safenet/contract";
 import { safenet } from "@/lib/server/safenet/endpoints";
 import { currentSessionToken } from "./session-cookie";
 import { ADMIN_GROUP, needsRecheck, tokenFingerprint, type SessionMfa } from "../../auth/session-rules";

@@ -1,6 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
-import { safenetClient, SafeNetError } from "@/lib/safenet/client";
+import { safenetClient } from "@/lib/server/safenet/client";
+import { SafeNetError } from "@/lib/safenet/contract";
 import { safenet } from "@/lib/server/safenet/endpoints";
 import { PASSCODE_HINT, readPasscode } from "../../auth/passcode";
 import { clientAddress } from "../../runtime/request-info";

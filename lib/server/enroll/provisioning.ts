@@ -5,7 +5,7 @@ import { refusal, type ActivationView, type EnrollmentSettings, type EnrollmentU
 import { notifyFactorChange } from "@/lib/server/mail/factor-notice";
 import { mailSinkConfigured, sendActivationEmail } from "@/lib/server/mail/notifications";
 import { groupKey, manualKey, qrSvg } from "@/lib/mfa/qr";
-import type { Activation, SafeNetToken } from "@/lib/safenet/client";
+import type { Activation, Token } from "@/lib/safenet/contract";
 import { enrollmentEvent, enrollmentStatus, failureReason, refused, requestAddress } from "./status";
 import { safenet } from "@/lib/server/safenet/endpoints";
 
@@ -15,7 +15,7 @@ import { safenet } from "@/lib/server/safenet/endpoints";
 /** Mails the activation and builds what step 2 shows; a failed mail puts the activation key on the page instead. */
 export async function activationView(
   user: EnrollmentUser,
-  token: SafeNetToken,
+  token: Token,
   activation: Activation,
   pin: string,
   split: boolean,
@@ -65,7 +65,7 @@ function mailboxLinkWanted(): boolean {
 export async function provisionToken(upn: string, input: { pin: string; email: string }, settings: EnrollmentSettings): Promise<IssueOutcome> {
   const status = await enrollmentStatus(upn, settings);
   if (status.kind !== "choose_pin") return { ok: false, message: refusal(status) };
-  let issued: { token: SafeNetToken; activation: Activation };
+  let issued: { token: Token; activation: Activation };
   try {
     // No `email`: SafeNet would make the typed address the directory's, where every later notice goes.
     issued = await (await safenet()).provision(status.user.upn, { type: "MobilePASS", otpMode: settings.tokenType, pin: input.pin });

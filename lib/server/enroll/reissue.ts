@@ -2,7 +2,7 @@ import "server-only";
 import { endOtherSessions } from "@/lib/server/auth/session-refresh";
 import { NO_LONGER_WAITING, type EnrollmentSettings, type IssueOutcome } from "@/lib/enroll/status";
 import { notifyFactorChange } from "@/lib/server/mail/factor-notice";
-import type { Activation, SafeNetToken } from "@/lib/safenet/client";
+import type { Activation, Token } from "@/lib/safenet/contract";
 import { activationView } from "./provisioning";
 import { enrollmentEvent, enrollmentStatus, failureReason, refused, requestAddress } from "./status";
 import { safenet } from "@/lib/server/safenet/endpoints";
@@ -11,7 +11,7 @@ import { safenet } from "@/lib/server/safenet/endpoints";
 export async function reissueActivation(upn: string, serial: string, pin: string, settings: EnrollmentSettings): Promise<IssueOutcome> {
   const status = await enrollmentStatus(upn, settings);
   if (status.kind !== "activate" || status.token.serial !== serial) return { ok: false, message: NO_LONGER_WAITING };
-  let issued: { token: SafeNetToken; activation: Activation };
+  let issued: { token: Token; activation: Activation };
   try {
     issued = await (await safenet()).reissue(serial, pin);
   } catch (err) {

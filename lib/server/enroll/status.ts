@@ -4,7 +4,7 @@ import type { PortalEvent } from "@/db/queries/events";
 import { clientAddress } from "@/lib/runtime/request-info";
 import { DEFAULT_PIN_LENGTHS, type PinLengths } from "@/lib/enroll/pin-rules";
 import { statusOf, type EnrollmentSettings, type EnrollmentStatus, type Refused } from "@/lib/enroll/status";
-import type { SafeNetUser } from "@/lib/safenet/client";
+import type { User } from "@/lib/safenet/contract";
 import { safenet } from "@/lib/server/safenet/endpoints";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { store } from "@/lib/server/store";
@@ -14,7 +14,7 @@ import { store } from "@/lib/server/store";
 
 export async function enrollmentStatus(upn: string, settings: EnrollmentSettings): Promise<EnrollmentStatus> {
   if (settings.provider === "none") return { kind: "provider_none" };
-  let user: SafeNetUser;
+  let user: User;
   try {
     user = await (await safenet()).getUser(upn);
   } catch (err) {

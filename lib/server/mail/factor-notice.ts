@@ -1,6 +1,6 @@
 import "server-only";
 import type { FactorChange } from "@/emails/security-notice";
-import type { SafeNetClient } from "@/lib/safenet/client";
+import type { SafeNetClient } from "@/lib/server/safenet/client";
 import { sendSecurityNotice } from "./notifications";
 import { safenet } from "@/lib/server/safenet/endpoints";
 import { store } from "@/lib/server/store";

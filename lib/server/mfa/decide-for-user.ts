@@ -1,6 +1,6 @@
 import "server-only";
 import type { PortalEvent } from "@/db/queries/events";
-import { SafeNetError, type SafeNetUser } from "@/lib/safenet/client";
+import { SafeNetError, type User } from "@/lib/safenet/contract";
 import { decide, type Decision, type Mode, type Provider } from "../../mfa/decision";
 import { compileRules, type CompiledRules } from "../../mfa/rules";
 import { repositoryDomains, type ExclusionDefaults } from "../../mfa/settings";
@@ -19,7 +19,7 @@ export interface ConnectionInput {
 }
 
 export type ConnectionDecision =
-  | { ok: true; decision: Decision; user: SafeNetUser; provider: Provider; mode: Mode; exclusions: ExclusionDefaults }
+  | { ok: true; decision: Decision; user: User; provider: Provider; mode: Mode; exclusions: ExclusionDefaults }
   | { ok: false; reason: "unknown_user" | "safenet_unavailable"; error: string };
 
 // Compiling 10 000 rules takes ~100 ms and a match microseconds: keep the compiled form while the
@@ -36,7 +36,7 @@ export async function decideForConnection(input: ConnectionInput): Promise<Conne
   const mfa = await store.getMfaSettings();
   const exclusions = await store.getExclusionDefaults();
   const username = input.username.trim();
-  let user: SafeNetUser;
+  let user: User;
   try {
     user = await (await safenet()).getUser(username);
   } catch (err) {

@@ -1,5 +1,5 @@
 import "server-only";
-import { safenetClient, type SafeNetClient, type SafeNetEndpoints } from "@/lib/safenet/client";
+import { safenetClient, type SafeNetClient, type SafeNetEndpoints } from "@/lib/server/safenet/client";
 import { store } from "@/lib/server/store";
 
 // The SafeNet this installation talks to, as the administrator last saved it: read on every use,

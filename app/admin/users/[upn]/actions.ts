@@ -9,7 +9,8 @@ import { endOtherSessions } from "@/lib/server/auth/session-refresh";
 import { anyPin, otpCode, tokenSerial, upn, withNewPin } from "@/lib/forms/fields";
 import type { ActionState } from "@/lib/forms/state";
 import { notifyFactorChange, type FactorChange } from "@/lib/server/mail/factor-notice";
-import { type SafeNetClient, type SafeNetToken } from "@/lib/safenet/client";
+import { type SafeNetClient } from "@/lib/server/safenet/client";
+import { type Token } from "@/lib/safenet/contract";
 import { ENDS_SESSIONS, errorSentence, isSafeNetError, TOKEN_ACTIONS, type TokenAction } from "@/lib/safenet/token-actions";
 import { defineAction } from "@/lib/server/action";
 import { store } from "@/lib/server/store";
@@ -64,7 +65,7 @@ const eventOf = (action: TokenAction, viewer: Viewer, { upn, serial }: Target) =
 function tokenAction<D extends Target>(
   action: TokenAction,
   schema: z.ZodType<D, z.input<typeof tokenSchema>>,
-  call: (client: SafeNetClient, data: D) => Promise<SafeNetToken | void>,
+  call: (client: SafeNetClient, data: D) => Promise<Token | void>,
 ) {
   return defineAction({
     authorize: "admin",

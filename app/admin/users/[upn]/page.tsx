@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAdmin } from "@/lib/server/auth/session";
-import { type SafeNetToken } from "@/lib/safenet/client";
+import { type Token } from "@/lib/safenet/contract";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { formatWhen } from "../format";
 import type { TokenView } from "./token-facts";
@@ -23,7 +23,7 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
   return { title: `${upnOf((await params).upn)} · Users and tokens` };
 }
 
-function viewOf(t: SafeNetToken): TokenView {
+function viewOf(t: Token): TokenView {
   return {
     serial: t.serial,
     type: t.type,

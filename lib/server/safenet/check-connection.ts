@@ -1,6 +1,7 @@
+import "server-only";
 import http from "node:http";
 import https from "node:https";
-import type { Repository } from "./contract";
+import type { Repository } from "../../safenet/contract";
 
 // "Check connection" for the OTP service and the TMS Web API: one GET, classified into what an
 // administrator can act on. node:http rather than fetch, since fetch refuses some ports outright

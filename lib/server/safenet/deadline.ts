@@ -1,3 +1,4 @@
+import "server-only";
 import { headers } from "next/headers";
 
 // One time budget for all the SafeNet calls of one portal request (page, server action or route

@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import { env } from "@/lib/runtime/env";
 import {
@@ -20,18 +21,12 @@ import {
   type Token,
   type User,
   type ValidationRequest,
-} from "./contract";
+} from "@/lib/safenet/contract";
 import { remainingBudget } from "./deadline";
 
 // The portal's only way into SafeNet: HTTP to the TMS Web API and the OTP service. It never opens
 // the simulator's database, so pointing the URLs at another SafeNet works unchanged. Every answer is
 // checked against the contract, so a wrong one fails here, as a SafeNetError, and not later.
-
-export { SafeNetError };
-export type { Activation, SafeNetEvent, TokenState, ValidationAnswer } from "./contract";
-export type SafeNetToken = Token;
-export type SafeNetUser = User;
-export type SafeNetPolicy = Policy;
 
 interface Init {
   method?: string;
@@ -133,7 +128,7 @@ export function safenetClient(endpoints: SafeNetEndpoints) {
 
   return {
     /** The user, or null for a wrong name or password (SafeNet does not say which). */
-    async authenticate(username: string, password: string): Promise<SafeNetUser | null> {
+    async authenticate(username: string, password: string): Promise<User | null> {
       try {
         const body: AuthenticateRequest = { username, password };
         return (await post(authenticateAnswerSchema, inRepo("/authenticate"), body)).user;
@@ -155,7 +150,7 @@ export function safenetClient(endpoints: SafeNetEndpoints) {
     setPin: (serial: string, pin: string) => post(tokenSchema, token(serial, "/pin"), { pin }),
     reissue: (serial: string, pin?: string) => post(provisionAnswerSchema, token(serial, "/reissue"), pin ? { pin } : {}),
     policy: () => tms(policySchema, fixed("/policy")),
-    setPolicy: (p: Partial<SafeNetPolicy>) => tms(policySchema, fixed("/policy"), { method: "PUT", json: p }),
+    setPolicy: (p: Partial<Policy>) => tms(policySchema, fixed("/policy"), { method: "PUT", json: p }),
     events: (after: number, limit = 1000) => tms(eventsPageSchema, fixed("/events", `?${query({ after, limit })}`)),
     validate: (body: Omit<ValidationRequest, "organization">) =>
       call("POST to the OTP Service URL", endpoints.otpServiceUrl, validationAnswerSchema, {
