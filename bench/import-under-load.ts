@@ -55,7 +55,7 @@ async function oneRun(thread: "worker" | "main", withImports: boolean) {
     for (let i = 1; i <= TOKENS; i++) {
       const upn = `user${String(i).padStart(6, "0")}@corp.local`;
       const { token, activation } = await (await post(`/repositories/corp.local/users/${upn}/tokens`, { type: "MobilePASS", otpMode: "event", pin: PIN })).json();
-      const [key] = readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
+      const [key] = await readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
       await post(`/tokens/${token.serial}/activate`, { passcode: PIN + hotp(key.secret, 0) });
       tokens.push({ upn, serial: token.serial, secretHex: Buffer.from(key.secret).toString("hex"), pin: PIN, counter: 1 });
     }

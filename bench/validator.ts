@@ -41,7 +41,7 @@ async function main() {
     for (let i = 1; i <= tokenCount; i++) {
       const upn = `user${String(i).padStart(6, "0")}@corp.local`;
       const { token, activation } = await tms(`/repositories/corp.local/users/${upn}/tokens`, { type: "MobilePASS", otpMode: "event", pin: PIN });
-      const [key] = readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
+      const [key] = await readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
       await tms(`/tokens/${token.serial}/activate`, { passcode: PIN + hotp(key.secret, 0) });
       tokens.push({ upn, serial: token.serial, secretHex: Buffer.from(key.secret).toString("hex"), pin: PIN, counter: 1 });
     }

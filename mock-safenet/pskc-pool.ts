@@ -32,7 +32,7 @@ export function makePskcReader(opts: { limits: PskcLimits; seedKey: Buffer; thre
   const { limits, seedKey, thread, maxQueued = 16, timeoutMs = 30_000 } = opts;
   if (thread === "main") {
     const seal = (plain: Buffer, aad: string) => sealWith(seedKey, plain, aad);
-    return { read: async (xml, password) => sealKeys(readPskc(xml, password, limits), seal), close: async () => {} };
+    return { read: async (xml, password) => sealKeys(await readPskc(xml, password, limits), seal), close: async () => {} };
   }
   // One core is left to the event loop: the validator must keep answering during an import.
   const size = Math.min(2, Math.max(1, os.availableParallelism() - 1));

@@ -46,9 +46,9 @@ export function sealKeys(keys: PskcKey[], seal: (plain: Buffer, aad: string) => 
 
 if (parentPort) {
   const seedKey = Buffer.from(workerData.seedKey as Uint8Array);
-  parentPort.on("message", (job: PskcJob) => {
+  parentPort.on("message", async (job: PskcJob) => {
     try {
-      const keys = sealKeys(readPskc(job.xml, job.password, job.limits), (plain, aad) => sealWith(seedKey, plain, aad));
+      const keys = sealKeys(await readPskc(job.xml, job.password, job.limits), (plain, aad) => sealWith(seedKey, plain, aad));
       parentPort!.postMessage({ id: job.id, keys });
     } catch (err) {
       // Only a PskcError's message is meant for the client; anything else stays a bare failure.
