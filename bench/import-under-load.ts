@@ -8,7 +8,8 @@ import { pskcBatch } from "./pskc-batch";
 import { waitFor } from "./wait-for";
 
 // Validator latency at a steady load while four large PSKC imports run at once, with the import read
-// in a worker thread (the default) and on the event loop (SAFENET_IMPORT_THREAD=main, the old way).
+// in a worker thread (the default) and on the event loop (SAFENET_IMPORT_THREAD=main, the old way; the
+// Web Crypto work of either goes to libuv's thread pool).
 // Prints figures; never fails on time.
 // Usage: npx tsx bench/import-under-load.ts [runs=3] [concurrency=32] [seconds=8] [packages=1000] [iterations=300000]
 

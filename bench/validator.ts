@@ -6,7 +6,7 @@ import { hotp } from "../lib/otp";
 import { readPskc } from "../lib/pskc";
 import { waitFor } from "./wait-for";
 
-// Validator throughput: the simulator (one IMMEDIATE transaction per validation, WAL) against a bare
+// Validator throughput: the simulator (group commit: one IMMEDIATE transaction per event-loop turn, WAL) against a bare
 // node:http server doing the same work from memory (bench/baseline-validator.ts). The same load
 // generator (bench/load.ts, its own process) drives both. Prints figures; never fails on time.
 // Usage: npx tsx bench/validator.ts [tokens=200] [concurrency=32] [seconds=10]

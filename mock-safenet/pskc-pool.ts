@@ -6,7 +6,7 @@ import { ApiError } from "./errors";
 import { sealWith } from "./keys";
 import { sealKeys, type PskcJob, type SealedKey } from "./pskc-worker";
 
-// Reads PSKC files in worker threads with a bounded queue. `thread: "main"` reads them on the event loop
+// Reads PSKC files in worker threads with a bounded queue. `thread: "main"` parses them on the event loop
 // instead (only for measuring what the workers buy: bench/import-under-load.ts).
 
 export interface PskcReader {
