@@ -11,6 +11,9 @@ export const WRONG_ACTIVATION_KEY =
   "The activation key does not open this seed file: check the key in your activation email (16 letters and digits).";
 const NOT_A_SEED_FILE = "This file is not a readable SafeNet seed file.";
 
+/** Key packages opened at once: a worker wakes once per chunk, not once per key, and the pool's queue stays short. */
+const CHUNK = 64;
+
 const WEB_HASH: Record<HashName, string> = { sha1: "SHA-1", sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
 
 /** A file's container keys, imported once: a batch of 1000 key packages uses them 2000 times. */
@@ -146,7 +149,14 @@ export async function readPskc(xml: string, password: string, limits: PskcLimits
     const parsed = parsePskc(xml, limits);
     const keys = await containerKeys(parsed, password);
     const out: PskcKey[] = [];
-    for (const p of parsed.packages) out.push(await openPackage(p, keys));
+    for (let i = 0; i < parsed.packages.length; i += CHUNK) {
+      const chunk = await Promise.allSettled(parsed.packages.slice(i, i + CHUNK).map((p) => openPackage(p, keys)));
+      // The first failure in file order, as a one-by-one reader would report it.
+      for (const r of chunk) {
+        if (r.status === "rejected") throw r.reason;
+        out.push(r.value);
+      }
+    }
     return out;
   } catch (e) {
     if (e instanceof PskcError) throw damaged(e);
