@@ -229,6 +229,14 @@ describe("unencrypted and multi-key files", () => {
     for (const k of keys) expect(k.secret).toEqual(secret20);
   });
 
+  it("reports the first bad key package in file order, across the reader's chunks of 64", async () => {
+    const pkg = (i: number, step: number) => plainPackage(`${1000 + i}`, "urn:ietf:params:xml:ns:keyprov:pskc:totp", secretB64, `<TimeInterval><PlainValue>${step}</PlainValue></TimeInterval>`);
+    const file = (...bad: number[]) => plainFile(Array.from({ length: 70 }, (_, i) => pkg(i, bad.includes(i) ? 0 : 30)));
+    expect((await errorOf(readPskc(file(66, 3), ""))).message).toContain("token 1003 ");
+    expect((await errorOf(readPskc(file(66), ""))).message).toContain("token 1066 ");
+    expect(await readPskc(file(), "")).toHaveLength(70);
+  });
+
   it("defaults a TOTP time step to 30 seconds", async () => {
     const [key] = await readPskc(plainFile([plainPackage("1", "urn:ietf:params:xml:ns:keyprov:pskc:totp", secretB64, "")]), "ignored");
     expect(key.timeStepSeconds).toBe(30);
