@@ -6,7 +6,7 @@ import { hotp } from "../lib/otp";
 import { readPskc } from "../lib/pskc";
 import { waitFor } from "./wait-for";
 
-// Validator throughput: the simulator (one IMMEDIATE transaction per validation, WAL) against a bare
+// Validator throughput: the simulator (group commit: one IMMEDIATE transaction per event-loop turn, WAL) against a bare
 // node:http server doing the same work from memory (bench/baseline-validator.ts). The same load
 // generator (bench/load.ts, its own process) drives both. Prints figures; never fails on time.
 // Usage: npx tsx bench/validator.ts [tokens=200] [concurrency=32] [seconds=10]
@@ -41,7 +41,7 @@ async function main() {
     for (let i = 1; i <= tokenCount; i++) {
       const upn = `user${String(i).padStart(6, "0")}@corp.local`;
       const { token, activation } = await tms(`/repositories/corp.local/users/${upn}/tokens`, { type: "MobilePASS", otpMode: "event", pin: PIN });
-      const [key] = readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
+      const [key] = await readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
       await tms(`/tokens/${token.serial}/activate`, { passcode: PIN + hotp(key.secret, 0) });
       tokens.push({ upn, serial: token.serial, secretHex: Buffer.from(key.secret).toString("hex"), pin: PIN, counter: 1 });
     }

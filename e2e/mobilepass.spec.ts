@@ -35,7 +35,7 @@ async function provision(mode: "time" | "event", info: TestInfo): Promise<Provis
   const seedPath = info.outputPath(activation.seedFile.filename || `${token.serial}.pskc`);
   fs.writeFileSync(seedPath, bytes);
   const xml = bytes.toString("utf8");
-  const [key] = readPskc(xml, activation.activationKey);
+  const [key] = await readPskc(xml, activation.activationKey);
   return { upn, serial: token.serial, activationKey: activation.activationKey, xml, secret: key.secret, seedPath };
 }
 

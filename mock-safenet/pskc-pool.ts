@@ -6,7 +6,7 @@ import { SafeNetError } from "./errors";
 import { sealWith } from "./keys";
 import { sealKeys, type PskcJob, type SealedKey } from "./pskc-worker";
 
-// Reads PSKC files in worker threads with a bounded queue. `thread: "main"` reads them on the event loop
+// Reads PSKC files in worker threads with a bounded queue. `thread: "main"` parses them on the event loop
 // instead (only for measuring what the workers buy: bench/import-under-load.ts).
 
 export interface PskcReader {
@@ -32,7 +32,7 @@ export function makePskcReader(opts: { limits: PskcLimits; seedKey: Buffer; thre
   const { limits, seedKey, thread, maxQueued = 16, timeoutMs = 30_000 } = opts;
   if (thread === "main") {
     const seal = (plain: Buffer, aad: string) => sealWith(seedKey, plain, aad);
-    return { read: async (xml, password) => sealKeys(readPskc(xml, password, limits), seal), close: async () => {} };
+    return { read: async (xml, password) => sealKeys(await readPskc(xml, password, limits), seal), close: async () => {} };
   }
   // One core is left to the event loop: the validator must keep answering during an import.
   const size = Math.min(2, Math.max(1, os.availableParallelism() - 1));

@@ -4,12 +4,13 @@ import { parentPort, workerData } from "node:worker_threads";
 import { PskcError, readPskc, type PskcKey, type PskcLimits } from "../lib/pskc";
 import { sealWith } from "./keys";
 
-// Runs in a worker thread: XML parsing, PBKDF2, the per-key HMAC and AES of a PSKC import and the
-// sealing of each seed, so that the event loop keeps answering validations while a large file is read.
-// Plain seeds never leave this thread.
+// Runs in a worker thread: XML parsing of a PSKC import and the sealing of each seed, so that the event
+// loop keeps answering validations while a large file is read; readPskc's Web Crypto calls (PBKDF2, the
+// per-key HMAC and AES) run on libuv's thread pool. Plain seeds never reach the main thread.
 
 // Imports are batch work: on Linux a thread has its own nice value, so this thread yields the CPU
-// to validations whenever both want it (elsewhere it simply keeps the default priority).
+// to validations whenever both want it (elsewhere it simply keeps the default priority). The thread
+// pool is shared with the event loop's own work (scrypt, files), so it keeps the default priority.
 function lowerOwnPriority(): void {
   try {
     const tid = Number(fs.readlinkSync("/proc/thread-self").split("/").pop());
@@ -46,9 +47,9 @@ export function sealKeys(keys: PskcKey[], seal: (plain: Buffer, aad: string) => 
 
 if (parentPort) {
   const seedKey = Buffer.from(workerData.seedKey as Uint8Array);
-  parentPort.on("message", (job: PskcJob) => {
+  parentPort.on("message", async (job: PskcJob) => {
     try {
-      const keys = sealKeys(readPskc(job.xml, job.password, job.limits), (plain, aad) => sealWith(seedKey, plain, aad));
+      const keys = sealKeys(await readPskc(job.xml, job.password, job.limits), (plain, aad) => sealWith(seedKey, plain, aad));
       parentPort!.postMessage({ id: job.id, keys });
     } catch (err) {
       // Only a PskcError's message is meant for the client; anything else stays a bare failure.

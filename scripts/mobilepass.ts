@@ -83,7 +83,7 @@ function passcode(key: PskcKey, args: Args): { serial: string; mode: "time" | "e
   return { serial: key.serial, mode: "event", otp: hotp(key.secret, args.counter ?? key.counter ?? 0, key.digits) };
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let args: Args | null;
   let xml: string;
   try {
@@ -98,7 +98,7 @@ function main(argv: string[]): number {
       const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
       throw new SeedFileError(`Cannot read the seed file ${args.seed}: ${reason}.`);
     }
-    const keys = readPskc(xml, args.activationKey);
+    const keys = await readPskc(xml, args.activationKey);
     if (keys.length > 1) console.error(`The seed file holds ${keys.length} tokens; showing the first, ${keys[0].serial}.`);
     const result = passcode(keys[0], args);
     const output = { ...result, passcode: args.pin + result.otp };
@@ -118,4 +118,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

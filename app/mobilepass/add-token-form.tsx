@@ -4,7 +4,8 @@ import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "rea
 import { FormField, InputField } from "@/app/components/form-field";
 import { PskcError } from "@/lib/pskc/errors";
 import type { PskcKey } from "@/lib/pskc/types";
-import { decryptPskcWeb, toBase64 } from "@/lib/pskc/web";
+import { toBase64 } from "@/lib/pskc/base64";
+import { readPskc } from "@/lib/pskc/decrypt";
 import { addToken, type OpenToken, type TokenData } from "./token-store";
 import styles from "./mobilepass.module.css";
 
@@ -86,7 +87,7 @@ export function AddTokenForm(props: { onAdded: (token: OpenToken, others: number
     setErrors({});
     setBusy(true);
     try {
-      const keys = await decryptPskcWeb(await file!.text(), key);
+      const keys = await readPskc(await file!.text(), key);
       const data = keys.map(tokenDataOf);
       const problem = data.find((d): d is string => typeof d === "string");
       if (problem) return fail({ file: problem });

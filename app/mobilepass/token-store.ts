@@ -1,4 +1,4 @@
-import { fromBase64, toBase64 } from "@/lib/pskc/web";
+import { fromBase64, toBase64 } from "@/lib/pskc/base64";
 
 // Tokens kept in localStorage, each encrypted under a key derived from the application PIN, as MobilePASS
 // keeps its tokens on the device. Only the serial, the mode and the wrong-PIN count are stored in the clear.

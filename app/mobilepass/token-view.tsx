@@ -2,7 +2,7 @@
 
 import { useEffect, useState, type Ref } from "react";
 import { generateOtp, secondsLeft } from "@/lib/otp/web";
-import { fromBase64 } from "@/lib/pskc/web";
+import { fromBase64 } from "@/lib/pskc/base64";
 import { saveToken, type OpenToken } from "./token-store";
 import styles from "./mobilepass.module.css";
 

@@ -71,7 +71,7 @@ export async function activeEventToken(upn: string): Promise<KnownToken> {
     `/repositories/corp.local/users/${upn}/tokens`,
     { json: { type: "MobilePASS", otpMode: "event", pin: PIN } },
   );
-  const [key] = readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
+  const [key] = await readPskc(Buffer.from(activation.seedFile.base64, "base64").toString(), activation.activationKey);
   await tms(`/tokens/${token.serial}/activate`, { json: { passcode: PIN + hotp(key.secret, 0) } });
   const known = { upn, serial: token.serial, secretHex: Buffer.from(key.secret).toString("hex"), counter: 1 };
   fs.writeFileSync(tokenFile(upn), JSON.stringify(known));

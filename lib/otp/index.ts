@@ -1,4 +1,4 @@
-import { generateSync } from "otplib";
+import { ScureBase32Plugin, generateSync } from "otplib";
 import { NodeCryptoPlugin } from "@otplib/plugin-crypto-node";
 import { constantTimeEqual } from "../crypto/constant-time";
 import { timeStepAt } from "./steps";
@@ -76,41 +76,20 @@ export function* ring(center: number, inner: number, outer: number): Generator<n
   }
 }
 
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const base32 = new ScureBase32Plugin();
 
-/** RFC 4648 base32 without padding, as authenticator apps expect in otpauth URIs. */
+/** RFC 4648 base32 in upper case without padding, as authenticator apps expect in otpauth URIs. */
 export function base32Encode(bytes: Uint8Array): string {
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
+  return base32.encode(bytes);
 }
 
+/** Decodes a key as people type it: any case, in groups, with or without padding. */
 export function base32Decode(text: string): Uint8Array {
-  const clean = text.replace(/[\s=-]/g, "").toUpperCase();
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of clean) {
-    const v = BASE32.indexOf(ch);
-    if (v < 0) throw new Error(`"${ch}" is not a base32 character.`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Uint8Array.from(out);
+  const bare = text.replace(/[\s=-]/g, "");
+  const bad = /[^A-Za-z2-7]/.exec(bare);
+  // Our sentence for a stray character; otplib's decoder reports a wrong length or padding itself.
+  if (bad) throw new Error(`"${bad[0]}" is not a base32 character.`);
+  return base32.decode(bare);
 }
 
 export interface OtpauthParams {
@@ -124,7 +103,10 @@ export interface OtpauthParams {
   algorithm?: OtpAlgorithm;
 }
 
-/** The Key URI Format of Google Authenticator: issuer and label URL-encoded, label "issuer:account". */
+/**
+ * The Key URI Format of Google Authenticator: issuer and label URL-encoded, label "issuer:account".
+ * Not otplib's generateURI, which leaves out algorithm, digits and period at their defaults; we always state them.
+ */
 export function otpauthUri(p: OtpauthParams): string {
   const type = p.mode === "time" ? "totp" : "hotp";
   const label = `${encodeURIComponent(p.issuer)}:${encodeURIComponent(p.account)}`;

@@ -22,7 +22,7 @@ export async function provision(sim: Simulator, user: string, mode: "time" | "ev
     json: { type: "MobilePASS", otpMode: mode, ...(pin !== undefined && { pin }) },
   });
   expect(res.status, await res.clone().text()).toBe(201);
-  return recover(await res.json());
+  return await recover(await res.json());
 }
 
 /** A provisioning (or reissue) answer, as the fields a test needs. */
@@ -32,9 +32,9 @@ export interface ProvisionAnswer {
 }
 
 /** Recovers the seed from the answer's seed file with its activation key, as MobilePASS does. */
-export function recover(body: ProvisionAnswer): Provisioned {
+export async function recover(body: ProvisionAnswer): Promise<Provisioned> {
   const seedXml = Buffer.from(body.activation.seedFile.base64, "base64").toString("utf8");
-  const [key] = readPskc(seedXml, body.activation.activationKey);
+  const [key] = await readPskc(seedXml, body.activation.activationKey);
   return {
     serial: body.token.serial,
     secret: key.secret,

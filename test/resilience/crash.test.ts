@@ -59,7 +59,7 @@ describe("simulator SIGKILLed under validations and provisionings", () => {
         try {
           const user = await newUser(sim);
           const res = await sim.tms(`${REPO}/users/${user}/tokens`, { method: "POST", json: { type: "MobilePASS", otpMode: "time", pin: "4089" } });
-          if (res.status === 201) provisioned.push(recover((await res.json()) as ProvisionAnswer).serial);
+          if (res.status === 201) provisioned.push((await recover((await res.json()) as ProvisionAnswer)).serial);
         } catch {
           return;
         }
