@@ -45,16 +45,19 @@ export function sealKeys(keys: PskcKey[], seal: (plain: Buffer, aad: string) => 
   });
 }
 
+/** Opens one import job; every failure becomes an answer, so nothing escapes the worker. */
+async function open(job: PskcJob, seedKey: Buffer): Promise<void> {
+  try {
+    const keys = sealKeys(await readPskc(job.xml, job.password, job.limits), (plain, aad) => sealWith(seedKey, plain, aad));
+    parentPort!.postMessage({ id: job.id, keys });
+  } catch (err) {
+    // Only a PskcError's message is meant for the client; anything else stays a bare failure.
+    const pskc = err instanceof PskcError ? { code: err.code, message: err.message, limit: err.limit } : undefined;
+    parentPort!.postMessage({ id: job.id, pskc, failed: !pskc });
+  }
+}
+
 if (parentPort) {
   const seedKey = Buffer.from(workerData.seedKey as Uint8Array);
-  parentPort.on("message", async (job: PskcJob) => {
-    try {
-      const keys = sealKeys(await readPskc(job.xml, job.password, job.limits), (plain, aad) => sealWith(seedKey, plain, aad));
-      parentPort!.postMessage({ id: job.id, keys });
-    } catch (err) {
-      // Only a PskcError's message is meant for the client; anything else stays a bare failure.
-      const pskc = err instanceof PskcError ? { code: err.code, message: err.message, limit: err.limit } : undefined;
-      parentPort!.postMessage({ id: job.id, pskc, failed: !pskc });
-    }
-  });
+  parentPort.on("message", (job: PskcJob) => void open(job, seedKey));
 }
