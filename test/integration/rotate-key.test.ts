@@ -30,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sim?.stop());
 
+// Each slow test restarts the simulator twice; on a loaded 2-core machine that alone can take 20 s.
 describe("rotating the seed master key", () => {
   it("refuses while the simulator runs on the DATA_DIR", () => {
     const before = fs.readFileSync(keyFile(), "utf8");
@@ -66,7 +67,7 @@ describe("rotating the seed master key", () => {
 
     await expect(sim.restart({ SAFENET_MASTER_KEY: oldKey })).rejects.toThrow(/master key does not match/);
     await sim.restart();
-  });
+  }, 60_000);
 
   it("leaves no plaintext seed in the raw database files", () => {
     const secret = Buffer.from(token.secret);
@@ -120,5 +121,5 @@ describe("rotating a master key kept in .env, as npm start writes it", () => {
     await envSim.restart({ SAFENET_MASTER_KEY: newKey! });
     const res = await envSim.validate({ username: "alice@corp.local", passcode: "4089" + otpFor(t, { counter: 1 }) });
     expect(await res.json()).toMatchObject({ code: 1, result: "AUTH_SUCCESS" });
-  });
+  }, 60_000);
 });
