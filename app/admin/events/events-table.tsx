@@ -10,9 +10,9 @@ export function EventsTable(props: { rows: TimelineRecord[]; caption: string; ol
   const { rows } = props;
   return (
     <>
-      {/* Focusable so that keyboard users can scroll a wide table sideways. */}
+      {/* Long cells wrap and narrow screens stack the rows; focusable in case a cell still cannot fit. */}
       <div className={styles.tableWrap} role="region" aria-labelledby="events-caption" tabIndex={0}>
-        <table className={styles.events}>
+        <table className={`stack ${styles.events}`}>
           <caption id="events-caption">{props.caption}</caption>
           <thead>
             <tr>
@@ -31,21 +31,23 @@ export function EventsTable(props: { rows: TimelineRecord[]; caption: string; ol
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td className={styles.nowrap}>
+                <td className={styles.nowrap} data-label="Time (UTC)">
                   <time dateTime={new Date(r.at).toISOString()}>{formatUtc(r.at)}</time>
                 </td>
-                <td>{r.source === "safenet" ? "SafeNet" : "Portal"}</td>
-                <td>{kindLabel(r.kind)}</td>
-                <td>{r.type}</td>
-                <td>
+                <td data-label="Source">{r.source === "safenet" ? "SafeNet" : "Portal"}</td>
+                <td data-label="Kind">{kindLabel(r.kind)}</td>
+                <td className={styles.long} data-label="Type">{r.type}</td>
+                <td className={styles.long} data-label="User">
                   {r.user}
                   {r.actor && r.actor !== r.user && <div className="muted">by {r.actor}</div>}
                 </td>
-                <td>{r.serial}</td>
-                <td>{r.result}</td>
-                <td>{[r.code, r.reason].filter((v) => v !== null && v !== "").join(" / ")}</td>
-                <td>{r.clientIp}</td>
-                <td>{detailSummary(r.detail)}</td>
+                <td className={styles.long} data-label="Serial">{r.serial}</td>
+                <td data-label="Result">{r.result}</td>
+                <td className={styles.long} data-label="Code / reason">{[r.code, r.reason].filter((v) => v !== null && v !== "").join(" / ")}</td>
+                <td className={styles.long} data-label="Client IP">{r.clientIp}</td>
+                <td className={styles.detail} data-label="Detail" title={detailSummary(r.detail, 2_000) || undefined}>
+                  {detailSummary(r.detail)}
+                </td>
               </tr>
             ))}
             {rows.length === 0 && (
