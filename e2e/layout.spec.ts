@@ -69,9 +69,16 @@ async function sidewaysScrolling(page: Page): Promise<string[]> {
     if (doc.scrollWidth > doc.clientWidth) {
       let widest: Element | null = null;
       let width = 0;
+      // What sticks out of a box that clips or scrolls does not widen the page: skip it.
+      const clipped = (el: Element) => {
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+          if (getComputedStyle(up).overflowX !== "visible") return true;
+        }
+        return false;
+      };
       for (const el of all) {
         const r = el.getBoundingClientRect();
-        if (r.right > doc.clientWidth + 0.5 && r.width > width) [widest, width] = [el, r.width];
+        if (r.right > doc.clientWidth + 0.5 && r.width > width && !clipped(el)) [widest, width] = [el, r.width];
       }
       found.push(
         `the page is ${doc.scrollWidth}px wide in a ${doc.clientWidth}px window; widest element past the edge: ${widest ? describe(widest) : "?"} (${Math.round(width)}px)`,
@@ -112,4 +119,35 @@ test.describe("no page scrolls sideways", () => {
       }
     });
   }
+});
+
+test.describe("the header at a phone's width", () => {
+  test.use({ viewport: { width: 375, height: 800 } });
+
+  test("folds the account links behind a Menu button that the keyboard opens and Escape closes, and Sign out is in it", async ({ page }) => {
+    // A user of its own: signing out ends the session on the server, so no shared session is used.
+    const upn = await createUser(`menu${Date.now().toString(36)}`);
+    await fillCredentials(page, upn, "E2e!Passw0rd");
+    await expect(page).not.toHaveURL(/\/login/);
+    const nav = page.getByRole("navigation", { name: "Account" });
+    const menu = nav.getByRole("button", { name: "Menu" });
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+    await expect(menu).toHaveAttribute("aria-controls", "account-menu");
+    await expect(nav.getByRole("button", { name: "Sign out" })).toBeHidden();
+
+    await menu.focus();
+    await page.keyboard.press("Enter");
+    await expect(menu).toHaveAttribute("aria-expanded", "true");
+    await expect(page.locator("#account-menu")).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Demo mailbox" })).toBeVisible();
+    expect(await sidewaysScrolling(page)).toEqual([]);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Escape");
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+    await expect(menu).toBeFocused();
+
+    await menu.click();
+    await nav.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+  });
 });
