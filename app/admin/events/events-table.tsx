@@ -17,7 +17,6 @@ export function EventsTable(props: { rows: TimelineRecord[]; caption: string; ol
           <thead>
             <tr>
               <th scope="col">Time (UTC)</th>
-              <th scope="col">Source</th>
               <th scope="col">Kind</th>
               <th scope="col">Type</th>
               <th scope="col">User</th>
@@ -31,10 +30,9 @@ export function EventsTable(props: { rows: TimelineRecord[]; caption: string; ol
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td className={styles.nowrap} data-label="Time (UTC)">
+                <td className={styles.time} data-label="Time (UTC)">
                   <time dateTime={new Date(r.at).toISOString()}>{formatUtc(r.at)}</time>
                 </td>
-                <td data-label="Source">{r.source === "safenet" ? "SafeNet" : "Portal"}</td>
                 <td data-label="Kind">{kindLabel(r.kind)}</td>
                 <td className={styles.long} data-label="Type">{r.type}</td>
                 <td className={styles.long} data-label="User">
@@ -52,7 +50,7 @@ export function EventsTable(props: { rows: TimelineRecord[]; caption: string; ol
             ))}
             {rows.length === 0 && (
               <tr>
-                <td colSpan={10}>No events match these filters.</td>
+                <td colSpan={9}>No events match these filters.</td>
               </tr>
             )}
           </tbody>
