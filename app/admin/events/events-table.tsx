@@ -1,10 +1,17 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { detailSummary, formatUtc } from "@/lib/events/format";
 import { KIND_LABELS, type TimelineKind } from "@/lib/events/kinds";
 import type { TimelineRecord } from "@/lib/events/record";
 import styles from "./events.module.css";
 
 const kindLabel = (kind: string) => KIND_LABELS[kind as TimelineKind] ?? kind;
+
+/** Names break after a dot or underscore and before the @ (`directory.|authenticate`, `erin|@corp.local`), not mid-word. */
+function breakable(text: string | null): ReactNode {
+  if (!text) return text;
+  return text.split(/(?<=[._])|(?=@)/).flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, part]));
+}
 
 export function EventsTable(props: { rows: TimelineRecord[]; caption: string; olderHref: string | null; newestHref: string | null }) {
   const { rows } = props;
@@ -34,14 +41,14 @@ export function EventsTable(props: { rows: TimelineRecord[]; caption: string; ol
                   <time dateTime={new Date(r.at).toISOString()}>{formatUtc(r.at)}</time>
                 </td>
                 <td data-label="Kind">{kindLabel(r.kind)}</td>
-                <td className={styles.long} data-label="Type">{r.type}</td>
-                <td className={styles.long} data-label="User">
-                  {r.user}
+                <td className={styles.name} data-label="Type">{breakable(r.type)}</td>
+                <td className={styles.name} data-label="User">
+                  {breakable(r.user)}
                   {r.actor && r.actor !== r.user && <div className="muted">by {r.actor}</div>}
                 </td>
                 <td className={styles.long} data-label="Serial">{r.serial}</td>
                 <td data-label="Result">{r.result}</td>
-                <td className={styles.long} data-label="Code / reason">{[r.code, r.reason].filter((v) => v !== null && v !== "").join(" / ")}</td>
+                <td className={styles.name} data-label="Code / reason">{breakable([r.code, r.reason].filter((v) => v !== null && v !== "").join(" / "))}</td>
                 <td className={styles.long} data-label="Client IP">{r.clientIp}</td>
                 <td className={styles.detail} data-label="Detail" title={detailSummary(r.detail, 2_000) || undefined}>
                   {detailSummary(r.detail)}
