@@ -120,8 +120,10 @@ async function send(prompt: Locator, passcode: string, label: "Passcode" | "Next
 test("a wrong domain password stops at the connection dialog with SafeNet's answer", async ({ page }) => {
   await page.goto("/connect");
   const dialog = step(page, 1);
-  await expect(dialog.getByLabel("Client IP address")).toHaveValue("192.0.2.25");
-  await expect(dialog.getByLabel("Client MAC address")).toHaveValue("00-14-22-01-23-45");
+  // The client as it is (the request's address), not an example that an exclusion rule might match.
+  await expect(dialog.getByLabel("Client IP address")).toHaveValue("127.0.0.1");
+  await expect(dialog.getByLabel("Client MAC address")).toHaveValue("");
+  await expect(dialog.getByLabel("Gateway IP address")).toHaveValue("");
   await dialog.getByLabel("User name").fill("carol@corp.local");
   await dialog.getByLabel("Password").fill("not-her-password");
   await dialog.getByRole("button", { name: "Connect" }).click();
@@ -178,12 +180,12 @@ test("excluded by a wildcard MAC pattern", async ({ page }) => {
   await expectExcluded(decision, id, "00-14-22-01-??-??", "client MAC", "Client MAC rule matches: yes. Client MAC 00-14-22-01-AA-BB matches 00-14-22-01-??-??");
 });
 
-test("excluded by gateway, which the dialog offers first", async ({ page }) => {
+test("excluded by gateway, which the dialog suggests but does not fill in", async ({ page }) => {
   const id = addRule("gateways", "192.0.2.10");
   await page.goto("/connect");
-  await expect(step(page, 1).getByLabel("Gateway IP address")).toHaveValue("192.0.2.10");
+  await expect(step(page, 1).getByLabel("Gateway IP address")).toHaveValue("");
   await expect(page.locator("datalist#connect-gateways option[value='192.0.2.10']")).toHaveCount(1);
-  const decision = await connect(page, { user: EMPLOYEE.upn, password: EMPLOYEE.password });
+  const decision = await connect(page, { user: EMPLOYEE.upn, password: EMPLOYEE.password, gateway: "192.0.2.10" });
   await expectExcluded(decision, id, "192.0.2.10", "gateway", "Gateway rule matches: yes. Gateway 192.0.2.10 is 192.0.2.10");
 });
 
@@ -207,7 +209,7 @@ test("mode 1: a user without a token is denied", async ({ page }) => {
 
 test("a right passcode logs on, and the run is in the timeline without secrets", async ({ page }) => {
   const t = await tokenUser("connok");
-  const decision = await connect(page, { user: t.upn, password: PASSWORD, ip: "198.51.100.7" });
+  const decision = await connect(page, { user: t.upn, password: PASSWORD, ip: "198.51.100.7", mac: "00-14-22-01-23-45" });
   await expect(trace(decision)).toContainText(`User has an Active token: yes. Token ${t.serial} is Active`);
   const prompt = await openPrompt(page, decision);
   await expect(prompt).toContainText("Enter your PIN (4 digits) followed by the 6-digit one-time password");

@@ -115,7 +115,7 @@ export function OpenTokenForm(props: {
         <button
           ref={removeRef}
           type="button"
-          className="secondary"
+          className="secondary danger"
           aria-expanded={confirming}
           aria-controls={confirming ? "mp-remove-confirm" : undefined}
           onClick={() => setConfirming(!confirming)}

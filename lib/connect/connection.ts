@@ -3,10 +3,6 @@ import { formatIp, parseIpRule } from "../net/ip";
 
 // The connection dialog's starting values and who may be tested. Pure.
 
-export const DEFAULT_CLIENT_IP = "192.0.2.25";
-export const DEFAULT_CLIENT_MAC = "00-14-22-01-23-45";
-export const DEFAULT_GATEWAY = "192.0.2.1";
-
 export interface GatewayOption {
   address: string;
   /** The rule it comes from, when that is not the address itself. */

@@ -5,6 +5,7 @@ import type { UserRow } from "../directory";
 import { policyProblems } from "../policy";
 import type { Sim } from "../sim";
 import { DEMO_REPOSITORY } from "../seed";
+import { makeSummary } from "../summary";
 import { viewToken } from "../token-store";
 import { importPskc } from "../token-import";
 import { bearerGuard, parse } from "./app";
@@ -26,6 +27,7 @@ import {
   type ImportAnswer,
   type Policy,
   type RepositoriesAnswer,
+  type RepositorySummary,
   type ServiceStatus,
   type Token,
   type TokensPage,
@@ -64,6 +66,7 @@ const empty = z.object({}).strict();
 export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
   app.addHook("onRequest", bearerGuard(sim.config.tmsApiKey));
   const { directory, tokens, store } = sim;
+  const summary = makeSummary(sim.db);
 
   const userView = (users: UserRow[]): User[] => {
     const ids = users.map((u) => u.id);
@@ -94,15 +97,23 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
     const repository = directory.repository(parse(repoParams, req.params, "path").repo);
     const body = parse(authenticateRequestSchema, req.body);
     const user = await directory.authenticate(repository, body.username, body.password);
+    // Filed under the UPN whenever the directory knows the name (`CORP\erin`, `erin`); the typed name stays in detail.
+    const typed = body.username.trim().toLowerCase();
+    const known = user ?? directory.findUser(repository, body.username);
     sim.events.record({
       type: "directory.authenticate",
-      user: user?.upn ?? body.username.trim().toLowerCase(),
+      user: known?.upn ?? typed,
       result: user ? "success" : "failure",
       reason: user ? null : "invalid_credentials",
+      detail: known && known.upn !== typed ? { username: typed } : null,
     });
     if (!user) throw new SafeNetError(401, "invalid_credentials", "The user name or password is not right.");
     return { user: userView([user])[0] };
   });
+
+  app.get("/repositories/:repo/summary", async (req): Promise<RepositorySummary> =>
+    summary(directory.repository(parse(repoParams, req.params, "path").repo)),
+  );
 
   app.get("/repositories/:repo/users", async (req): Promise<UsersPage> => {
     const repository = directory.repository(parse(repoParams, req.params, "path").repo);

@@ -31,6 +31,7 @@ describe("the simulator's answers match the contract", () => {
   it("the directory: repositories, groups, users, sign-in and the SafeNet account", async () => {
     expect((await ok(sim.tms(`${TMS}/repositories`))).repositories[0]).toMatchObject({ name: "corp.local" });
     expect((await ok(sim.tms(`${REPO}/groups`))).groups.map((g: { name: string }) => g.name)).toContain("RAS Admins");
+    expect((await ok(sim.tms(`${REPO}/summary`))).users).toBeGreaterThan(0);
     const upn = await newUser(sim);
     expect((await ok(sim.tms(`${REPO}/users?search=${encodeURIComponent(upn)}&limit=5`))).users).toHaveLength(1);
     expect(await ok(sim.tms(`${REPO}/users/${upn}`))).toMatchObject({ upn, safenetAccount: false, tokens: [] });

@@ -33,7 +33,7 @@ export async function checkDomainPassword(username: string, password: string, ac
     return { ok: false, wrongPassword: false, message: `${checked.message} The logon needs SafeNet to check the domain password.` };
   }
   if (checked.reason === "throttled") return { ok: false, wrongPassword: false, message: checked.message };
-  await store.recordEvent({ type: "connect.password", kind: "decision", actor, user: username, result: "failure", reason: "invalid_credentials", clientIp });
+  await store.recordEvent({ type: "connect.password", kind: "decision", actor, ...checked.filedAs, result: "failure", reason: "invalid_credentials", clientIp });
   return {
     ok: false,
     wrongPassword: true,

@@ -1,11 +1,16 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { requireUser } from "@/lib/server/auth/session";
-import { DEFAULT_CLIENT_IP, DEFAULT_CLIENT_MAC, DEFAULT_GATEWAY, gatewayOptions } from "@/lib/connect/connection";
+import { gatewayOptions } from "@/lib/connect/connection";
+import { clientAddress } from "@/lib/runtime/request-info";
 import { ConnectFlow } from "./connect-flow";
 import { canTestAnyone } from "./logon";
 import { store } from "@/lib/server/store";
 
 export const metadata: Metadata = { title: "Connection test" };
+
+/** The request's address, unless it could not be told (`unknown` under `next dev`). */
+const clientIpOf = (address: string) => (address === "unknown" ? "" : address);
 
 export default async function ConnectPage() {
   const viewer = await requireUser();
@@ -24,7 +29,8 @@ export default async function ConnectPage() {
         viewerUpn={viewer.upn}
         canTestAnyone={anyone}
         gateways={gateways}
-        defaults={{ clientIp: DEFAULT_CLIENT_IP, clientMac: DEFAULT_CLIENT_MAC, gateway: gateways[0]?.address ?? DEFAULT_GATEWAY }}
+        // The client as it really is: a made-up MAC or a gateway taken from a rule would make a plain test "allowed".
+        defaults={{ clientIp: clientIpOf(clientAddress(await headers())), clientMac: "", gateway: "" }}
       />
     </section>
   );

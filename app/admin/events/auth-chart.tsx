@@ -69,7 +69,7 @@ export function AuthChart({ plan, buckets, user }: { plan: BucketPlan; buckets: 
       </ul>
       <details>
         <summary>The numbers per {plan.sizeLabel}</summary>
-        <table>
+        <table className="stack">
           <caption>Validations per {plan.sizeLabel} (UTC)</caption>
           <thead>
             <tr>
@@ -82,10 +82,10 @@ export function AuthChart({ plan, buckets, user }: { plan: BucketPlan; buckets: 
           <tbody>
             {buckets.map((b) => (
               <tr key={b.start}>
-                <td>{formatUtc(b.start)}</td>
-                <td>{formatUtc(b.end)}</td>
-                <td>{b.success}</td>
-                <td>{b.failure}</td>
+                <td data-label="From">{formatUtc(b.start)}</td>
+                <td data-label="To">{formatUtc(b.end)}</td>
+                <td data-label="Successful">{b.success}</td>
+                <td data-label="Failed">{b.failure}</td>
               </tr>
             ))}
           </tbody>

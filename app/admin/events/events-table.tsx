@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { detailSummary, formatUtc } from "@/lib/events/format";
 import { KIND_LABELS, type TimelineKind } from "@/lib/events/kinds";
 import type { TimelineRecord } from "@/lib/events/record";
@@ -6,18 +7,23 @@ import styles from "./events.module.css";
 
 const kindLabel = (kind: string) => KIND_LABELS[kind as TimelineKind] ?? kind;
 
+/** Names break after a dot or underscore and before the @ (`directory.|authenticate`, `erin|@corp.local`), not mid-word. */
+function breakable(text: string | null): ReactNode {
+  if (!text) return text;
+  return text.split(/(?<=[._])|(?=@)/).flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, part]));
+}
+
 export function EventsTable(props: { rows: TimelineRecord[]; caption: string; olderHref: string | null; newestHref: string | null }) {
   const { rows } = props;
   return (
     <>
-      {/* Focusable so that keyboard users can scroll a wide table sideways. */}
+      {/* Long cells wrap and narrow screens stack the rows; focusable in case a cell still cannot fit. */}
       <div className={styles.tableWrap} role="region" aria-labelledby="events-caption" tabIndex={0}>
-        <table className={styles.events}>
+        <table className={`stack ${styles.events}`}>
           <caption id="events-caption">{props.caption}</caption>
           <thead>
             <tr>
               <th scope="col">Time (UTC)</th>
-              <th scope="col">Source</th>
               <th scope="col">Kind</th>
               <th scope="col">Type</th>
               <th scope="col">User</th>
@@ -31,26 +37,27 @@ export function EventsTable(props: { rows: TimelineRecord[]; caption: string; ol
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td className={styles.nowrap}>
+                <td className={styles.time} data-label="Time (UTC)">
                   <time dateTime={new Date(r.at).toISOString()}>{formatUtc(r.at)}</time>
                 </td>
-                <td>{r.source === "safenet" ? "SafeNet" : "Portal"}</td>
-                <td>{kindLabel(r.kind)}</td>
-                <td>{r.type}</td>
-                <td>
-                  {r.user}
+                <td data-label="Kind">{kindLabel(r.kind)}</td>
+                <td className={styles.name} data-label="Type">{breakable(r.type)}</td>
+                <td className={styles.name} data-label="User">
+                  {breakable(r.user)}
                   {r.actor && r.actor !== r.user && <div className="muted">by {r.actor}</div>}
                 </td>
-                <td>{r.serial}</td>
-                <td>{r.result}</td>
-                <td>{[r.code, r.reason].filter((v) => v !== null && v !== "").join(" / ")}</td>
-                <td>{r.clientIp}</td>
-                <td>{detailSummary(r.detail)}</td>
+                <td className={styles.long} data-label="Serial">{r.serial}</td>
+                <td data-label="Result">{r.result}</td>
+                <td className={styles.name} data-label="Code / reason">{breakable([r.code, r.reason].filter((v) => v !== null && v !== "").join(" / "))}</td>
+                <td className={styles.long} data-label="Client IP">{r.clientIp}</td>
+                <td className={styles.detail} data-label="Detail" title={detailSummary(r.detail, 2_000) || undefined}>
+                  {detailSummary(r.detail)}
+                </td>
               </tr>
             ))}
             {rows.length === 0 && (
               <tr>
-                <td colSpan={10}>No events match these filters.</td>
+                <td colSpan={9}>No events match these filters.</td>
               </tr>
             )}
           </tbody>

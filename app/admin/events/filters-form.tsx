@@ -21,7 +21,7 @@ export function FiltersForm({ values, errors }: { values: FilterValues; errors: 
         </p>
       )}
       <div className={styles.filters}>
-        <FormField id="filter-user" label="User" error={errors.user} hint="UPN, e.g. alice@corp.local">
+        <FormField id="filter-user" label="User" error={errors.user} hint="alice@corp.local or CORP\alice">
           {(aria) => <input {...aria} name="user" type="text" defaultValue={values.user} autoComplete="off" spellCheck={false} />}
         </FormField>
         <FormField id="filter-kind" label="Kind" error={errors.kind}>

@@ -7,6 +7,7 @@ import { AuthChart } from "./auth-chart";
 import { EventsTable } from "./events-table";
 import { FiltersForm } from "./filters-form";
 import { syncSafeNetEvents } from "./sync";
+import { withUserAsUpn } from "./user-filter";
 import styles from "./events.module.css";
 import { store } from "@/lib/server/store";
 
@@ -38,7 +39,8 @@ export default async function EventsPage({ searchParams }: { searchParams: Searc
   );
 }
 
-async function Timeline({ page, values }: { page: TimelinePage; values: FilterValues }) {
+async function Timeline({ page: asTyped, values }: { page: TimelinePage; values: FilterValues }) {
+  const page = { ...asTyped, filters: await withUserAsUpn(asTyped.filters) };
   const { rows, nextCursor } = await store.listTimeline(page);
   const plan = planBuckets(chartRange(page.filters, Date.now()));
   const buckets = await store.authBuckets(plan, page.filters.user);

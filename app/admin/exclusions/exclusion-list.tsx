@@ -104,7 +104,7 @@ export function ExclusionList(props: {
                   </span>
                 ) : (
                   <span key="ask" className={styles.actions}>
-                    <button type="button" className="secondary" data-remove={e.id} aria-label={`Remove ${e.value}`} onClick={() => setConfirming(e.id)}>
+                    <button type="button" className="secondary danger" data-remove={e.id} aria-label={`Remove ${e.value}`} onClick={() => setConfirming(e.id)}>
                       Remove
                     </button>
                   </span>

@@ -26,8 +26,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   await requireAdmin();
   const { search, cursor, limit } = readQuery(await searchParams);
   const repository = (await endpoints()).repository;
+  // `CORP\erin` finds erin@corp.local: the directory searches by the start of the UPN or display name.
+  const term = search.slice(search.lastIndexOf("\\") + 1);
   const result = await (await safenet())
-    .listUsers({ search, cursor: cursor || undefined, limit })
+    .listUsers({ search: term, cursor: cursor || undefined, limit })
     .then((page) => ({ ok: true as const, ...page }))
     .catch((err: unknown) => ({ ok: false as const, message: errorSentence(err) }));
 
@@ -43,7 +45,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <div className="field">
           <label htmlFor="search">Search users</label>
           <p id="search-hint" className="hint">
-            The start of a user name (UPN) or display name, for example “alice” or “Alice Smith”.
+            The start of a user name (UPN, or CORP\name) or display name, for example “alice” or “Alice Smith”.
           </p>
           <input id="search" name="search" type="search" defaultValue={search} maxLength={256} aria-describedby="search-hint" />
         </div>
@@ -100,7 +102,7 @@ function UsersTable(props: { users: User[]; nextCursor: string | null; search: s
   return (
     <>
       <p role="status">{count}</p>
-      <table>
+      <table className="stack">
         <caption className="muted">
           {search ? `Users whose name starts with “${search}”` : "All users"}
           {cursor ? `, after ${cursor}` : ""}
@@ -116,12 +118,12 @@ function UsersTable(props: { users: User[]; nextCursor: string | null; search: s
         <tbody>
           {users.map((u) => (
             <tr key={u.upn}>
-              <th scope="row">
+              <th scope="row" data-label="User name">
                 <Link href={userHref(u.upn)}>{u.upn}</Link>
               </th>
-              <td>{u.displayName}</td>
-              <td>{u.safenetAccount ? "Yes" : "No"}</td>
-              <td>
+              <td data-label="Display name">{u.displayName}</td>
+              <td data-label="SafeNet account">{u.safenetAccount ? "Yes" : "No"}</td>
+              <td data-label="Tokens">
                 {u.tokens.length === 0
                   ? "None"
                   : u.tokens.map((t) => (

@@ -12,5 +12,6 @@ export * from "./policy";
 export * from "./policy-rules";
 export * from "./service";
 export * from "./states";
+export * from "./summary";
 export * from "./token";
 export * from "./validation";

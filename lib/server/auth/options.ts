@@ -36,7 +36,7 @@ async function signInWithPassword(credentials: Record<string, string> | undefine
     if (checked.reason !== "unavailable") {
       const type = checked.reason === "throttled" ? "sign-in.throttled" : "sign-in.password";
       const reason = checked.reason === "throttled" ? "rate_limited" : "invalid_credentials";
-      await store.recordEvent({ type, kind: "sign-in", user: username, result: "failure", clientIp: ip, reason });
+      await store.recordEvent({ type, kind: "sign-in", ...checked.filedAs, result: "failure", clientIp: ip, reason });
     }
     throw new Error(checked.message);
   }

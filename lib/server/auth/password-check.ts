@@ -9,9 +9,24 @@ import { store } from "@/lib/server/store";
 // before SafeNet is asked, so parallel guesses cannot all slip past the limit, and a SafeNet
 // time-out or error still counts.
 
+/** Whom a failed attempt's event names: the UPN when the directory knows the typed name, which then stays in detail. */
+export interface FiledAs {
+  user: string;
+  detail?: { username: string };
+}
+
 export type PasswordOutcome =
   | { ok: true; user: User }
-  | { ok: false; reason: "throttled" | "wrong_password" | "unavailable"; message: string };
+  | { ok: false; reason: "throttled" | "wrong_password"; message: string; filedAs: FiledAs }
+  | { ok: false; reason: "unavailable"; message: string };
+
+/** `erin` and `CORP\erin` are filed as erin@corp.local, so filtering the events on the UPN finds every failure. */
+async function filedAs(endpoints: SafeNetEndpoints, username: string): Promise<FiledAs> {
+  const typed = username.trim().toLowerCase();
+  const known = await safenetClient(endpoints).getUser(typed).catch(() => null);
+  const upn = known?.upn.toLowerCase();
+  return upn && upn !== typed ? { user: upn, detail: { username: typed } } : { user: typed };
+}
 
 export async function checkPasswordThrottled(
   endpoints: SafeNetEndpoints,
@@ -22,7 +37,7 @@ export async function checkPasswordThrottled(
   const account = { key: accountKey(username), limit: ACCOUNT_LIMIT };
   const address = { key: addressKey(clientIp), limit: ADDRESS_LIMIT };
   const wait = await store.reserveAttempt([account, address]);
-  if (wait > 0) return { ok: false, reason: "throttled", message: waitSentence(wait) };
+  if (wait > 0) return { ok: false, reason: "throttled", message: waitSentence(wait), filedAs: await filedAs(endpoints, username) };
   let user: User | null;
   try {
     user = await safenetClient(endpoints).authenticate(username, password);
@@ -30,7 +45,10 @@ export async function checkPasswordThrottled(
     const message = err instanceof SafeNetError ? err.message : "SafeNet could not be asked.";
     return { ok: false, reason: "unavailable", message };
   }
-  if (!user) return { ok: false, reason: "wrong_password", message: "The user name or password is not right. Check them and try again." };
+  if (!user) {
+    const message = "The user name or password is not right. Check them and try again.";
+    return { ok: false, reason: "wrong_password", message, filedAs: await filedAs(endpoints, username) };
+  }
   await store.attemptSucceeded(account.key, address);
   return { ok: true, user };
 }

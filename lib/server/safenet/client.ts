@@ -10,8 +10,10 @@ import {
   policySchema,
   provisionAnswerSchema,
   repositoriesAnswerSchema,
+  repositorySummarySchema,
   SafeNetError,
   tokenSchema,
+  tokensPageSchema,
   userSchema,
   usersPageSchema,
   validationAnswerSchema,
@@ -19,6 +21,7 @@ import {
   type Policy,
   type ProvisionRequest,
   type Token,
+  type TokenState,
   type User,
   type ValidationRequest,
 } from "@/lib/safenet/contract";
@@ -140,6 +143,9 @@ export function safenetClient(endpoints: SafeNetEndpoints) {
     getUser: (upn: string) => tms(userSchema, user(upn)),
     listUsers: (q: { search?: string; limit?: number; cursor?: string }) => tms(usersPageSchema, inRepo("/users", `?${query(q)}`)),
     groups: () => tms(groupsAnswerSchema, inRepo("/groups")),
+    /** Counts for the admin overview in one request (an addition to the contract). */
+    summary: () => tms(repositorySummarySchema, inRepo("/summary")),
+    listTokens: (q: { state?: TokenState; user?: string; limit?: number; cursor?: string }) => tms(tokensPageSchema, fixed("/tokens", `?${query(q)}`)),
     repositories: () => tms(repositoriesAnswerSchema, fixed("/repositories")),
     provision: (upn: string, body: ProvisionRequest) => post(provisionAnswerSchema, user(upn, "/tokens"), body),
     getToken: (serial: string) => tms(tokenSchema, token(serial)),

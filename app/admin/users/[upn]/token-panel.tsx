@@ -105,7 +105,7 @@ export function TokenPanel(props: {
           <button
             key={a}
             type="button"
-            className="secondary"
+            className={DANGER.has(a) ? "secondary danger" : "secondary"}
             ref={(el) => {
               triggers.current[a] = el;
             }}

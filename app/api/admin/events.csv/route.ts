@@ -1,4 +1,5 @@
 import { syncSafeNetEvents } from "@/app/admin/events/sync";
+import { withUserAsUpn } from "@/app/admin/events/user-filter";
 import { authorizeRequest } from "@/lib/server/auth/session";
 import { csvStream, exportFilename } from "@/lib/events/csv";
 import { parseTimelineFilters } from "@/lib/events/filters";
@@ -19,7 +20,7 @@ export async function GET(request: Request) {
   }
   // A SafeNet outage is already explained on the page; the export carries what is stored.
   await syncSafeNetEvents();
-  const { filters } = parsed.page;
+  const filters = await withUserAsUpn(parsed.page.filters);
   await store.recordEvent({ type: "events.exported", kind: "admin", actor: auth.viewer.upn, result: "success", detail: { filters } });
   return new Response(csvStream(store.timelineBatches(filters)), {
     headers: {
