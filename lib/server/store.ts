@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, type PortalDb } from "@/db";
+import * as breakGlass from "@/db/queries/break-glass";
 import * as events from "@/db/queries/events";
 import * as exclusions from "@/db/queries/exclusions";
 import * as sentMails from "@/db/queries/sent-mails";
@@ -30,6 +31,7 @@ function bind<M extends object>(queries: M): Bound<M> {
 const { timelineWhere: _where, timelineSql: _sql, ...timelineQueries } = timeline;
 
 export const store = {
+  ...bind(breakGlass),
   ...bind(events),
   ...bind(exclusions),
   ...bind(sentMails),

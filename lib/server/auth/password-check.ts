@@ -11,7 +11,9 @@ import { store } from "@/lib/server/store";
 
 export type PasswordOutcome =
   | { ok: true; user: User }
-  | { ok: false; reason: "throttled" | "wrong_password" | "unavailable"; message: string };
+  | { ok: false; reason: "throttled" | "wrong_password"; message: string }
+  /** `code`: SafeNet's error code, or "no_answer" when nothing usable came back. */
+  | { ok: false; reason: "unavailable"; message: string; code: string };
 
 export async function checkPasswordThrottled(
   endpoints: SafeNetEndpoints,
@@ -28,7 +30,7 @@ export async function checkPasswordThrottled(
     user = await safenetClient(endpoints).authenticate(username, password);
   } catch (err) {
     const message = err instanceof SafeNetError ? err.message : "SafeNet could not be asked.";
-    return { ok: false, reason: "unavailable", message };
+    return { ok: false, reason: "unavailable", message, code: err instanceof SafeNetError ? err.code : "no_answer" };
   }
   if (!user) return { ok: false, reason: "wrong_password", message: "The user name or password is not right. Check them and try again." };
   await store.attemptSucceeded(account.key, address);
