@@ -71,12 +71,16 @@ test("an OTP Service URL that does not answer is saved only with Save anyway, fo
   await expect(saveAnyway(page)).toHaveCount(0);
   await otpField(page).fill(DEAD_OTP);
 
-  // A confirmation forged for another URL does not count either.
-  await saveAnyway(page).evaluate((box) => ((box as HTMLInputElement).value = "http://127.0.0.1:8/TokenValidator/TokenValidator.asmx"));
-  await saveAnyway(page).check();
-  await save(page);
+  // A confirmation forged for another URL does not count either (an input React does not manage).
+  await page.locator("form").evaluate((form) => {
+    const forged = Object.assign(document.createElement("input"), { type: "hidden", name: "saveAnyway-otpServiceUrl", id: "forged" });
+    forged.value = "http://127.0.0.1:8/TokenValidator/TokenValidator.asmx";
+    form.append(forged);
+  });
+  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/admin/mfa")), save(page)]);
   await expect(otpField(page)).toHaveAccessibleDescription(/Not saved:/);
   expect(saved().otpServiceUrl).toBe(DEFAULTS.otpServiceUrl);
+  await page.locator("#forged").evaluate((el) => el.remove());
 
   await saveAnyway(page).check();
   await save(page);

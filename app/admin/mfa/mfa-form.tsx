@@ -33,7 +33,8 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
   const [tab, setTab] = useState("connection");
   const [repositories, setRepositories] = useState(props.repositories);
   const formRef = useRef<HTMLFormElement>(null);
-  // A new key after every answer empties the passcode field: a passcode is never kept.
+  // A new key after every answer empties the passcode field (a passcode is never kept) and unticks
+  // "Save anyway" (each refusal asks for a fresh confirmation).
   const [stepUpKey, setStepUpKey] = useState(0);
 
   const [state, formAction, saving] = useActionState(async (prev: ActionState, form: FormData) => {
@@ -115,7 +116,7 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
                     )}
                   </FormField>
                   <CheckButton id="check-otp" label="Check connection" name="Check connection" url={values.otpServiceUrl} run={checkOtpServiceAction} />
-                  <SaveAnyway field="otpServiceUrl" failedUrl={failedUrl("otpServiceUrl")} url={values.otpServiceUrl} />
+                  <SaveAnyway key={stepUpKey} field="otpServiceUrl" failedUrl={failedUrl("otpServiceUrl")} url={values.otpServiceUrl} />
                 </>
               ),
             },
@@ -125,7 +126,7 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
               attention: !!(errors.mode || errors.tokenType || errors.tmsUrl || errors.userRepository),
               panel: (
                 <AuthenticationPanel values={values} errors={errors} onChange={set} repositories={repositories} checkTms={checkTms}>
-                  <SaveAnyway field="tmsUrl" failedUrl={failedUrl("tmsUrl")} url={values.tmsUrl} />
+                  <SaveAnyway key={stepUpKey} field="tmsUrl" failedUrl={failedUrl("tmsUrl")} url={values.tmsUrl} />
                 </AuthenticationPanel>
               ),
             },
