@@ -5,6 +5,7 @@ import { defaultMfaSettings } from "../lib/mfa/settings";
 import { breakGlass } from "./support/break-glass";
 import { activeEventToken, ADMIN, ADMIN_STATE, createUser, E2E_DIR, SAFENET_URL } from "./support/stack";
 import { fillCredentials } from "./support/ui";
+import { keepMfaSettings, savedMfaSettings } from "./support/mfa-settings";
 
 // Saving a service URL that does not answer would lock everyone out: the save runs the connection
 // check first and refuses, unless the administrator confirms "Save anyway" for that very URL. When
@@ -17,12 +18,7 @@ const DEAD_OTP = "http://127.0.0.1:9/TokenValidator/TokenValidator.asmx";
 const DEAD_TMS = "http://127.0.0.1:9/TMSWebAPI/v1";
 
 const db = () => new Database(path.join(E2E_DIR, "portal.sqlite"), { fileMustExist: true });
-const saved = () => {
-  const d = db();
-  const row = d.prepare("SELECT value FROM settings WHERE key = 'mfa'").get() as { value: string } | undefined;
-  d.close();
-  return row ? (JSON.parse(row.value) as typeof DEFAULTS) : DEFAULTS;
-};
+const saved = savedMfaSettings;
 const lastEvent = (type: string, since: number) => {
   const d = db();
   const row = d.prepare("SELECT user, reason, detail FROM events WHERE type = ? AND at >= ? ORDER BY id DESC LIMIT 1").get(type, since) as
@@ -32,18 +28,7 @@ const lastEvent = (type: string, since: number) => {
   return row && { ...row, detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null };
 };
 
-let savedRow: string | undefined;
-test.beforeAll(() => {
-  const d = db();
-  savedRow = (d.prepare("SELECT value FROM settings WHERE key = 'mfa'").get() as { value: string } | undefined)?.value;
-  d.close();
-});
-test.afterAll(() => {
-  const d = db();
-  if (savedRow) d.prepare("UPDATE settings SET value = ? WHERE key = 'mfa'").run(savedRow);
-  else d.prepare("DELETE FROM settings WHERE key = 'mfa'").run();
-  d.close();
-});
+keepMfaSettings(test);
 // The administrator confirmed with PIN + OTP a moment ago (step-up is attacker-step-up.spec.ts's subject).
 test.beforeEach(() => {
   const d = db();
