@@ -19,14 +19,15 @@ test.afterAll(async () => {
 
 test("an edited value is saved to SafeNet, shown after a reload, and recorded", async ({ page }) => {
   await page.goto("/admin/policy");
-  const duration = page.getByLabel("Lock duration (seconds)");
-  await expect(duration).toHaveValue("600");
-  await duration.fill("900");
+  // Minutes in the form, seconds on the wire.
+  const duration = page.getByLabel("Lock duration (minutes)");
+  await expect(duration).toHaveValue("10");
+  await duration.fill("15");
   await page.getByLabel("Time step", { exact: true }).selectOption("60");
   await page.getByRole("button", { name: "Save policy" }).click();
 
   await expect(page.getByRole("status")).toHaveText(
-    "Policy saved. Changed: lock duration (seconds), time step. It applies from the next sign-in.",
+    "Policy saved. Changed: lock duration (minutes), time step. It applies from the next sign-in.",
   );
   expect(await tms("/policy")).toMatchObject({ lockDurationSeconds: 900, timeStepSeconds: 60, lockThreshold: 3 });
 
@@ -44,7 +45,7 @@ test("an edited value is saved to SafeNet, shown after a reload, and recorded", 
   });
 
   await page.reload();
-  await expect(page.getByLabel("Lock duration (seconds)")).toHaveValue("900");
+  await expect(page.getByLabel("Lock duration (minutes)")).toHaveValue("15");
   await expect(page.getByLabel("Time step", { exact: true })).toHaveValue("60");
 
   await page.getByRole("button", { name: "Save policy" }).click();
@@ -90,4 +91,21 @@ test("the policy page has no serious accessibility violations", async ({ page })
   await page.getByRole("button", { name: "Save policy" }).click();
   await expect(page.getByLabel("Failures before a token locks")).toHaveAttribute("aria-invalid", "true");
   await expectNoSeriousViolations(page);
+});
+
+test("a lock duration in minutes may be a fraction and is refused outside SafeNet's limits", async ({ page }) => {
+  await page.goto("/admin/policy");
+  const duration = page.getByLabel("Lock duration (minutes)");
+  await duration.fill("43201");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await expect(duration).toHaveAccessibleDescription(/Enter a number of minutes from 0\.02 to 43200, such as 10 or 0\.5\./);
+  await expect(duration).toHaveValue("43201");
+  expect(await tms("/policy")).toMatchObject({ lockDurationSeconds: 600 });
+
+  await duration.fill("0.5");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await expect(page.getByRole("status")).toContainText("Policy saved.");
+  expect(await tms("/policy")).toMatchObject({ lockDurationSeconds: 30 });
+  await page.reload();
+  await expect(page.getByLabel("Lock duration (minutes)")).toHaveValue("0.5");
 });

@@ -1,9 +1,9 @@
 import { expect, test, type Page } from "./support/fixtures";
 import Database from "better-sqlite3";
 import path from "node:path";
-import { defaultMfaSettings } from "../lib/mfa/settings";
-import { createUser, E2E_DIR, nextPasscode, SAFENET_URL, tokenInState } from "./support/stack";
+import { createUser, E2E_DIR, nextPasscode, tokenInState } from "./support/stack";
 import { fillCredentials } from "./support/ui";
+import { keepMfaSettings, savedMfaSettings } from "./support/mfa-settings";
 
 // An attacker in an administrator's unattended session (or with a stolen session cookie) wants the
 // portal to send SafeNet's keys to a server of theirs: saving another OTP Service or TMS URL needs
@@ -13,12 +13,7 @@ const PASSWORD = "StepUp!Passw0rd";
 const ELSEWHERE = "http://127.0.0.1:9/TMSWebAPI/v1";
 
 const db = () => new Database(path.join(E2E_DIR, "portal.sqlite"), { fileMustExist: true });
-const savedTmsUrl = () => {
-  const d = db();
-  const row = d.prepare("SELECT value FROM settings WHERE key = 'mfa'").get() as { value: string } | undefined;
-  d.close();
-  return row ? (JSON.parse(row.value) as { tmsUrl: string }).tmsUrl : defaultMfaSettings(SAFENET_URL).tmsUrl;
-};
+const savedTmsUrl = () => savedMfaSettings().tmsUrl;
 
 async function saveTmsUrl(page: Page, url: string, passcode?: string) {
   await page.goto("/admin/mfa");
@@ -28,19 +23,7 @@ async function saveTmsUrl(page: Page, url: string, passcode?: string) {
   await page.getByRole("button", { name: "Save" }).click();
 }
 
-let savedRow: string | undefined;
-test.beforeAll(() => {
-  const d = db();
-  savedRow = (d.prepare("SELECT value FROM settings WHERE key = 'mfa'").get() as { value: string } | undefined)?.value;
-  d.close();
-});
-// Whatever happens here, the other specs get the settings back.
-test.afterAll(() => {
-  const d = db();
-  if (savedRow) d.prepare("UPDATE settings SET value = ? WHERE key = 'mfa'").run(savedRow);
-  else d.prepare("DELETE FROM settings WHERE key = 'mfa'").run();
-  d.close();
-});
+keepMfaSettings(test);
 
 test("a service URL changes only with a PIN + OTP from the last five minutes", async ({ page }) => {
   const upn = await createUser(`e2estepup${Date.now() % 1_000_000}`, ["RAS Admins"], PASSWORD);
@@ -66,7 +49,12 @@ test("a service URL changes only with a PIN + OTP from the last five minutes", a
   await expect(field).toHaveValue("");
   expect(savedTmsUrl()).toBe(before);
 
+  // The passcode is right; nothing answers there, so the save also needs "Save anyway" (admin-mfa-save-check.spec.ts).
   await saveTmsUrl(page, ELSEWHERE, nextPasscode(upn));
+  await expect(page.getByLabel("TMS Web API URL", { exact: true })).toHaveAccessibleDescription(/Not saved:/);
+  expect(savedTmsUrl()).toBe(before);
+  await page.getByRole("checkbox", { name: "Save anyway" }).check();
+  await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved 1 setting." })).toBeVisible();
   expect(savedTmsUrl()).toBe(ELSEWHERE);
 

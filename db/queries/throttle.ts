@@ -48,3 +48,13 @@ export async function attemptSucceeded(db: PortalDb, account: string, address: T
     { behavior: "immediate" },
   );
 }
+
+/** A key's throttle row, for the administrator's view of a user. */
+export async function throttleState(db: PortalDb, key: string): Promise<ThrottleState | null> {
+  return read(db, key) ?? null;
+}
+
+/** An administrator lets the key try again at once; true when there was something to clear. */
+export async function clearThrottle(db: PortalDb, key: string): Promise<boolean> {
+  return db.delete(signInThrottle).where(eq(signInThrottle.key, key)).run().changes > 0;
+}

@@ -49,5 +49,5 @@ export function afterSuccess(state: ThrottleState | undefined, limit: ThrottleLi
 
 export function waitSentence(ms: number): string {
   const minutes = Math.ceil(ms / 60_000);
-  return `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again, or ask an administrator.`;
+  return `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again, or ask an administrator to clear the block on your user page in the admin console.`;
 }

@@ -48,7 +48,7 @@ type UserRule = { type: "upn" | "logon" | "group"; key: string };
  * A logon name is keyed as the UPN it stands for; its domain is a NetBIOS name from `domains` or
  * a DNS name. A domain neither names gets key null: that rule matches nobody.
  */
-function classifyUser(value: string, domains: DomainNames): { type: UserRule["type"]; key: string | null } {
+export function classifyUser(value: string, domains: DomainNames): { type: UserRule["type"]; key: string | null } {
   if (value.includes("@")) return { type: "upn", key: value.toLowerCase() };
   const slash = value.indexOf("\\");
   if (slash >= 0) {
@@ -109,6 +109,58 @@ export function isDuplicate(kind: ListKind, value: string, existing: RuleEntry[]
   const fold = (s: string) => (kind === "users" ? s.toLowerCase() : s);
   const target = fold(n.ok ? n.value.value : value.trim());
   return existing.some((e) => e.kind === kind && fold(e.value) === target);
+}
+
+/** Whether the MAC rule `outer` matches every address the MAC rule `inner` matches. */
+function macCovers(outer: { bytes: (number | null)[] }, inner: { bytes: (number | null)[] }): boolean {
+  return outer.bytes.every((b, i) => b === null || b === inner.bytes[i]);
+}
+
+/**
+ * The existing entry of the same list that already matches everything `value` would (an address in
+ * a listed range or network, a MAC matched by a ?? pattern, a DOMAIN\name and the UPN it stands for),
+ * or null. Exact duplicates are isDuplicate's business; group membership needs the directory.
+ */
+export function coveringEntry(kind: ListKind, value: string, existing: RuleEntry[], domains: DomainNames = {}): RuleEntry | null {
+  const same = existing.filter((e) => e.kind === kind);
+  if (kind === "users") {
+    const key = classifyUser(value.trim(), domains);
+    if (key.type === "group" || key.key === null) return null;
+    return same.find((e) => {
+      const other = classifyUser(e.value.trim(), domains);
+      return other.type !== "group" && other.key === key.key;
+    }) ?? null;
+  }
+  if (kind === "macs") {
+    const mac = parseMacRule(value);
+    if (!mac.ok) return null;
+    return same.find((e) => {
+      const other = parseMacRule(e.value);
+      return other.ok && other.value.normalized !== mac.value.normalized && macCovers(other.value, mac.value);
+    }) ?? null;
+  }
+  const ip = parseIpRule(value);
+  if (!ip.ok) return null;
+  return same.find((e) => {
+    const other = parseIpRule(e.value);
+    return (
+      other.ok &&
+      other.value.normalized !== ip.value.normalized &&
+      other.value.version === ip.value.version &&
+      other.value.start <= ip.value.start &&
+      other.value.end >= ip.value.end
+    );
+  }) ?? null;
+}
+
+/** The user-list keys a directory user is matched by: their UPN and each of their groups. */
+export function userListMatch(user: RuleUser, existing: RuleEntry[], domains: DomainNames = {}): RuleEntry | null {
+  const groups = new Set(user.groups.map((g) => g.toLowerCase()));
+  return existing.find((e) => {
+    if (e.kind !== "users") return false;
+    const rule = classifyUser(e.value.trim(), domains);
+    return rule.type === "group" ? groups.has(rule.key!) : rule.key === user.upn.toLowerCase();
+  }) ?? null;
 }
 
 /** Disjoint segments of the address line, each owned by the earliest rule covering it (-1: none). */

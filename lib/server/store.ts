@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, type PortalDb } from "@/db";
+import * as breakGlass from "@/db/queries/break-glass";
 import * as events from "@/db/queries/events";
 import * as exclusions from "@/db/queries/exclusions";
 import * as overview from "@/db/queries/overview";
@@ -31,6 +32,7 @@ function bind<M extends object>(queries: M): Bound<M> {
 const { timelineWhere: _where, timelineSql: _sql, ...timelineQueries } = timeline;
 
 export const store = {
+  ...bind(breakGlass),
   ...bind(events),
   ...bind(exclusions),
   ...bind(overview),

@@ -3,11 +3,14 @@
 import { revalidatePath } from "next/cache";
 import type { ActionState } from "@/lib/forms/state";
 import { decideForConnection, decisionEvent, type ConnectionDecision } from "@/lib/server/mfa/decide-for-user";
-import { LIST_NAMES } from "@/lib/mfa/rules";
-import { changedFields, exclusionSettingsSchema, MODES, type ExclusionDefaults } from "@/lib/mfa/settings";
+import { classifyUser, coveringEntry, isDuplicate, LIST_NAMES, normalizeEntry, userListMatch, type ListKind, type RuleEntry } from "@/lib/mfa/rules";
+import { changedFields, exclusionSettingsSchema, MODES, repositoryDomains, type ExclusionDefaults } from "@/lib/mfa/settings";
+import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
+import { safenet } from "@/lib/server/safenet/endpoints";
 import { defineAction } from "@/lib/server/action";
 import {
   addExclusionSchema,
+  CONFIRM_KEY,
   LIST_TITLES,
   OUTCOME_TITLES,
   removeExclusionSchema,
@@ -20,11 +23,51 @@ import { store } from "@/lib/server/store";
 
 const PAGE = "/admin/exclusions";
 
+const ANYWAY = "If that is what you mean, tick “Add anyway” and add it again.";
+
+/** What the directory says of a users-list entry: unknown user or group, or a user a listed group already covers. */
+async function directoryWarning(value: string, existing: RuleEntry[]): Promise<string | null> {
+  const { userRepository } = await store.getMfaSettings();
+  const domains = repositoryDomains(userRepository);
+  const rule = classifyUser(value, domains);
+  const client = await safenet();
+  try {
+    if (rule.type === "group") {
+      const { groups } = await client.groups();
+      if (groups.some((g) => g.name.toLowerCase() === value.toLowerCase())) return null;
+      return `The directory ${userRepository} has no group “${value}”, so this entry would match nobody. Check the spelling. ${ANYWAY}`;
+    }
+    if (rule.key === null) return `The domain of ${value} is not ${userRepository}'s, so this entry would match nobody. ${ANYWAY}`;
+    const user = await client.getUser(rule.key);
+    const covering = userListMatch(user, existing, domains);
+    return covering ? `${value} is already covered by ${covering.value} in this list. ${ANYWAY}` : null;
+  } catch (err) {
+    if (isSafeNetError(err) && err.status === 404) return `The directory ${userRepository} has no user ${value}, so this entry would match nobody. Check the spelling. ${ANYWAY}`;
+    return `The directory could not be asked whether ${value} exists (${errorSentence(err)}) ${ANYWAY}`;
+  }
+}
+
+/** Why an entry may be a mistake (covered by another, unknown to the directory), or null. */
+async function addWarning(kind: ListKind, value: string): Promise<string | null> {
+  const existing = await store.loadRuleEntries();
+  // An exact duplicate gets addExclusionRule's own refusal, which no "Add anyway" overrides.
+  if (isDuplicate(kind, value, existing)) return null;
+  const covering = coveringEntry(kind, value, existing, repositoryDomains((await store.getMfaSettings()).userRepository));
+  if (covering) return `${value} is already covered by ${covering.value} in this list, so it would change nothing. ${ANYWAY}`;
+  return kind === "users" ? directoryWarning(value, existing) : null;
+}
+
 export const addExclusion = defineAction({
   authorize: "admin",
   schema: addExclusionSchema,
   echo: ["value"],
-  run: async ({ viewer, data: { kind, value }, fail }): Promise<ActionState> => {
+  run: async ({ viewer, data: { kind, value, addAnyway }, fail }): Promise<ActionState> => {
+    const normalized = normalizeEntry(kind, value);
+    const confirmed = normalized.ok && addAnyway === normalized.value.value;
+    if (normalized.ok && !confirmed) {
+      const warning = await addWarning(kind, normalized.value.value);
+      if (warning) return fail("Not added yet: see the message next to the field.", { value: warning, [CONFIRM_KEY]: normalized.value.value });
+    }
     const added = await store.addExclusionRule(kind, value, viewer.upn);
     if (!added.ok) return fail("Not added: see the message next to the field.", { value: added.error });
     const { rule } = added;
@@ -33,7 +76,7 @@ export const addExclusion = defineAction({
       kind: "exclusions",
       actor: viewer.upn,
       result: "success",
-      detail: { id: rule.id, list: kind, value: rule.value, label: rule.label },
+      detail: { id: rule.id, list: kind, value: rule.value, label: rule.label, ...(confirmed && { addedAnyway: true }) },
     });
     revalidatePath(PAGE);
     return { status: "success", message: `Added ${rule.value} to the ${LIST_NAMES[kind]} list.` };

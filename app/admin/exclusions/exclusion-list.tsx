@@ -5,6 +5,7 @@ import { FormField, FormStatus } from "@/app/components/form-field";
 import { IDLE } from "@/lib/forms/state";
 import type { ListKind } from "@/lib/mfa/rules";
 import { addExclusion, removeExclusion } from "./actions";
+import { CONFIRM_KEY } from "./schemas";
 import styles from "./exclusions.module.css";
 
 export interface ListEntry {
@@ -61,6 +62,8 @@ export function ExclusionList(props: {
 
   const values = addState.status === "error" ? (addState.values ?? {}) : {};
   const valueError = addState.status === "error" ? addState.fieldErrors?.value : undefined;
+  // After a warning, "Add anyway" confirms exactly the value warned about.
+  const confirmValue = addState.status === "error" ? addState.fieldErrors?.[CONFIRM_KEY] : undefined;
 
   return (
     <section aria-labelledby={titleId} className={styles.card}>
@@ -75,6 +78,12 @@ export function ExclusionList(props: {
         <FormField id={`add-${kind}`} label={props.addLabel} hint={props.hint} error={valueError}>
           {(aria) => <input {...aria} name="value" defaultValue={values.value ?? ""} autoComplete="off" spellCheck={false} />}
         </FormField>
+        {confirmValue && (
+          <div className="field checkbox-field">
+            <input type="checkbox" id={`add-${kind}-anyway`} name="addAnyway" value={confirmValue} />{" "}
+            <label htmlFor={`add-${kind}-anyway`}>Add anyway</label>
+          </div>
+        )}
         <button type="submit" disabled={adding} aria-busy={adding}>
           {adding ? "Adding…" : "Add"}
         </button>

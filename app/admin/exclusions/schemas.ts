@@ -12,7 +12,11 @@ import { parseMac } from "@/lib/net/mac";
 const listKind = z.enum(["users", "clientIps", "macs", "gateways"], { error: "Choose one of the four lists." });
 
 // Validity of the value itself is normalizeEntry's job; its sentence is the one shown.
-export const addExclusionSchema = z.object({ kind: listKind, value: z.string({ error: "Type a value to add." }) });
+// `addAnyway` carries the (normalized) value an administrator confirmed after a warning; only that value.
+export const addExclusionSchema = z.object({ kind: listKind, value: z.string({ error: "Type a value to add." }), addAnyway: z.string().prefault("") });
+
+/** The field-error key under which a warned add names the value "Add anyway" would confirm. */
+export const CONFIRM_KEY = "value-confirm";
 
 export const removeExclusionSchema = z.object({
   id: z.coerce.number({ error: "Choose the entry to remove." }).int().positive("Choose the entry to remove."),

@@ -2,6 +2,7 @@
 
 import { FormField } from "@/app/components/form-field";
 import { MODES, TOKEN_TYPES } from "@/lib/mfa/settings";
+import type { ReactNode } from "react";
 import type { RepositoriesResult } from "@/lib/server/safenet/check-connection";
 import { CheckButton, type CheckAnswer } from "./check-button";
 import styles from "./mfa.module.css";
@@ -16,6 +17,8 @@ export function AuthenticationPanel(props: {
   onChange: (field: Field, value: string) => void;
   repositories: RepositoriesResult;
   checkTms: (url: string) => Promise<CheckAnswer>;
+  /** Shown under the TMS URL's check: the "Save anyway" confirmation after a failed save. */
+  children?: ReactNode;
 }) {
   const { values, errors, onChange } = props;
   const tokenTypeEnabled = values.mode === "create_token";
@@ -63,6 +66,7 @@ export function AuthenticationPanel(props: {
         )}
       </FormField>
       <CheckButton id="check-tms" label="Check" name="Check TMS Web API URL" url={values.tmsUrl} run={props.checkTms} />
+      {props.children}
       <FormField
         id="userRepository"
         label="User Repository"

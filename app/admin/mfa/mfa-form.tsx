@@ -11,7 +11,9 @@ import { AuthenticationPanel } from "./authentication-panel";
 import { CheckButton } from "./check-button";
 import styles from "./mfa.module.css";
 import { RadioGroup } from "./radio-group";
+import { SaveAnyway } from "./save-anyway";
 import { Tabs } from "./tabs";
+import { failedUrlKey } from "./url-check";
 
 type Field = keyof MfaSettings;
 type Values = Record<Field, string>;
@@ -31,7 +33,8 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
   const [tab, setTab] = useState("connection");
   const [repositories, setRepositories] = useState(props.repositories);
   const formRef = useRef<HTMLFormElement>(null);
-  // A new key after every answer empties the passcode field: a passcode is never kept.
+  // A new key after every answer empties the passcode field (a passcode is never kept) and unticks
+  // "Save anyway" (each refusal asks for a fresh confirmation).
   const [stepUpKey, setStepUpKey] = useState(0);
 
   const [state, formAction, saving] = useActionState(async (prev: ActionState, form: FormData) => {
@@ -48,6 +51,7 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
 
   const errors: Partial<Record<Field, string>> = state.status === "error" ? (state.fieldErrors ?? {}) : {};
   const stepUpError = state.status === "error" ? state.fieldErrors?.stepUpPasscode : undefined;
+  const failedUrl = (field: "otpServiceUrl" | "tmsUrl") => (state.status === "error" ? state.fieldErrors?.[failedUrlKey(field)] : undefined);
 
   const set = (field: Field, value: string) => setValues((v) => ({ ...v, [field]: value }));
 
@@ -73,7 +77,7 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
         value={values.provider}
         onChange={(v) => set("provider", v)}
         error={errors.provider}
-        hint="With None, users sign in with their domain password alone; the SafeNet properties are kept for later."
+        hint="With None, RAS users sign in with their domain password alone (the connection test shows it). This portal keeps its own second factor: anyone with an active token still enters PIN + OTP here, and the admin console always needs it. The SafeNet properties are kept for later."
         options={[
           { value: "none", label: "None" },
           { value: "safenet", label: "SafeNet" },
@@ -112,6 +116,7 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
                     )}
                   </FormField>
                   <CheckButton id="check-otp" label="Check connection" name="Check connection" url={values.otpServiceUrl} run={checkOtpServiceAction} />
+                  <SaveAnyway key={stepUpKey} field="otpServiceUrl" failedUrl={failedUrl("otpServiceUrl")} url={values.otpServiceUrl} />
                 </>
               ),
             },
@@ -119,7 +124,11 @@ export function MfaForm(props: { settings: MfaSettings; repositories: Repositori
               id: "authentication",
               label: "Authentication",
               attention: !!(errors.mode || errors.tokenType || errors.tmsUrl || errors.userRepository),
-              panel: <AuthenticationPanel values={values} errors={errors} onChange={set} repositories={repositories} checkTms={checkTms} />,
+              panel: (
+                <AuthenticationPanel values={values} errors={errors} onChange={set} repositories={repositories} checkTms={checkTms}>
+                  <SaveAnyway key={stepUpKey} field="tmsUrl" failedUrl={failedUrl("tmsUrl")} url={values.tmsUrl} />
+                </AuthenticationPanel>
+              ),
             },
           ]}
         />

@@ -5,7 +5,7 @@ import type { ActionState } from "@/lib/forms/state";
 import { type Policy } from "@/lib/safenet/contract";
 import { isSafeNetError } from "@/lib/safenet/token-actions";
 import { defineAction } from "@/lib/server/action";
-import { POLICY_FIELDS, type PolicyField } from "./policy-fields";
+import { formName, POLICY_FIELDS, type PolicyField } from "./policy-fields";
 import { fieldErrorsFromSafeNet, savePolicySchema } from "./policy-schema";
 import { store } from "@/lib/server/store";
 import { safenet } from "@/lib/server/safenet/endpoints";
@@ -19,7 +19,7 @@ const pick = (p: Policy, keys: PolicyField[]) => Object.fromEntries(keys.map((k)
 export const savePolicy = defineAction({
   authorize: "admin",
   schema: savePolicySchema,
-  echo: Object.keys(POLICY_FIELDS) as PolicyField[],
+  echo: (Object.keys(POLICY_FIELDS) as PolicyField[]).map(formName) as ("lockDurationMinutes" | Exclude<PolicyField, "lockDurationSeconds">)[],
   run: async ({ viewer, data: next }): Promise<ActionState> => {
     const client = await safenet();
     const before = await client.policy();

@@ -17,6 +17,8 @@ export type { PolicyField };
 
 export type FieldSpec =
   | { kind: "number"; label: string; hint: string; min: number; max: number }
+  /** Seconds on the wire, minutes in the form (under `name`), where an administrator thinks in minutes. */
+  | { kind: "minutes"; name: string; label: string; hint: string; min: number; max: number }
   | { kind: "choice"; label: string; hint: string; options: { value: string; label: string }[] };
 
 const number = (field: RangedPolicyField, label: string, hint: (min: number, max: number) => string): FieldSpec => {
@@ -34,11 +36,13 @@ const choice = <V extends string | number>(label: string, hint: string, values: 
 
 export const POLICY_FIELDS: Record<PolicyField, FieldSpec> = {
   lockThreshold: number("lockThreshold", "Failures before a token locks", (min, max) => `Consecutive failed logons that lock a token: ${min} to ${max}. 0 never locks.`),
-  lockDurationSeconds: number(
-    "lockDurationSeconds",
-    "Lock duration (seconds)",
-    (min, max) => `How long a token stays locked before it unlocks by itself: ${min} to ${max} (${max / 86_400} days).`,
-  ),
+  lockDurationSeconds: {
+    kind: "minutes",
+    name: "lockDurationMinutes",
+    label: "Lock duration (minutes)",
+    hint: `How long a token stays locked before it unlocks by itself, in minutes: up to ${POLICY_LIMITS.lockDurationSeconds.max / 60} (${POLICY_LIMITS.lockDurationSeconds.max / 86_400} days); 0.5 is 30 seconds.`,
+    ...POLICY_LIMITS.lockDurationSeconds,
+  },
   pinMode: choice("PIN mode", "Where the PIN is checked.", PIN_MODES, {
     server: "Server: the PIN is typed with the one-time password",
     token: "Token: the PIN stays in MobilePASS",
@@ -73,6 +77,7 @@ export const isPolicyField = (k: string): k is PolicyField => Object.hasOwn(POLI
 export function limitSentence(field: PolicyField): string {
   const spec = POLICY_FIELDS[field];
   if (spec.kind === "choice") return `Choose one of: ${spec.options.map((o) => o.label).join("; ")}.`;
+  if (spec.kind === "minutes") return `Enter a number of minutes from ${Math.ceil((spec.min / 60) * 100) / 100} to ${spec.max / 60}, such as 10 or 0.5.`;
   const never = field === "lockThreshold" ? " (0 never locks)" : "";
   return `Enter a whole number from ${spec.min} to ${spec.max}${never}.`;
 }
@@ -91,6 +96,18 @@ export function relationProblems(p: Policy): Partial<Record<PolicyField, string>
   return problems;
 }
 
-export function policyValues(p: Policy): Record<PolicyField, string> {
-  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)])) as Record<PolicyField, string>;
+/** The name a field has in the form: a minutes field posts its minutes under its own name. */
+export function formName(field: PolicyField): string {
+  const spec = POLICY_FIELDS[field];
+  return spec.kind === "minutes" ? spec.name : field;
+}
+
+/** Seconds as the minutes the form shows: at most two decimals, none when whole. */
+export const secondsToMinutes = (seconds: number) => String(Math.round((seconds / 60) * 100) / 100);
+
+/** The policy as the form's values, keyed by form name. */
+export function policyValues(p: Policy): Record<string, string> {
+  return Object.fromEntries(
+    (Object.keys(POLICY_FIELDS) as PolicyField[]).map((f) => [formName(f), POLICY_FIELDS[f].kind === "minutes" ? secondsToMinutes(p[f] as number) : String(p[f])]),
+  );
 }

@@ -5,7 +5,7 @@ import { FormField, FormStatus } from "@/app/components/form-field";
 import { IDLE } from "@/lib/forms/state";
 import type { Policy } from "@/lib/safenet/contract";
 import { savePolicy } from "./actions";
-import { POLICY_FIELDS, POLICY_GROUPS, policyValues, type PolicyField } from "./policy-fields";
+import { formName, POLICY_FIELDS, POLICY_GROUPS, policyValues, type PolicyField } from "./policy-fields";
 
 export function PolicyForm({ policy }: { policy: Policy }) {
   const [state, formAction, pending] = useActionState(savePolicy, IDLE);
@@ -23,7 +23,7 @@ export function PolicyForm({ policy }: { policy: Policy }) {
         <fieldset key={g.legend}>
           <legend>{g.legend}</legend>
           {g.fields.map((f) => (
-            <PolicyInput key={f} field={f} value={values[f] ?? ""} error={errors[f]} />
+            <PolicyInput key={f} field={f} value={values[formName(f)] ?? ""} error={errors[formName(f)]} />
           ))}
         </fieldset>
       ))}
@@ -42,7 +42,9 @@ function PolicyInput({ field, value, error }: { field: PolicyField; value: strin
   return (
     <FormField id={field} label={spec.label} hint={spec.hint} error={error}>
       {(aria) =>
-        spec.kind === "number" ? (
+        spec.kind === "minutes" ? (
+          <input {...aria} name={spec.name} type="text" inputMode="decimal" autoComplete="off" defaultValue={value} />
+        ) : spec.kind === "number" ? (
           <input {...aria} name={field} type="number" inputMode="numeric" min={spec.min} max={spec.max} step={1} defaultValue={value} />
         ) : (
           <select {...aria} name={field} defaultValue={value}>

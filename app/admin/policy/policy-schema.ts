@@ -9,7 +9,7 @@ import {
   type Policy,
   type RangedPolicyField,
 } from "@/lib/safenet/contract";
-import { isPolicyField, limitSentence, relationProblems, type PolicyField } from "./policy-fields";
+import { formName, isPolicyField, limitSentence, relationProblems, type PolicyField } from "./policy-fields";
 
 // The form's schema: the contract's limits, which the simulator enforces too, so most mistakes never reach SafeNet.
 
@@ -17,6 +17,18 @@ function whole(field: RangedPolicyField) {
   const { min, max } = POLICY_LIMITS[field];
   const message = limitSentence(field);
   return z.string().trim().regex(/^[0-9]{1,9}$/, message).transform(Number).pipe(z.number().int().min(min, message).max(max, message));
+}
+
+/** Minutes as typed (10, 0.5) → whole seconds within the contract's limits. */
+function minutes(field: RangedPolicyField) {
+  const { min, max } = POLICY_LIMITS[field];
+  const message = limitSentence(field);
+  return z
+    .string()
+    .trim()
+    .regex(/^[0-9]{1,6}([.,][0-9]{1,2})?$/, message)
+    .transform((text) => Math.round(Number(text.replace(",", ".")) * 60))
+    .pipe(z.number().int().min(min, message).max(max, message));
 }
 
 const choice = <const T extends readonly [string, ...string[]]>(field: PolicyField, values: T) =>
@@ -29,7 +41,7 @@ const numberChoice = <F extends "otpLength" | "timeStepSeconds">(field: F, value
 export const savePolicySchema = z
   .object({
     lockThreshold: whole("lockThreshold"),
-    lockDurationSeconds: whole("lockDurationSeconds"),
+    lockDurationMinutes: minutes("lockDurationSeconds"),
     pinMode: choice("pinMode", PIN_MODES),
     pinPosition: choice("pinPosition", PIN_POSITIONS),
     pinMinLength: whole("pinMinLength"),
@@ -40,6 +52,7 @@ export const savePolicySchema = z
     lookAheadWindow: whole("lookAheadWindow"),
     outerWindow: whole("outerWindow"),
   })
+  .transform(({ lockDurationMinutes, ...rest }) => ({ ...rest, lockDurationSeconds: lockDurationMinutes }))
   .superRefine((p, ctx) => {
     for (const [path, message] of Object.entries(relationProblems(p))) ctx.addIssue({ code: "custom", path: [path], message });
   }) satisfies z.ZodType<Policy, unknown>;
@@ -49,7 +62,8 @@ export function fieldErrorsFromSafeNet(details: Record<string, unknown> | undefi
   const relations = relationProblems(sent);
   const out: Record<string, string> = {};
   for (const key of Object.keys(details ?? {})) {
-    out[key] = isPolicyField(key) ? (relations[key] ?? limitSentence(key)) : `SafeNet does not know the setting ${key}.`;
+    if (isPolicyField(key)) out[formName(key)] = relations[key] ?? limitSentence(key);
+    else out[key] = `SafeNet does not know the setting ${key}.`;
   }
   return out;
 }

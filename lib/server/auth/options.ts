@@ -20,9 +20,27 @@ import { store } from "@/lib/server/store";
 
 type Headers = Record<string, string | string[] | undefined>;
 
-function unavailable(err: unknown): never {
-  if (err instanceof SafeNetError) throw new Error(err.message);
-  throw err;
+/** A sign-in step SafeNet did not answer, recorded so that an administrator sees it in the timeline. */
+async function recordUnavailable(step: "password" | "otp", user: string, clientIp: string, code: string): Promise<void> {
+  const type = step === "password" ? "sign-in.password" : "sign-in.otp";
+  await store.recordEvent({ type, kind: "sign-in", user, result: "failure", clientIp, reason: "safenet_unavailable", detail: { code } });
+}
+
+/** The operator's break-glass grant for an administrator, taken (once) if there is one. */
+async function breakGlass(user: { upn: string; groups: string[] }, clientIp: string, now: number): Promise<boolean> {
+  if (!user.groups.includes(ADMIN_GROUP)) return false;
+  const grant = await store.takeAdmission(user.upn, now);
+  if (!grant) return false;
+  await store.recordEvent({
+    type: "break-glass.admit",
+    kind: "sign-in",
+    user: user.upn,
+    result: "success",
+    clientIp,
+    reason: "break_glass",
+    detail: { grantedAt: grant.grantedAt, expiresAt: grant.expiresAt },
+  });
+  return true;
 }
 
 async function signInWithPassword(credentials: Record<string, string> | undefined, headers: Headers): Promise<User> {
@@ -33,7 +51,8 @@ async function signInWithPassword(credentials: Record<string, string> | undefine
   const ip = clientAddress(headers);
   const checked = await checkPasswordThrottled(await endpoints(), username, password, ip);
   if (!checked.ok) {
-    if (checked.reason !== "unavailable") {
+    if (checked.reason === "unavailable") await recordUnavailable("password", username, ip, checked.code);
+    else {
       const type = checked.reason === "throttled" ? "sign-in.throttled" : "sign-in.password";
       const reason = checked.reason === "throttled" ? "rate_limited" : "invalid_credentials";
       await store.recordEvent({ type, kind: "sign-in", ...checked.filedAs, result: "failure", clientIp: ip, reason });
@@ -41,6 +60,13 @@ async function signInWithPassword(credentials: Record<string, string> | undefine
     throw new Error(checked.message);
   }
   const { user } = checked;
+  // Break-glass: the operator vouched for this administrator, so the session needs no OTP and counts
+  // as confirmed (step-up) for five minutes — enough to repair a broken OTP Service URL.
+  if (await breakGlass(user, ip, now)) {
+    const fingerprint = tokenFingerprint(user.tokens);
+    const sid = await store.createSession({ upn: user.upn, mfa: "done", isAdmin: true, fingerprint, maxAgeMs: SESSION_MAX_AGE_MS, stepUpAt: now }, now);
+    return { id: user.upn, upn: user.upn, name: user.displayName, email: user.email, groups: user.groups, sid, authAt: now };
+  }
   const verdict = afterPassword(user.tokens, now);
   if (verdict.session === "refused") {
     await store.recordEvent({ type: "sign-in.password", kind: "sign-in", user: user.upn, result: "failure", clientIp: ip, reason: `token_${verdict.reason}` });
@@ -74,7 +100,11 @@ async function completeOtp(credentials: Record<string, string> | undefined, head
   const client = await safenet();
   const answer = await client
     .validate({ username: pending.upn, passcode, state: credentials?.state || undefined, clientIp: ip })
-    .catch(unavailable);
+    .catch(async (err: unknown) => {
+      await recordUnavailable("otp", pending.upn, ip, err instanceof SafeNetError ? err.code : "no_answer");
+      if (err instanceof SafeNetError) throw new Error(err.message);
+      throw err;
+    });
   await store.recordEvent({
     type: "sign-in.otp",
     kind: "sign-in",

@@ -18,7 +18,8 @@ export interface FiledAs {
 export type PasswordOutcome =
   | { ok: true; user: User }
   | { ok: false; reason: "throttled" | "wrong_password"; message: string; filedAs: FiledAs }
-  | { ok: false; reason: "unavailable"; message: string };
+  /** `code`: SafeNet's error code, or "no_answer" when nothing usable came back. */
+  | { ok: false; reason: "unavailable"; message: string; code: string };
 
 /** `erin` and `CORP\erin` are filed as erin@corp.local, so filtering the events on the UPN finds every failure. */
 async function filedAs(endpoints: SafeNetEndpoints, username: string): Promise<FiledAs> {
@@ -43,7 +44,7 @@ export async function checkPasswordThrottled(
     user = await safenetClient(endpoints).authenticate(username, password);
   } catch (err) {
     const message = err instanceof SafeNetError ? err.message : "SafeNet could not be asked.";
-    return { ok: false, reason: "unavailable", message };
+    return { ok: false, reason: "unavailable", message, code: err instanceof SafeNetError ? err.code : "no_answer" };
   }
   if (!user) {
     const message = "The user name or password is not right. Check them and try again.";

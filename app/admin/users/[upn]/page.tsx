@@ -5,6 +5,7 @@ import { type Token } from "@/lib/safenet/contract";
 import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { formatWhen } from "../format";
 import type { TokenView } from "./token-facts";
+import { ThrottlePanel } from "./throttle-panel";
 import { TokenList } from "./token-list";
 import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
 
@@ -98,6 +99,7 @@ export default async function UserPage({ params }: { params: Promise<Params> }) 
       </table>
 
       <TokenList upn={u.upn} tokens={u.tokens.map(viewOf)} pinLengths={pinLengths} />
+      <ThrottlePanel upn={u.upn} />
     </section>
   );
 }
