@@ -2,6 +2,7 @@ import "server-only";
 import { getDb, type PortalDb } from "@/db";
 import * as events from "@/db/queries/events";
 import * as exclusions from "@/db/queries/exclusions";
+import * as invitations from "@/db/queries/invitations";
 import * as sentMails from "@/db/queries/sent-mails";
 import * as sessions from "@/db/queries/sessions";
 import * as settings from "@/db/queries/settings";
@@ -32,6 +33,7 @@ const { timelineWhere: _where, timelineSql: _sql, ...timelineQueries } = timelin
 export const store = {
   ...bind(events),
   ...bind(exclusions),
+  ...bind(invitations),
   ...bind(sentMails),
   ...bind(sessions),
   ...bind(settings),
