@@ -6,6 +6,7 @@ import { errorSentence, isSafeNetError } from "@/lib/safenet/token-actions";
 import { formatWhen } from "../format";
 import type { TokenView } from "./token-facts";
 import { TokenList } from "./token-list";
+import { AssignPanel } from "./assign-panel";
 import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
 
 type Params = { upn: string };
@@ -98,6 +99,7 @@ export default async function UserPage({ params }: { params: Promise<Params> }) 
       </table>
 
       <TokenList upn={u.upn} tokens={u.tokens.map(viewOf)} pinLengths={pinLengths} />
+      <AssignPanel user={u} />
     </section>
   );
 }
