@@ -67,6 +67,13 @@ async function assignFromUserPage(page: Page, upn: string) {
   await expect(panel.getByRole("status")).toContainText(`An invitation went to ${upn}`);
 }
 
+/** A new user the administrator invited from their page, and the link from their mail. */
+async function invited(page: Page, what: string): Promise<[string, string]> {
+  const upn = await newUser(what);
+  await assignFromUserPage(page, upn);
+  return [upn, await invitationLink(upn)];
+}
+
 /** A browser of its own for the employee, signed in through the invitation link as a person would. */
 async function employee(browser: Browser) {
   // Signed out: the spec's admin storage state must not carry over.
@@ -136,12 +143,8 @@ test("an administrator assigns a token; the user follows the invitation, signs i
 
 test("somebody else following the link is refused, even by swapping it into their own invitation; the invited user can still use it", async ({ page, browser }) => {
   test.setTimeout(90_000);
-  const victim = await newUser("victim");
-  const attacker = await newUser("attacker");
-  await assignFromUserPage(page, victim);
-  await assignFromUserPage(page, attacker);
-  const victimLink = await invitationLink(victim);
-  const ownLink = await invitationLink(attacker);
+  const [victim, victimLink] = await invited(page, "victim");
+  const [attacker, ownLink] = await invited(page, "attacker");
 
   const other = await employee(browser);
   try {
@@ -172,12 +175,8 @@ test("somebody else following the link is refused, even by swapping it into thei
 });
 
 test("a withdrawn or expired link stops working and says what to do", async ({ page, browser }) => {
-  const withdrawn = await newUser("withdrawn");
-  const expired = await newUser("expired");
-  await assignFromUserPage(page, withdrawn);
-  await assignFromUserPage(page, expired);
-  const withdrawnLink = await invitationLink(withdrawn);
-  const expiredLink = await invitationLink(expired);
+  const [withdrawn, withdrawnLink] = await invited(page, "withdrawn");
+  const [expired, expiredLink] = await invited(page, "expired");
 
   await page.goto("/admin/invitations");
   const row = page.getByTestId(`invitation-${withdrawn}`);

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { FormStatus } from "@/app/components/form-field";
 import { IDLE } from "@/lib/forms/state";
-import { acceptInvitationLink } from "../actions";
+import { acceptInvitationLink } from "../../enroll/invitation-actions";
 
 export function AcceptForm({ token }: { token: string }) {
   const [state, submit, pending] = useActionState(acceptInvitationLink, IDLE);
