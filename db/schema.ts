@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-// The portal's own database: settings, exclusion rules, sessions, sign-in throttling, sent mail and
-// the event timeline. It never holds a token seed, PIN or password.
+// The portal's own database: settings, exclusion rules, sessions, sign-in throttling, sent mail,
+// enrollment invitations and the event timeline. It never holds a token seed, PIN or password.
 
 export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
@@ -106,7 +106,35 @@ export const events = sqliteTable(
   ],
 );
 
+/**
+ * Enrollment invitations an administrator sent: the link's random token is never stored, only its
+ * SHA-256, so a copy of the database cannot be turned into working links. A row is pending until
+ * it is used by its user, withdrawn or past `expiresAt`.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: integer("id").primaryKey(),
+    tokenHash: text("token_hash").notNull(),
+    upn: text("upn").notNull(),
+    /** The address the directory held when the invitation was mailed. */
+    email: text("email").notNull(),
+    invitedBy: text("invited_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    withdrawnAt: integer("withdrawn_at"),
+    withdrawnBy: text("withdrawn_by"),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_hash").on(t.tokenHash),
+    index("invitations_upn").on(t.upn, t.createdAt),
+    index("invitations_created").on(t.createdAt, t.id),
+  ],
+);
+
 export type Setting = typeof settings.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type NewEvent = typeof events.$inferInsert;
 export type ExclusionRuleRow = typeof exclusionRules.$inferSelect;
+export type InvitationRow = typeof invitations.$inferSelect;

@@ -144,13 +144,13 @@ test("reset PIN: the old PIN fails, the new one works, and the user's sessions e
   await session.dispose();
 });
 
-test("reissue issues a new activation without showing it; the token waits for activation", async ({ page }) => {
+test("sending a new activation re-keys the token without showing it; the token waits for activation", async ({ page }) => {
   const t = await userWithToken("reis");
   const region = await openToken(page, t);
-  await confirmAction(region, "Reissue", "Confirm reissue");
+  await confirmAction(region, "Send a new activation", "Confirm sending a new activation");
   await expect(stateOf(region)).toHaveText("Assigned");
-  await expect(region.getByRole("status")).toContainText(`A new activation was issued for token ${t.serial}`);
-  await expect(region.getByRole("status")).toContainText("Resend the activation email");
+  await expect(region.getByRole("status")).toContainText(`A new activation was sent for token ${t.serial}`);
+  await expect(region.getByRole("status")).toContainText("choose “Send a new activation”");
   await expect(page.locator("body")).not.toContainText(/activation key:/i);
   expect((await validate(t.upn, PIN + code(t, 1))).code).toBe(0);
 });

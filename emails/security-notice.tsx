@@ -1,4 +1,5 @@
 import { Link, Section, Text } from "@react-email/components";
+import { SEND_NEW_ACTIVATION } from "../lib/enroll/status";
 import { Detail, EmailLayout, formatUtc, styles } from "./layout";
 
 // The notice of a change to a user's second factor, sent to the address the directory holds
@@ -38,7 +39,7 @@ export interface SecurityNoticeEmailProps {
 /** What happened, as the subject's and the heading's words. */
 export const CHANGE_TITLES: Record<FactorChange, (serial: string) => string> = {
   issued: (s) => `A new SafeNet token ${s} was issued to your account`,
-  reissued: (s) => `A new activation was issued for your SafeNet token ${s}`,
+  reissued: (s) => `A new activation was sent for your SafeNet token ${s}`,
   activated: (s) => `Your SafeNet token ${s} is active`,
   "pin-changed": (s) => `The PIN of your SafeNet token ${s} was changed`,
   lost: (s) => `Your SafeNet token ${s} was revoked`,
@@ -60,7 +61,7 @@ function whatHappened({ change, serial, by, activationTo }: SecurityNoticeEmailP
     case "issued":
       return `${by === "self" ? "You enrolled" : "An administrator enrolled"} a new MobilePASS token ${serial} for your account${activationTo ? `, and its activation email went to ${activationTo}` : ""}. It signs in once it is activated.`;
     case "reissued":
-      return `${who} issued a new activation (a new seed and activation key) for your MobilePASS token ${serial}${activationTo ? `, and its activation email went to ${activationTo}` : ""}. The previous seed no longer works.`;
+      return `${who} sent a new activation (a new seed and activation key) for your MobilePASS token ${serial}${activationTo ? `, and its activation email went to ${activationTo}` : ""}. The previous seed no longer works${activationTo ? "" : ", and the token waits for you to activate it again"}.`;
     case "activated":
       return `Your MobilePASS token ${serial} is now active. From your next sign-in, enter your PIN followed by the one-time password that MobilePASS shows.`;
     case "pin-changed":
@@ -91,7 +92,7 @@ function lockSentence(lockedUntil: string | null | undefined): string {
 }
 
 export default function SecurityNoticeEmail(props: SecurityNoticeEmailProps) {
-  const { displayName, change, serial, at, clientIp, by, lockedUntil, portalUrl } = props;
+  const { displayName, change, serial, at, clientIp, by, activationTo, lockedUntil, portalUrl } = props;
   const base = portalUrl.replace(/\/+$/, "");
   const title = CHANGE_TITLES[change](serial);
   const working = LEAVES_A_WORKING_TOKEN.has(change);
@@ -99,6 +100,16 @@ export default function SecurityNoticeEmail(props: SecurityNoticeEmailProps) {
     <EmailLayout preview={`${title}. If this was not you, act now.`} heading={title} portalUrl={portalUrl}>
       <Text style={styles.paragraph}>Hello {displayName},</Text>
       <Text style={styles.paragraph}>{whatHappened(props)}</Text>
+      {change === "reissued" && !activationTo && (
+        <Text style={styles.notice}>
+          What to do next: sign in at{" "}
+          <Link href={`${base}/enroll`} style={styles.url}>
+            {`${base}/enroll`}
+          </Link>{" "}
+          with your password, open New Account Info and choose {SEND_NEW_ACTIVATION}. You choose your PIN there, and the
+          activation email with the new seed file and activation key follows at once.
+        </Text>
+      )}
       {change === "locked" && <Text style={styles.notice}>{lockSentence(lockedUntil)}</Text>}
       <Section style={styles.details}>
         <Detail label="When">{formatUtc(at, { seconds: true })}</Detail>

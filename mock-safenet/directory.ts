@@ -106,10 +106,19 @@ export function makeDirectory(db: SimDb) {
     },
 
     /** Prefix search on UPN or display name, paged by UPN so every page is an index range. */
-    listUsers(repo: RepositoryRow, q: { search?: string; limit: number; cursor?: string }) {
+    listUsers(repo: RepositoryRow, q: { search?: string; group?: string; limit: number; cursor?: string }) {
       const term = q.search?.trim().toLowerCase();
       const conds = [eq(users.repositoryId, repo.id)];
       if (q.cursor) conds.push(gt(users.upn, q.cursor));
+      if (q.group) {
+        // Direct members only, as the exclusion rules match groups.
+        const members = db
+          .select({ id: userGroups.userId })
+          .from(userGroups)
+          .innerJoin(groups, eq(groups.id, userGroups.groupId))
+          .where(and(eq(groups.repositoryId, repo.id), eq(groups.name, q.group)));
+        conds.push(inArray(users.id, members));
+      }
       if (term) {
         const end = term + "\uffff";
         conds.push(

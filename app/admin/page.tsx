@@ -8,6 +8,7 @@ import { errorSentence } from "@/lib/safenet/token-actions";
 import { safenet } from "@/lib/server/safenet/endpoints";
 import { store } from "@/lib/server/store";
 import { AuthChart } from "./events/auth-chart";
+import { PendingInvitations } from "./invitations/pending-invitations";
 import { syncSafeNetEvents } from "./events/sync";
 import { LockedTokens } from "./locked-tokens";
 import { formatWhen } from "./users/format";
@@ -75,6 +76,8 @@ export default async function AdminHome() {
         </p>
       )}
 
+      <PendingInvitations />
+
       <h2 id="day-title">The last 24 hours</h2>
       <p>
         Portal sign-ins: {signIns.success} successful,{" "}
@@ -89,7 +92,6 @@ function Repository({ summary: s }: { summary: RepositorySummary }) {
   const share = s.users ? Math.round((s.usersWithActiveToken / s.users) * 1000) / 10 : 0;
   return (
     <>
-      {/* The invitations engineer's "Invitations pending" tile joins this list when that work merges. */}
       <ul className={styles.tiles} aria-labelledby="repository-title">
         <li className={styles.tile}>
           <span className={styles.figure}>{s.users.toLocaleString("en")}</span>

@@ -3,6 +3,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/mfa", label: "Multi-factor authentication" },
   { href: "/admin/exclusions", label: "Exclusions" },
   { href: "/admin/users", label: "Users and tokens" },
+  { href: "/admin/invitations", label: "Invitations" },
   { href: "/admin/policy", label: "SafeNet policy" },
   { href: "/admin/events", label: "Events" },
 ];

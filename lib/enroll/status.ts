@@ -48,6 +48,9 @@ export type Refused = { ok: false; message: string; field?: string };
 export type IssueOutcome = { ok: true; activation: ActivationView } | Refused;
 export type ActivateOutcome = { ok: true; serial: string; mailError?: string } | Refused;
 
+/** The one name of the operation that re-keys a token (new seed and activation key), wherever people read it. */
+export const SEND_NEW_ACTIVATION = "Send a new activation";
+
 export const NO_LONGER_WAITING = "This token no longer waits for activation. Reload the page to see where your enrollment stands.";
 
 const summary = (t: Token): TokenSummary => ({ serial: t.serial, otpMode: t.otpMode, state: t.state, lastUsedAt: t.lastUsedAt });

@@ -1,5 +1,6 @@
 import { isSafeNetError } from "./contract/errors";
 import { allows as stateAllows, isTokenState, refusal, type TokenOperation, type TokenState } from "./contract/states";
+import { SEND_NEW_ACTIVATION } from "../enroll/status";
 
 // What an administrator may do to a token in each state (the contract's TOKEN_TRANSITIONS, plus
 // delete, which any state allows), and the sentences the console shows around it. Pure: safe in client components.
@@ -66,14 +67,14 @@ export const TOKEN_ACTIONS: Record<TokenAction, TokenActionText> = {
     done: (s, u) => `The PIN of token ${s} is reset and ${u}'s portal sessions have ended. Tell ${u} the new PIN in person.`,
   },
   reissue: {
-    label: "Reissue",
-    confirmLabel: "Confirm reissue",
-    busyLabel: "Reissuing…",
+    label: SEND_NEW_ACTIVATION,
+    confirmLabel: "Confirm sending a new activation",
+    busyLabel: "Sending a new activation…",
     confirm: (s, u) =>
-      `Reissue token ${s} of ${u}? SafeNet creates a new seed and activation key, the old seed stops working, and the token waits for activation again.`,
+      `${SEND_NEW_ACTIVATION} for token ${s} of ${u}? SafeNet creates a new seed and activation key, the old seed stops working, and the token waits for activation again.`,
     done: (s, u) =>
-      `A new activation was issued for token ${s}: it is Assigned until ${u} activates it, and the old seed no longer works. ` +
-      `The portal cannot mail this activation (it never learns the PIN): ${u} gets a fresh activation email from My token › “Resend the activation email”.`,
+      `A new activation was sent for token ${s}: it is Assigned until ${u} activates it, and the old seed no longer works. ` +
+      `You never see the new key; ${u}'s email says what to do next: sign in to New Account Info and choose “${SEND_NEW_ACTIVATION}”, which mails the activation details.`,
   },
   delete: {
     label: "Delete",

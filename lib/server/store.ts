@@ -4,6 +4,7 @@ import * as breakGlass from "@/db/queries/break-glass";
 import * as events from "@/db/queries/events";
 import * as exclusions from "@/db/queries/exclusions";
 import * as overview from "@/db/queries/overview";
+import * as invitations from "@/db/queries/invitations";
 import * as sentMails from "@/db/queries/sent-mails";
 import * as sessions from "@/db/queries/sessions";
 import * as settings from "@/db/queries/settings";
@@ -36,6 +37,7 @@ export const store = {
   ...bind(events),
   ...bind(exclusions),
   ...bind(overview),
+  ...bind(invitations),
   ...bind(sentMails),
   ...bind(sessions),
   ...bind(settings),

@@ -117,7 +117,11 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
 
   app.get("/repositories/:repo/users", async (req): Promise<UsersPage> => {
     const repository = directory.repository(parse(repoParams, req.params, "path").repo);
-    const q = parse(z.object({ search: z.string().max(256).optional(), limit, cursor: z.string().optional() }).strict(), req.query, "query");
+    const q = parse(
+      z.object({ search: z.string().max(256).optional(), group: z.string().max(256).optional(), limit, cursor: z.string().optional() }).strict(),
+      req.query,
+      "query",
+    );
     const page = directory.listUsers(repository, q);
     return { users: userView(page.users), nextCursor: page.nextCursor };
   });

@@ -53,8 +53,9 @@ describe("which actions a token state offers", () => {
     }
   });
 
-  it("never promises an email that is not sent when reissuing", () => {
-    expect(TOKEN_ACTIONS.reissue.done("S", "u@corp.local")).toMatch(/My token › “Resend the activation email”/);
+  it("never promises an email that is not sent when sending a new activation, and names the user's next step by the one name", () => {
+    expect(TOKEN_ACTIONS.reissue.label).toBe("Send a new activation");
+    expect(TOKEN_ACTIONS.reissue.done("S", "u@corp.local")).toMatch(/New Account Info and choose “Send a new activation”/);
   });
 });
 

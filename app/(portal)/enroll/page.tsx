@@ -12,9 +12,9 @@ import { store } from "@/lib/server/store";
 export const metadata: Metadata = { title: "New Account Info" };
 export const dynamic = "force-dynamic";
 
-export default async function EnrollPage({ searchParams }: { searchParams: Promise<{ reason?: string }> }) {
+export default async function EnrollPage({ searchParams }: { searchParams: Promise<{ reason?: string; invited?: string }> }) {
   const viewer = await requireEnrollee();
-  const { reason } = await searchParams;
+  const { reason, invited } = await searchParams;
   const settings = await store.getMfaSettings();
   const status = await enrollmentStatus(viewer.upn, settings);
 
@@ -58,6 +58,11 @@ export default async function EnrollPage({ searchParams }: { searchParams: Promi
     <section aria-labelledby="enroll-title">
       <h1 id="enroll-title">New Account Info</h1>
       <p className="muted">Enroll your SafeNet token, {viewer.name || viewer.upn}.</p>
+      {invited === "1" && status.kind === "choose_pin" && (
+        <p className="notice" role="status">
+          Your invitation is accepted. Choose your own OTP PIN below; the activation email follows at once.
+        </p>
+      )}
       {reason === "admin" && (
         <p className="notice" role="status">
           The admin console needs a sign-in with PIN and one-time password. Enroll and activate your token, then sign in again.

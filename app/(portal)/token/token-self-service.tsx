@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useActionState, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { PasscodeField } from "@/app/components/passcode-field";
 import { PinFields } from "@/app/components/pin-fields";
-import type { ActivationView, EnrollmentUser } from "@/lib/enroll/status";
+import { SEND_NEW_ACTIVATION, type ActivationView, type EnrollmentUser } from "@/lib/enroll/status";
 import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { IDLE, type ActionState } from "@/lib/forms/state";
 import type { TokenState } from "@/lib/safenet/contract";
@@ -186,7 +186,7 @@ function ResendActivation(props: Props & { token: NonNullable<Props["token"]> })
           </p>
         )}
         <button type="submit" disabled={pending} aria-busy={pending}>
-          {pending ? "Issuing a new activation…" : "Resend the activation email"}
+          {pending ? "Sending a new activation…" : SEND_NEW_ACTIVATION}
         </button>
       </form>
     </section>

@@ -38,7 +38,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       <h1 id="users-title">Users and tokens</h1>
       <p>
         Users of the repository <code>{repository}</code>, their SafeNet accounts and tokens. Open a user to suspend, unlock,
-        resynchronise or revoke a token.
+        resynchronise or revoke a token, or to assign one. <Link href="/admin/invitations">Invitations</Link> sends them to a whole
+        group and lists, and withdraws, the ones sent.
       </p>
 
       <Form action="/admin/users" role="search" aria-label="Users" className="narrow">

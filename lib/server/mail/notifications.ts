@@ -2,6 +2,7 @@ import "server-only";
 import { createElement, type ReactElement } from "react";
 import { env } from "@/lib/runtime/env";
 import ActivationEmail, { seedFilename } from "@/emails/activation";
+import InvitationEmail, { INVITATION_SUBJECT, type InvitationEmailProps } from "@/emails/invitation";
 import SecurityNoticeEmail, { CHANGE_TITLES, type SecurityNoticeEmailProps } from "@/emails/security-notice";
 import { sendMail, type MailAttachment } from "./send";
 import { store } from "@/lib/server/store";
@@ -20,14 +21,14 @@ export interface SeedFile {
 
 export const PSKC_CONTENT_TYPE = "application/pskc+xml";
 
-type MailKind = "activation" | "security-notice";
+type MailKind = "activation" | "security-notice" | "invitation";
 
 async function deliver(
   kind: MailKind,
-  mail: { to: string; user: string; serial: string; subject: string; element: ReactElement; attachments?: MailAttachment[] },
+  mail: { to: string; user: string; serial?: string; subject: string; element: ReactElement; attachments?: MailAttachment[] },
 ): Promise<void> {
   const { to, user, serial, subject } = mail;
-  const event = { type: `mail.${kind}`, kind: "enrollment" as const, user, serial };
+  const event = { type: `mail.${kind}`, kind: "enrollment" as const, user, serial: serial ?? null };
   let messageId: string;
   try {
     ({ messageId } = await sendMail(mail));
@@ -78,5 +79,16 @@ export async function sendSecurityNotice(p: Omit<SecurityNoticeEmailProps, "port
     serial: p.serial,
     subject: CHANGE_TITLES[p.change](p.serial),
     element: createElement(SecurityNoticeEmail, { ...props, portalUrl: portalUrl() }),
+  });
+}
+
+/** The enrollment invitation: its link is the only secret in it and never goes into an event. */
+export async function sendInvitationEmail(p: Omit<InvitationEmailProps, "portalUrl"> & { to: string }): Promise<void> {
+  const { to, ...props } = p;
+  await deliver("invitation", {
+    to,
+    user: p.upn,
+    subject: INVITATION_SUBJECT,
+    element: createElement(InvitationEmail, { ...props, portalUrl: portalUrl() }),
   });
 }

@@ -141,11 +141,13 @@ export function safenetClient(endpoints: SafeNetEndpoints) {
       }
     },
     getUser: (upn: string) => tms(userSchema, user(upn)),
-    listUsers: (q: { search?: string; limit?: number; cursor?: string }) => tms(usersPageSchema, inRepo("/users", `?${query(q)}`)),
+    listUsers: (q: { search?: string; group?: string; limit?: number; cursor?: string }) => tms(usersPageSchema, inRepo("/users", `?${query(q)}`)),
     groups: () => tms(groupsAnswerSchema, inRepo("/groups")),
     /** Counts for the admin overview in one request (an addition to the contract). */
     summary: () => tms(repositorySummarySchema, inRepo("/summary")),
     listTokens: (q: { state?: TokenState; user?: string; limit?: number; cursor?: string }) => tms(tokensPageSchema, fixed("/tokens", `?${query(q)}`)),
+    /** Creates the user's SafeNet account (nothing happens when it exists). */
+    createAccount: (upn: string) => tms(userSchema, user(upn, "/account"), { method: "PUT", json: {} }),
     repositories: () => tms(repositoriesAnswerSchema, fixed("/repositories")),
     provision: (upn: string, body: ProvisionRequest) => post(provisionAnswerSchema, user(upn, "/tokens"), body),
     getToken: (serial: string) => tms(tokenSchema, token(serial)),

@@ -7,6 +7,7 @@ import { formatWhen } from "../format";
 import type { TokenView } from "./token-facts";
 import { ThrottlePanel } from "./throttle-panel";
 import { TokenList } from "./token-list";
+import { AssignPanel } from "./assign-panel";
 import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
 
 type Params = { upn: string };
@@ -100,6 +101,7 @@ export default async function UserPage({ params }: { params: Promise<Params> }) 
 
       <TokenList upn={u.upn} tokens={u.tokens.map(viewOf)} pinLengths={pinLengths} />
       <ThrottlePanel upn={u.upn} />
+      <AssignPanel user={u} />
     </section>
   );
 }
