@@ -4,7 +4,7 @@ import { getSession, signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { InputField } from "@/app/components/form-field";
-import { safeRedirectPath } from "@/lib/auth/redirect";
+import { landingPath } from "./landing";
 import { UNREACHABLE } from "./messages";
 
 type Errors = { username?: string; password?: string; form?: string };
@@ -31,10 +31,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       setErrors({ form: !result ? UNREACHABLE : result.error && result.error !== "CredentialsSignin" ? result.error : "Sign-in failed. Try again." });
       return;
     }
-    // A user with an active token continues with PIN + OTP before the session counts.
+    // A user with an active token continues with PIN + OTP; one who must enroll goes to New Account Info.
     const session = await getSession();
-    const target = safeRedirectPath(callbackUrl, window.location.origin);
-    router.replace(session?.user.mfa === "pending" ? `/login/otp?callbackUrl=${encodeURIComponent(target)}` : target);
+    router.replace(landingPath(session?.user.mfa, callbackUrl, window.location.origin));
     router.refresh();
   }
 
