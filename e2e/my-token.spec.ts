@@ -17,8 +17,10 @@ async function signIn(page: Page, upn: string, passcode?: () => string) {
     await expect(page).toHaveURL(/\/login\/otp/);
     await page.getByLabel("Passcode (PIN + one-time password)").fill(passcode());
     await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page.getByRole("heading", { name: /^Signed in as/ })).toBeVisible();
+  } else {
+    await expect(page.getByRole("heading", { level: 1, name: "New Account Info" })).toBeVisible();
   }
-  await expect(page.getByRole("heading", { name: /^Signed in as/ })).toBeVisible();
 }
 
 async function validate(username: string, passcode: string): Promise<{ code: number; reason?: string }> {

@@ -8,7 +8,8 @@ import { fillCredentials } from "./support/ui";
 
 test("an employee without a token signs in with CORP\\name and is sent to New Account Info, not the admin console", async ({ page }) => {
   await fillCredentials(page, "CORP\\alice", EMPLOYEE.password);
-  await expect(page.getByRole("heading", { name: "Signed in as Alice Andersen" })).toBeVisible();
+  await expect(page).toHaveURL(/\/enroll$/);
+  await expect(page.getByText("Enroll your SafeNet token, Alice Andersen.")).toBeVisible();
   await expect(page.getByRole("link", { name: "Admin console" })).toHaveCount(0);
   await page.goto("/admin");
   await expect(page).toHaveURL(/\/enroll$/);

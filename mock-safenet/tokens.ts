@@ -182,6 +182,12 @@ export function makeTokens(d: Deps) {
 
   function setPin(serial: string, pin: string) {
     checkPin(pin, true);
+    const row = guard("pin", d.store.get(serial));
+    // A "change" to the same PIN changes nothing, and would only tell the user (and mail them) that it did.
+    if (row.pinSalt && row.pinHash && d.keys.pinMatches(row.pinSalt, pin, row.pinHash)) {
+      record("pin", row, "failure", undefined, "same_pin");
+      throw badInput("The new PIN is the same as the current one. Choose a different PIN.", { pin: "same_as_current" });
+    }
     return transition(serial, "pin", () => pinFields(d.keys, pin));
   }
 

@@ -450,6 +450,17 @@ describe("PIN change", () => {
     expect(missing.details).toHaveProperty("pin");
     expect((await check(upn, "5173" + otpFor(t, { counter: 2 }))).code).toBe(1);
   });
+
+  it("refuses the current PIN as the new one with 400 and a sentence, changes nothing, and records the refusal", async () => {
+    const upn = await newUser(sim);
+    const t = await active(upn, "event");
+    const error = await expectError(await action(t.serial, "pin", { pin: "4089" }), 400);
+    expect(error.message).toBe("The new PIN is the same as the current one. Choose a different PIN.");
+    expect(error.details).toEqual({ pin: "same_as_current" });
+    expect((await check(upn, "4089" + otpFor(t, { counter: 1 }))).code).toBe(1);
+    const events = await expectJson(await sim.tms(`${TMS}/events?user=${encodeURIComponent(upn)}&type=token.pin`));
+    expect(events.events.map((e: { result: string; reason: string | null }) => [e.result, e.reason])).toEqual([["failure", "same_pin"]]);
+  });
 });
 
 describe("reissue", () => {

@@ -1,16 +1,14 @@
 "use client";
 
 import { getSession, signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { InputField } from "@/app/components/form-field";
-import { safeRedirectPath } from "@/lib/auth/redirect";
+import { landingPath } from "./landing";
 import { UNREACHABLE } from "./messages";
 
 type Errors = { username?: string; password?: string; form?: string };
 
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
-  const router = useRouter();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<Errors>({});
@@ -25,17 +23,16 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     if (next.username || next.password) return;
     setBusy(true);
     const result = await signIn("credentials", { redirect: false, username, password }).catch(() => undefined);
-    setBusy(false);
     if (!result || result.error) {
+      setBusy(false);
       setPassword("");
       setErrors({ form: !result ? UNREACHABLE : result.error && result.error !== "CredentialsSignin" ? result.error : "Sign-in failed. Try again." });
       return;
     }
-    // A user with an active token continues with PIN + OTP before the session counts.
+    // A user with an active token continues with PIN + OTP; one who must enroll goes to New Account Info.
+    // A full load: nothing the router kept from before sign-in (header, pages, title) outlives it.
     const session = await getSession();
-    const target = safeRedirectPath(callbackUrl, window.location.origin);
-    router.replace(session?.user.mfa === "pending" ? `/login/otp?callbackUrl=${encodeURIComponent(target)}` : target);
-    router.refresh();
+    window.location.replace(landingPath(session?.user.mfa, callbackUrl, window.location.origin));
   }
 
   return (

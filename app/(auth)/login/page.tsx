@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { viewerState } from "@/lib/server/auth/session";
 import { env } from "@/lib/runtime/env";
+import { landingPath } from "./landing";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -12,7 +13,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const next = safeRedirectPath(callbackUrl, env().NEXTAUTH_URL);
   const state = await viewerState();
   if (state.status === "otp_pending") redirect("/login/otp");
-  if (state.status === "enroll_only") redirect("/enroll");
+  if (state.status === "enroll_only") redirect(landingPath("enroll", next, env().NEXTAUTH_URL));
   if (state.status === "signed_in") redirect(next);
   return (
     <section aria-labelledby="login-title" className="narrow">

@@ -8,11 +8,12 @@ import type { ActivationView } from "@/lib/enroll/status";
 import { activateToken } from "@/lib/server/enroll/activation";
 import { provisionToken } from "@/lib/server/enroll/provisioning";
 import { reissueActivation } from "@/lib/server/enroll/reissue";
-import { pinLengths } from "@/lib/server/enroll/status";
+import { enrollmentStatus, pinLengths } from "@/lib/server/enroll/status";
 import { passcode, strongPin, tokenSerial, withNewPin } from "@/lib/forms/fields";
 import type { ActionFailure, ActionState } from "@/lib/forms/state";
 import { defineAction } from "@/lib/server/action";
 import { store } from "@/lib/server/store";
+import { movedSentence, wizardViewOf, type WizardView } from "./wizard-view";
 
 // The wizard's actions. They name no route and redirect nowhere, so any page can embed the
 // wizard; each one checks the session and the recent sign-in itself.
@@ -21,7 +22,8 @@ export type WizardResult =
   | { status: "idle" }
   | (ActionFailure & { reauth?: boolean })
   | { status: "issued"; message: string; activation: ActivationView }
-  | { status: "activated"; message: string; serial: string; mailError?: string };
+  | { status: "activated"; message: string; serial: string; mailError?: string }
+  | { status: "moved"; message: string; view: WizardView };
 
 const REAUTH: WizardResult = {
   status: "error",
@@ -40,6 +42,17 @@ const email = z
   .pipe(z.email("Enter an email address such as name@example.com."))
   .prefault("");
 
+/**
+ * After a refused submit: when the server holds another step than the form's (a second tab, Back,
+ * an administrator), the step it holds, so the wizard goes there instead of stranding the user.
+ */
+async function movedFrom(upn: string, stillHere: (view: WizardView) => boolean): Promise<WizardResult | null> {
+  const view = wizardViewOf(await enrollmentStatus(upn, await store.getMfaSettings()));
+  return view && !stillHere(view) ? { status: "moved", view, message: movedSentence(view) } : null;
+}
+
+const activating = (serial: string) => (view: WizardView) => view.step === 2 && view.serial === serial;
+
 /** Step 1: the PIN twice and the email → a provisioned token and its activation email. */
 export const startEnrollment = defineAction({
   authorize: "enrollee",
@@ -48,7 +61,7 @@ export const startEnrollment = defineAction({
   echo: ["email"],
   run: async ({ viewer, data, fail }): Promise<WizardResult> => {
     const outcome = await provisionToken(viewer.upn, { pin: data.pin, email: data.email }, await store.getMfaSettings());
-    if (!outcome.ok) return fail(outcome.message, outcome.field ? { [outcome.field]: outcome.message } : undefined);
+    if (!outcome.ok) return (await movedFrom(viewer.upn, (v) => v.step === 1)) ?? fail(outcome.message, outcome.field ? { [outcome.field]: outcome.message } : undefined);
     return { status: "issued", activation: outcome.activation, message: `Token ${outcome.activation.serial} is issued. Activate it now.` };
   },
 });
@@ -61,7 +74,7 @@ export const activateEnrollment = defineAction({
   hidden: ["serial"],
   run: async ({ viewer, data, fail }): Promise<WizardResult> => {
     const outcome = await activateToken(viewer.upn, data.serial, data.passcode, await store.getMfaSettings());
-    if (!outcome.ok) return fail(outcome.message, outcome.field === "passcode" ? { passcode: outcome.message } : undefined);
+    if (!outcome.ok) return (await movedFrom(viewer.upn, activating(data.serial))) ?? fail(outcome.message, outcome.field === "passcode" ? { passcode: outcome.message } : undefined);
     return { status: "activated", serial: outcome.serial, mailError: outcome.mailError, message: `Token ${outcome.serial} is active.` };
   },
 });
@@ -74,7 +87,7 @@ export const sendNewActivation = defineAction({
   hidden: ["serial"],
   run: async ({ viewer, data, fail }): Promise<WizardResult> => {
     const outcome = await reissueActivation(viewer.upn, data.serial, data.newPin, await store.getMfaSettings());
-    if (!outcome.ok) return fail(outcome.message, outcome.field === "pin" ? { newPin: outcome.message } : undefined);
+    if (!outcome.ok) return (await movedFrom(viewer.upn, activating(data.serial))) ?? fail(outcome.message, outcome.field === "pin" ? { newPin: outcome.message } : undefined);
     return {
       status: "issued",
       activation: outcome.activation,

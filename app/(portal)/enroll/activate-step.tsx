@@ -9,6 +9,7 @@ import { activateEnrollment, sendNewActivation } from "./actions";
 import { ActivationDetails } from "./activation-details";
 import styles from "./enroll.module.css";
 import { useWizardAction } from "./use-wizard-action";
+import type { WizardView } from "./wizard-view";
 
 /** Step 2: the one-time activation block (or, when resumed, a pointer to the email) and the first passcode. */
 export function ActivateStep(props: {
@@ -21,11 +22,13 @@ export function ActivateStep(props: {
   pinLengths: PinLengths;
   onIssued: (activation: ActivationView, message: string) => void;
   onActivated: (serial: string, message: string, mailError?: string) => void;
+  onMoved: (view: WizardView, message: string) => void;
   onReauth: () => void;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [state, submit, pending] = useWizardAction(activateEnrollment, {
     activated: (r) => props.onActivated(r.serial, r.message, r.mailError),
+    moved: (r) => props.onMoved(r.view, r.message),
     reauth: props.onReauth,
   });
 
@@ -75,7 +78,7 @@ export function ActivateStep(props: {
         </button>
       </form>
 
-      <NewActivation serial={props.serial} pinLengths={props.pinLengths} onIssued={props.onIssued} onReauth={props.onReauth} />
+      <NewActivation serial={props.serial} pinLengths={props.pinLengths} onIssued={props.onIssued} onMoved={props.onMoved} onReauth={props.onReauth} />
     </section>
   );
 }
@@ -85,12 +88,14 @@ function NewActivation(props: {
   serial: string;
   pinLengths: PinLengths;
   onIssued: (activation: ActivationView, message: string) => void;
+  onMoved: (view: WizardView, message: string) => void;
   onReauth: () => void;
 }) {
   const [open, setOpen] = useState(false);
   const panelRef = useRef<HTMLFormElement>(null);
   const [state, submit, pending] = useWizardAction(sendNewActivation, {
     issued: (r) => props.onIssued(r.activation, r.message),
+    moved: (r) => props.onMoved(r.view, r.message),
     reauth: props.onReauth,
   });
 

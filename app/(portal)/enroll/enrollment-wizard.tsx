@@ -10,14 +10,12 @@ import styles from "./enroll.module.css";
 import { PinStep } from "./pin-step";
 import { ReauthNotice } from "./reauth-notice";
 import { continueAfterActivation } from "./actions";
+import { wizardKey, type WizardView } from "./wizard-view";
 
 // New Account Info as the Parallels Client shows it: 1 PIN and email, 2 Activate, 3 Done.
 // It takes the user and settings as props, so a page other than /enroll can embed it.
 
-export type WizardView =
-  | { step: 1 }
-  | { step: 2; serial: string; otpMode: "time" | "event"; activation: ActivationView | null }
-  | { step: 3; serial: string; fresh?: boolean; mailError?: string };
+export type { WizardView };
 
 export interface EnrollmentWizardProps {
   user: EnrollmentUser;
@@ -31,7 +29,12 @@ export interface EnrollmentWizardProps {
   returnTo?: string;
   /** Move focus to the first step's heading at once, for a wizard that appears in place of a form. */
   focusOnMount?: boolean;
+  /** New on every server render of the page: seeing one again means Back or Forward restored an old render. */
+  renderId?: string;
 }
+
+// The server renders this client has shown; one shown again is a copy kept by the router.
+const shownRenders = new Set<string>();
 
 const STEPS = ["PIN and email", "Activate", "Done"] as const;
 
@@ -43,25 +46,50 @@ export function EnrollmentWizard(props: EnrollmentWizardProps) {
   const [changes, setChanges] = useState(0);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const router = useRouter();
+  const [moved, setMoved] = useState("");
   const focusOnMount = props.focusOnMount ?? false;
+  const { renderId } = props;
+
+  // The server's step wins when it changes: a step this wizard already shows keeps what it shows
+  // (the one-time activation block), any other replaces it.
+  const serverKey = wizardKey(props.start);
+  const [lastServerKey, setLastServerKey] = useState(serverKey);
+  if (serverKey !== lastServerKey) {
+    setLastServerKey(serverKey);
+    if (wizardKey(view) !== serverKey) setView(props.start);
+  }
 
   useEffect(() => {
     if (changes > 0 || focusOnMount) headingRef.current?.focus();
   }, [changes, focusOnMount]);
 
-  function show(next: WizardView, message: string) {
+  // Back, Forward and the browser's page cache show a render the router kept, perhaps from an earlier
+  // step: ask the server again, and the page gives the wizard the step it holds now.
+  useEffect(() => {
+    if (!renderId) return;
+    if (shownRenders.has(renderId)) router.refresh();
+    else shownRenders.add(renderId);
+  }, [renderId, router]);
+  useEffect(() => {
+    const onPageShow = (e: PageTransitionEvent) => e.persisted && router.refresh();
+    window.addEventListener("pageshow", onPageShow);
+    return () => window.removeEventListener("pageshow", onPageShow);
+  }, [router]);
+
+  function show(next: WizardView, message: string, notice = "") {
     setView(next);
     setAnnouncement(message);
+    setMoved(notice);
     setChanges((n) => n + 1);
+    // The page around the wizard (token state, header links) and the router's copy of it catch up, so
+    // Back and Forward find this step; the wizard keeps its own state while the step stays the same.
+    router.refresh();
   }
 
   const onIssued = (activation: ActivationView, message: string) =>
     show({ step: 2, serial: activation.serial, otpMode: activation.otpMode, activation }, message);
-  const onActivated = (serial: string, message: string, mailError?: string) => {
-    show({ step: 3, serial, fresh: true, mailError }, message);
-    // The page around the wizard (token state, header links) catches up; the wizard keeps its state.
-    router.refresh();
-  };
+  const onActivated = (serial: string, message: string, mailError?: string) => show({ step: 3, serial, fresh: true, mailError }, message);
+  const onMoved = (next: WizardView, message: string) => show(next, message, message);
   const onReauth = () => {
     setReauth(true);
     setAnnouncement("For your security, sign in again.");
@@ -80,6 +108,7 @@ export function EnrollmentWizard(props: EnrollmentWizardProps) {
       <p role="status" aria-live="polite" className="visually-hidden">
         {announcement}
       </p>
+      {moved && <p className="notice">{moved}</p>}
 
       {reauth ? (
         <ReauthNotice callbackUrl={props.returnTo ?? "/enroll"} focus />
@@ -91,6 +120,7 @@ export function EnrollmentWizard(props: EnrollmentWizardProps) {
           pinLengths={props.pinLengths}
           lostSerial={props.lostSerial ?? null}
           onIssued={onIssued}
+          onMoved={onMoved}
           onReauth={onReauth}
         />
       ) : view.step === 2 ? (
@@ -105,6 +135,7 @@ export function EnrollmentWizard(props: EnrollmentWizardProps) {
           pinLengths={props.pinLengths}
           onIssued={onIssued}
           onActivated={onActivated}
+          onMoved={onMoved}
           onReauth={onReauth}
         />
       ) : (

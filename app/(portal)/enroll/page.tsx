@@ -5,7 +5,9 @@ import { requireEnrollee } from "@/lib/server/auth/session";
 import { signInIsRecent } from "@/lib/server/auth/session-refresh";
 import { refusal } from "@/lib/enroll/status";
 import { enrollmentStatus, pinLengths } from "@/lib/server/enroll/status";
-import { EnrollmentWizard, type WizardView } from "./enrollment-wizard";
+import { randomUUID } from "node:crypto";
+import { EnrollmentWizard } from "./enrollment-wizard";
+import { wizardViewOf } from "./wizard-view";
 import { ReauthNotice } from "./reauth-notice";
 import { store } from "@/lib/server/store";
 
@@ -20,12 +22,7 @@ export default async function EnrollPage({ searchParams }: { searchParams: Promi
 
   let body: ReactNode;
   if (status.kind === "choose_pin" || status.kind === "activate" || status.kind === "active") {
-    const start: WizardView =
-      status.kind === "choose_pin"
-        ? { step: 1 }
-        : status.kind === "activate"
-          ? { step: 2, serial: status.token.serial, otpMode: status.token.otpMode, activation: null }
-          : { step: 3, serial: status.token.serial };
+    const start = wizardViewOf(status) ?? { step: 1 };
     body =
       status.kind !== "active" && !signInIsRecent(viewer.authAt) ? (
         <ReauthNotice callbackUrl="/enroll" />
@@ -35,6 +32,7 @@ export default async function EnrollPage({ searchParams }: { searchParams: Promi
           settings={{ tokenType: settings.tokenType, splitDelivery: settings.splitDelivery }}
           pinLengths={await pinLengths()}
           start={start}
+          renderId={randomUUID()}
           lostSerial={status.kind === "choose_pin" ? (status.lost?.serial ?? null) : null}
         />
       );

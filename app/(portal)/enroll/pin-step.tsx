@@ -8,6 +8,7 @@ import type { PinLengths } from "@/lib/enroll/pin-rules";
 import { startEnrollment } from "./actions";
 import styles from "./enroll.module.css";
 import { useWizardAction } from "./use-wizard-action";
+import type { WizardView } from "./wizard-view";
 
 /** Step 1: the OTP PIN twice and the email the activation goes to. */
 export function PinStep(props: {
@@ -17,11 +18,13 @@ export function PinStep(props: {
   pinLengths: PinLengths;
   lostSerial: string | null;
   onIssued: (activation: ActivationView, message: string) => void;
+  onMoved: (view: WizardView, message: string) => void;
   onReauth: () => void;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [state, submit, pending] = useWizardAction(startEnrollment, {
     issued: (r) => props.onIssued(r.activation, r.message),
+    moved: (r) => props.onMoved(r.view, r.message),
     reauth: props.onReauth,
   });
 

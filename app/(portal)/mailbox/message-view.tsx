@@ -1,10 +1,11 @@
 import type { MailboxMessage } from "@/lib/server/mail/mailbox";
+import { FRAME_SANDBOX, frameDocument } from "./frame-document";
 import styles from "./mailbox.module.css";
 
 // One message of the demo mailbox: headers, attachments, the HTML part in a sandboxed frame (no
-// scripts, no navigation, no same-origin access) and the text part as sent.
+// scripts, no same-origin access; links open in a new tab) and the text part as sent.
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium" });
+export const dateFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium" });
 
 function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -15,7 +16,7 @@ export function attachmentHref(id: string, filename: string): string {
 }
 
 export function MessageView({ message }: { message: MailboxMessage }) {
-  const titleId = `message-${message.id}-title`;
+  const titleId = "message-title";
   const subject = message.subject || "(no subject)";
   return (
     <article className={styles.message} aria-labelledby={titleId}>
@@ -51,7 +52,7 @@ export function MessageView({ message }: { message: MailboxMessage }) {
 
       <h3>HTML version</h3>
       {message.html ? (
-        <iframe className={styles.html} sandbox="" srcDoc={message.html} title={`HTML version of “${subject}”`} />
+        <iframe className={styles.html} sandbox={FRAME_SANDBOX} srcDoc={frameDocument(message.html)} title={`HTML version of “${subject}”`} />
       ) : (
         <p className="muted">This message has no HTML part.</p>
       )}

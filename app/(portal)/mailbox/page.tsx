@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireEnrollee } from "@/lib/server/auth/session";
 import { mailServerName, mailSinkConfigured, readMailbox, seesAllMail, type MailboxMessage, type MailboxViewer } from "@/lib/server/mail/mailbox";
+import { MessageList } from "./message-list";
 import { MessageView } from "./message-view";
 import styles from "./mailbox.module.css";
 
@@ -18,7 +19,9 @@ async function load(viewer: MailboxViewer, to: string | undefined): Promise<Load
   }
 }
 
-export default async function MailboxPage({ searchParams }: { searchParams: Promise<{ to?: string | string[] }> }) {
+const first = (raw: string | string[] | undefined) => (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
+
+export default async function MailboxPage({ searchParams }: { searchParams: Promise<{ to?: string | string[]; id?: string | string[] }> }) {
   const viewer = await requireEnrollee();
   const isAdmin = seesAllMail(viewer);
 
@@ -34,8 +37,9 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
     );
   }
 
-  const raw = (await searchParams).to;
-  const requested = (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
+  const params = await searchParams;
+  const requested = first(params.to);
+  const openId = first(params.id);
   const recipient = isAdmin ? requested : undefined;
 
   // An employee sees the mail the portal sent on their behalf, never mail picked by an address.
@@ -71,16 +75,27 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
       ) : messages.length === 0 ? (
         <p>{recipient ? `No messages for ${recipient} yet.` : "No messages yet."} Emails the portal sends appear here.</p>
       ) : (
-        <>
-          <p className="muted">
-            {messages.length === 1 ? "1 message" : `${messages.length} messages`}, newest first.{" "}
-            <Link href={requested ? `/mailbox?to=${encodeURIComponent(requested)}` : "/mailbox"}>Refresh</Link>
-          </p>
-          {messages.map((m) => (
-            <MessageView key={m.id} message={m} />
-          ))}
-        </>
+        <MailboxLayout messages={messages} openId={openId} to={requested} />
       )}
     </section>
+  );
+}
+
+/** The list, newest first, and the one message the URL names; only messages of the list can open. */
+function MailboxLayout({ messages, openId, to }: { messages: MailboxMessage[]; openId?: string; to?: string }) {
+  const open = openId ? messages.find((m) => m.id === openId) : undefined;
+  return (
+    <div className={styles.layout}>
+      <MessageList messages={messages} openId={open?.id} to={to} />
+      <div id="message" className={styles.reader} tabIndex={-1}>
+        {open ? (
+          <MessageView message={open} />
+        ) : openId ? (
+          <p className="notice">This message is not in the list (any more). Choose one from the list.</p>
+        ) : (
+          <p className="muted">Choose a message from the list to read it.</p>
+        )}
+      </div>
+    </div>
   );
 }

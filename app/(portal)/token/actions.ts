@@ -64,7 +64,14 @@ export const changeMyPin = defineAction({
       const next = answer.code === 5 ? " Wait for the next code and enter your current PIN followed by it." : " Enter your current PIN followed by the code MobilePASS shows now.";
       return fail("The PIN was not changed.", { passcode: `${answer.message}${next}` });
     }
-    await client.setPin(token.serial, data.newPin);
+    try {
+      await client.setPin(token.serial, data.newPin);
+    } catch (err) {
+      // SafeNet's word on the new PIN (the same as the current one, say) belongs next to that field.
+      if (!isSafeNetError(err) || err.status !== 400) throw err;
+      await selfEvent("self-service.pin", user.upn, token.serial, "failure", { reason: err.code });
+      return fail("The PIN was not changed.", { newPin: errorSentence(err, "pin") });
+    }
 
     await endOtherSessions(user.upn);
     await selfEvent("self-service.pin", user.upn, token.serial, "success", { detail: { sessionsEnded: true } });

@@ -28,6 +28,8 @@ export function TokenSelfService(props: Props) {
   const [outcome, setOutcome] = useState<{ message: string; n: number }>({ message: "", n: 0 });
   const outcomeRef = useRef<HTMLParagraphElement>(null);
   const report = (message: string) => setOutcome((o) => ({ message, n: o.n + 1 }));
+  // A new attempt clears the last outcome, so a success and a later failure never show together.
+  const clear = () => setOutcome((o) => (o.message ? { message: "", n: o.n } : o));
 
   useEffect(() => {
     if (outcome.n > 0) outcomeRef.current?.focus();
@@ -46,16 +48,17 @@ export function TokenSelfService(props: Props) {
           </Link>
         </p>
       )}
-      {token?.state === "Active" && <ChangePin serial={token.serial} pinLengths={props.pinLengths} onDone={report} />}
+      {token?.state === "Active" && <ChangePin serial={token.serial} pinLengths={props.pinLengths} onStart={clear} onDone={report} />}
       {token?.state === "Assigned" && <ResendActivation {...props} token={token} />}
-      {token && allows("revoke", token.state) && <ReportLost serial={token.serial} onDone={report} />}
+      {token && allows("revoke", token.state) && <ReportLost serial={token.serial} onStart={clear} onDone={report} />}
     </>
   );
 }
 
-function ChangePin(props: { serial: string; pinLengths: PinLengths; onDone: (message: string) => void }) {
+function ChangePin(props: { serial: string; pinLengths: PinLengths; onStart: () => void; onDone: (message: string) => void }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [state, submit, pending] = useActionState(async (prev: ActionState, form: FormData) => {
+    props.onStart();
     const result = await changeMyPin(prev, form);
     if (result.status === "success") props.onDone(result.message);
     return result;
@@ -85,11 +88,12 @@ function ChangePin(props: { serial: string; pinLengths: PinLengths; onDone: (mes
   );
 }
 
-function ReportLost(props: { serial: string; onDone: (message: string) => void }) {
+function ReportLost(props: { serial: string; onStart: () => void; onDone: (message: string) => void }) {
   const [open, setOpen] = useState(false);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const [state, submit, pending] = useActionState(async (prev: ActionState, form: FormData) => {
+    props.onStart();
     const result = await reportTokenLost(prev, form);
     if (result.status === "success") {
       setOpen(false);

@@ -77,13 +77,16 @@ export const seesAllMail = (viewer: MailboxViewer) => viewer.isAdmin && viewer.m
 // Message-IDs per sink request, so the URL stays far below the header size limits.
 const IDS_PER_REQUEST = 50;
 
+// ISO dates sort as strings; the sink's order is not promised, the mailbox shows the newest on top.
+const newestFirst = (messages: MailboxMessage[]) => [...messages].sort((a, b) => b.date.localeCompare(a.date));
+
 /**
  * The messages `viewer` may read: an administrator (with MFA done) reads every message, or one
  * recipient's; anyone else only the mail the portal recorded as sent on their behalf, whatever
  * address it went to, and never mail chosen by an address.
  */
 export async function readMailbox(viewer: MailboxViewer, to?: string): Promise<MailboxMessage[]> {
-  if (seesAllMail(viewer)) return listMailbox({ to });
+  if (seesAllMail(viewer)) return newestFirst(await listMailbox({ to }));
   const ids = await store.sentMessageIds(viewer.upn);
   if (ids.length === 0) return [];
   const chunks: string[][] = [];
@@ -91,7 +94,7 @@ export async function readMailbox(viewer: MailboxViewer, to?: string): Promise<M
   const found = (await Promise.all(chunks.map((messageIds) => listMailbox({ messageIds })))).flat();
   // The sink filters already; this keeps the view to recorded mail whatever it answers.
   const mine = new Set(ids);
-  return found.filter((m) => mine.has(m.messageId)).sort((a, b) => b.date.localeCompare(a.date));
+  return newestFirst(found.filter((m) => mine.has(m.messageId)));
 }
 
 /** Whether `viewer` may read the sink's message `id` (an attachment of it, say). */

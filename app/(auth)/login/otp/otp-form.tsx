@@ -2,11 +2,10 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { UNREACHABLE } from "../messages";
 import { OUTER_WINDOW_PREFIX, PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
-
 
 export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -14,17 +13,24 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string>();
   const [resyncState, setResyncState] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [tries, setTries] = useState(0);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  // The passcode is the one thing this page asks for: focus it at once, and again after each refusal.
+  useEffect(() => inputRef.current?.focus(), [tries]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!readPasscode(passcode)) {
       setError(PASSCODE_HINT);
+      setTries((n) => n + 1);
       return;
     }
     setBusy(true);
     const result = await signIn("otp", { redirect: false, passcode, state: resyncState ?? "" }).catch(() => undefined);
     setBusy(false);
     setPasscode("");
+    setTries((n) => n + 1);
     if (result?.error?.startsWith(OUTER_WINDOW_PREFIX)) {
       setResyncState(result.error.slice(OUTER_WINDOW_PREFIX.length));
       setError("SafeNet asks you to re-authenticate, using the next response: wait for the next code and enter your PIN followed by it.");
@@ -44,6 +50,7 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
       <div className="field">
         <label htmlFor="passcode">Passcode (PIN + one-time password)</label>
         <input
+          ref={inputRef}
           id="passcode"
           name="passcode"
           type="password"

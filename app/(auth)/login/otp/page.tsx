@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { viewerState } from "@/lib/server/auth/session";
 import { env } from "@/lib/runtime/env";
+import { landingPath } from "../landing";
 import { OtpForm } from "./otp-form";
 
 export const metadata: Metadata = { title: "PIN and one-time password" };
@@ -13,7 +14,7 @@ export default async function OtpPage({ searchParams }: { searchParams: Promise<
   const state = await viewerState();
   if (state.status === "anonymous" || state.status === "expired") redirect("/login");
   if (state.status === "signed_in") redirect(next);
-  if (state.status === "enroll_only") redirect("/enroll");
+  if (state.status === "enroll_only") redirect(landingPath("enroll", next, env().NEXTAUTH_URL));
   return (
     <section aria-labelledby="otp-title" className="narrow">
       <h1 id="otp-title">PIN and one-time password</h1>
