@@ -14,6 +14,9 @@ describe("where a session lands after sign-in", () => {
     expect(landingPath("enroll", "/mailbox?id=abc", ORIGIN)).toBe("/mailbox?id=abc");
     expect(landingPath("enroll", "/enroll", ORIGIN)).toBe("/enroll");
     expect(landingPath("enroll", "/mailbox/", ORIGIN)).toBe("/mailbox/");
+    // An invited user without a token signs in from the link and comes back to accept it.
+    expect(landingPath("enroll", "/invite/abc", ORIGIN)).toBe("/invite/abc");
+    expect(landingPath("enroll", "/invitations", ORIGIN)).toBe("/enroll");
     expect(landingPath("enroll", "https://evil.example/enroll", ORIGIN)).toBe("/enroll");
   });
 

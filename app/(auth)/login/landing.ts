@@ -1,10 +1,10 @@
 import { safeRedirectPath } from "@/lib/auth/redirect";
 
 // Where a session goes once the password (or the OTP step) is through. A password-only session can
-// open New Account Info and its mailbox only, so it goes straight to New Account Info, as the
+// open New Account Info, its mailbox and an invitation only, so it goes straight to New Account Info, as the
 // Parallels Client does, unless it was on its way to one of those.
 
-const ENROLLEE_PATHS = ["/enroll", "/mailbox"];
+const ENROLLEE_PATHS = ["/enroll", "/mailbox", "/invite"];
 
 const opensFor = (path: string) => ENROLLEE_PATHS.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`) || path.startsWith(`${p}#`));
 
