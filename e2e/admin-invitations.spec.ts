@@ -121,8 +121,9 @@ test("an administrator assigns a token; the user follows the invitation, signs i
 
       // Both mails are in the user's own Demo mailbox.
       await user.page.goto("/mailbox");
-      await expect(user.page.getByRole("article", { name: "You are invited to set up your SafeNet token" })).toBeVisible();
-      await expect(user.page.getByRole("article", { name: /^Activate your SafeNet MobilePASS token/ })).toBeVisible();
+      const messages = user.page.getByRole("navigation", { name: "Messages" });
+      await expect(messages.getByRole("link", { name: "You are invited to set up your SafeNet token" })).toBeVisible();
+      await expect(messages.getByRole("link", { name: /^Activate your SafeNet MobilePASS token/ })).toBeVisible();
 
       // The link is spent.
       await user.page.goto(link);
