@@ -53,7 +53,7 @@ export default async function InvitationsPage({ searchParams }: { searchParams: 
         <p role="status">{Number.isFinite(before) ? "There are no older invitations." : "No invitation was sent yet."}</p>
       ) : (
         <div className={styles.tableWrap}>
-          <table aria-labelledby="sent-title">
+          <table className="stack" aria-labelledby="sent-title">
             <thead>
               <tr>
                 <th scope="col">User</th>
@@ -69,19 +69,19 @@ export default async function InvitationsPage({ searchParams }: { searchParams: 
                 const state = invitationState(r, now);
                 return (
                   <tr key={r.id} data-testid={`invitation-${r.upn}`}>
-                    <th scope="row">
+                    <th scope="row" data-label="User">
                       <Link href={userHref(r.upn)}>{r.upn}</Link>
                       <div className="muted">{r.email}</div>
                     </th>
-                    <td data-testid="invitation-state">
+                    <td data-label="State" data-testid="invitation-state">
                       {STATE_LABELS[state]}
                       {state === "used" && <div className="muted">{when(r.usedAt)}</div>}
                       {state === "withdrawn" && <div className="muted">{`${when(r.withdrawnAt)} by ${r.withdrawnBy}`}</div>}
                     </td>
-                    <td>{r.invitedBy}</td>
-                    <td>{when(r.createdAt)}</td>
-                    <td>{when(r.expiresAt)}</td>
-                    <td>{state === "sent" ? <WithdrawButton id={r.id} upn={r.upn} /> : null}</td>
+                    <td data-label="Invited by">{r.invitedBy}</td>
+                    <td data-label="Sent">{when(r.createdAt)}</td>
+                    <td data-label="Works until">{when(r.expiresAt)}</td>
+                    <td data-label="Action">{state === "sent" ? <WithdrawButton id={r.id} upn={r.upn} /> : null}</td>
                   </tr>
                 );
               })}
