@@ -38,7 +38,8 @@ export async function checkPasswordThrottled(
   const account = { key: accountKey(username), limit: ACCOUNT_LIMIT };
   const address = { key: addressKey(clientIp), limit: ADDRESS_LIMIT };
   const wait = await store.reserveAttempt([account, address]);
-  if (wait > 0) return { ok: false, reason: "throttled", message: waitSentence(wait), filedAs: await filedAs(endpoints, username) };
+  // A blocked attempt must not reach SafeNet at all, not even to look the name up: it is filed as typed.
+  if (wait > 0) return { ok: false, reason: "throttled", message: waitSentence(wait), filedAs: { user: username.trim().toLowerCase() } };
   let user: User | null;
   try {
     user = await safenetClient(endpoints).authenticate(username, password);
