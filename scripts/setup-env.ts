@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, linkSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { ensurePrivateDir, tightenPrivateFile } from "../lib/runtime/private-files";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -43,18 +43,21 @@ export function ensureEnvFile(root = process.cwd()): EnsureEnvResult {
   let created = false;
   let added: KeyName[] = [];
 
-  if (!existsSync(file)) {
-    writeFileSync(file, header + "\n" + keyLines(allKeys), { mode: 0o600 });
-    created = true;
-  } else {
-    const text = readFileSync(file, "utf8");
-    const parsed = parseEnv(text);
-    // An empty value counts as missing; a later line wins when the file is parsed.
-    added = allKeys.filter((name) => !parsed[name]);
-    if (added.length > 0) {
-      const separator = text.length === 0 || text.endsWith("\n") ? "" : "\n";
-      appendFileSync(file, separator + keyLines(added));
-    }
+  // Several instances may start at once from one checkout: exactly one file wins, and every process
+  // goes on with the keys that file holds (scripts/start.ts loads it right after this returns).
+  if (!existsSync(file)) created = createOnce(file, header + "\n" + keyLines(allKeys));
+  if (!created) {
+    added = whileLocked(file, () => {
+      const text = readFileSync(file, "utf8");
+      const parsed = parseEnv(text);
+      // An empty value counts as missing; a later line wins when the file is parsed.
+      const missing = allKeys.filter((name) => !parsed[name]);
+      if (missing.length > 0) {
+        const separator = text.length === 0 || text.endsWith("\n") ? "" : "\n";
+        appendFileSync(file, separator + keyLines(missing));
+      }
+      return missing;
+    });
   }
 
   const fromFile = parseEnv(readFileSync(file, "utf8"));
@@ -63,6 +66,70 @@ export function ensureEnvFile(root = process.cwd()): EnsureEnvResult {
   tightenPrivateFile(file);
 
   return { created, path: file, added, dataDir };
+}
+
+/**
+ * Writes `text` to `file` unless it exists, atomically: a complete temporary file is hard-linked
+ * into place (link() fails with EEXIST instead of replacing), so no process ever reads a half-written
+ * .env, and a process that loses the race keeps nothing of its own. Returns whether this one won.
+ */
+function createOnce(file: string, text: string): boolean {
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  writeFileSync(temp, text, { mode: 0o600, flag: "wx" });
+  try {
+    linkSync(temp, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    // A file system without hard links: exclusive create, then write (a reader may see it empty for a moment, not another key).
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw error;
+    let fd: number;
+    try {
+      fd = openSync(file, "wx", 0o600);
+    } catch (inner) {
+      if ((inner as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw inner;
+    }
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    return true;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+const LOCK_WAIT_MS = 10_000;
+const LOCK_STALE_MS = 30_000;
+
+/** Runs `work` holding `${file}.lock` (exclusive create), so two processes never both add the same missing key. */
+function whileLocked<T>(file: string, work: () => T): T {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx", 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    // A lock left by a process that died while holding it (it holds it for a few milliseconds).
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) rmSync(lock, { force: true });
+    } catch {
+      // Gone already.
+    }
+    if (Date.now() > deadline) throw new Error(`${lock} has been held for ${LOCK_WAIT_MS / 1000} s; if no other instance is starting, delete it.`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 export function describeEnvResult(result: EnsureEnvResult): string | undefined {
