@@ -2,10 +2,14 @@ import http from "node:http";
 import { hotp } from "../lib/otp";
 
 // A closed-loop load generator, run in its own process: `concurrency` workers, each owning a share
-// of the tokens and sending each token's next HOTP code in turn, for `seconds`. Prints JSON figures.
+// of the tokens and sending each token's next HOTP code in turn, for `seconds`. Prints JSON figures
+// and each token's next counter (so a following run goes on from there). With several `urls` (one
+// per instance) each worker sends its requests to them in turn, so the load is spread evenly and a
+// token's consecutive codes reach different instances (still one after the other).
 
 interface Job {
   url: string;
+  urls?: string[];
   headers: Record<string, string>;
   concurrency: number;
   seconds: number;
@@ -13,13 +17,13 @@ interface Job {
 }
 
 const job = JSON.parse(process.argv[2]) as Job;
-const target = new URL(job.url);
+const targets = (job.urls ?? [job.url]).map((u) => new URL(u));
 const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
 const latencies: number[] = [];
 const codes: Record<string, number> = {};
 let errors = 0;
 
-function post(body: string): Promise<{ status: number; text: string }> {
+function post(target: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: target.hostname, port: target.port, path: target.pathname, method: "POST", agent, headers: { ...job.headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
@@ -35,14 +39,15 @@ function post(body: string): Promise<{ status: number; text: string }> {
 }
 
 async function worker(index: number, deadline: number) {
-  const mine = job.tokens.filter((_, i) => i % job.concurrency === index).map((t) => ({ ...t, secret: Buffer.from(t.secretHex, "hex") }));
+  const mine = job.tokens.filter((_, i) => i % job.concurrency === index).map((t) => Object.assign(t, { secret: Buffer.from(t.secretHex, "hex") }));
   let turn = 0;
   while (performance.now() < deadline) {
     const t = mine[turn++ % mine.length];
     const body = JSON.stringify({ username: t.upn, passcode: t.pin + hotp(t.secret, t.counter++) });
+    const target = targets[(index + turn) % targets.length];
     const started = performance.now();
     try {
-      const res = await post(body);
+      const res = await post(target, body);
       latencies.push(performance.now() - started);
       const key = res.status === 200 ? `code ${JSON.parse(res.text).code}` : `http ${res.status}`;
       codes[key] = (codes[key] ?? 0) + 1;
@@ -67,6 +72,7 @@ async function main() {
       p99ms: pct(99),
       codes,
       errors,
+      counters: Object.fromEntries(job.tokens.map((t) => [t.upn, t.counter])),
     }),
   );
   agent.destroy();
