@@ -4,7 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { DataDirLockedError, lockDataDir } from "../mock-safenet/data-dir-lock";
-import { isPostgresUrl, migrateTarget, openSql, redactUrl, sql, type Sql } from "../lib/runtime/sql";
+import { Fragment, isPostgresUrl, migrateTarget, openSql, redactUrl, sql } from "../lib/runtime/sql";
 
 // `npm run db:copy -- --portal-url postgres://… --safenet-url postgres://…` (either or both): moves an
 // installation from SQLite (DATA_DIR/portal.sqlite, DATA_DIR/safenet.sqlite) into EMPTY PostgreSQL
@@ -97,6 +97,26 @@ export function dependencyOrder(tables: string[], edges: { child: string; parent
   return order;
 }
 
+/**
+ * `INSERT INTO t (a, b) VALUES (?, ?), (?, ?)…` for `rows` rows, as the text pieces between the
+ * parameters: one array per row count, so the SQL kit compiles each statement shape once.
+ */
+function insertTemplate(table: string, columns: string[]): (rows: number) => string[] {
+  const shapes = new Map<number, string[]>();
+  return (rows) => {
+    let strings = shapes.get(rows);
+    if (!strings) {
+      strings = [`INSERT INTO ${ident(table)} (${columns.map(ident).join(", ")}) VALUES (`];
+      for (let r = 0; r < rows; r++) {
+        for (let c = 1; c < columns.length; c++) strings.push(", ");
+        strings.push(r === rows - 1 ? ")" : "), (");
+      }
+      shapes.set(rows, strings);
+    }
+    return strings;
+  };
+}
+
 interface PgColumn {
   table: string;
   column: string;
@@ -169,7 +189,7 @@ export async function copyPart(part: Part, dataDir: string, url: string, log: (l
       }
       if (nonEmpty.length) {
         throw new CopyRefused(
-          `${target} is not empty (rows in ${nonEmpty.join(", ")}). Copy only into a new, empty database (CREATE DATABASE …); nothing was changed.`,
+          `${target} is not empty (rows in ${nonEmpty.join(", ")}). Copy only into a new, empty database (CREATE DATABASE …).`,
         );
       }
 
@@ -187,26 +207,25 @@ export async function copyPart(part: Part, dataDir: string, url: string, log: (l
         const columns = tables.get(table)!;
         const booleans = new Set(onPg.get(table)!.filter((c) => c.type === "boolean").map((c) => c.column));
         const flag = columns.map((c) => booleans.has(c));
-        const columnList = sql.raw(columns.map(ident).join(", "));
-        const into = sql.raw(ident(table));
         const chunk = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMS / columns.length)));
+        const insert = insertTemplate(table, columns);
         // Integers as BigInt: every stored value goes over exactly, whatever its size.
         const read = source.prepare(`SELECT ${columns.map(ident).join(", ")} FROM ${ident(table)}`).raw(true).safeIntegers(true);
-        let rows: unknown[][] = [];
+        let values: unknown[] = [];
         let copied = 0;
         const flush = async () => {
-          if (rows.length === 0) return;
-          const values = rows.map((r) => sql`(${sql.join(r.map((v, i) => (flag[i] && v !== null ? Number(v) !== 0 : v)))})`);
-          await tx.run(sql`INSERT INTO ${into} (${columnList}) VALUES ${sql.join(values)}`);
-          copied += rows.length;
-          rows = [];
+          if (values.length === 0) return;
+          const rows = values.length / columns.length;
+          await tx.run(new Fragment(insert(rows), values));
+          copied += rows;
+          values = [];
         };
         for (const row of read.iterate() as Iterable<unknown[]>) {
-          rows.push(row);
-          if (rows.length >= chunk) await flush();
+          for (let i = 0; i < row.length; i++) values.push(flag[i] && row[i] !== null ? Number(row[i]) !== 0 : row[i]);
+          if (values.length >= chunk * columns.length) await flush();
         }
         await flush();
-        const check = await tx.get<{ n: number }>(sql`SELECT count(*) AS "n" FROM ${into}`);
+        const check = await tx.get<{ n: number }>(sql`SELECT count(*) AS "n" FROM ${sql.raw(ident(table))}`);
         if (check?.n !== copied) throw new Error(`${table}: ${copied} rows sent but ${check?.n} arrived`);
         counts.push({ table, rows: copied });
         log(`  ${table.padEnd(24)} ${copied.toLocaleString("en").padStart(10)} rows`);

@@ -1,0 +1,47 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startCluster } from "../scripts/pg-cluster";
+
+// How long `npm run db:copy` takes to move a synthetic directory of N users (and the portal's empty
+// database) from SQLite into a new PostgreSQL database: the command's own process, migration of both
+// ends included. Seeds with `npm run safenet:seed -- --users N` first. Prints figures; never fails on time.
+// Usage: npx tsx bench/copy-to-postgres.ts [users=100000] [runs=3]
+
+const ROOT = path.resolve(__dirname, "..");
+const TSX = path.join(ROOT, "node_modules/.bin/tsx");
+const users = Number(process.argv[2] ?? 100_000);
+const runs = Number(process.argv[3] ?? 3);
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "copy-bench-"));
+  const env = { ...process.env, DATA_DIR: dataDir, SAFENET_DATABASE_URL: "", DATABASE_URL: "", SAFENET_TMS_API_KEY: "bench-tms-key-0123456789", SAFENET_AGENT_KEY: "bench-agent-key-0123456789" };
+  const cluster = await startCluster();
+  try {
+    execFileSync(TSX, ["mock-safenet/seed-cli.ts", "--users", String(users)], { cwd: ROOT, env });
+    execFileSync(TSX, ["db/migrate.ts"], { cwd: ROOT, env });
+    const size = fs.statSync(path.join(dataDir, "safenet.sqlite")).size;
+    const times: number[] = [];
+    for (let run = 1; run <= runs; run++) {
+      const portal = await cluster.createDatabase(`copy_portal_${run}`);
+      const safenet = await cluster.createDatabase(`copy_safenet_${run}`);
+      const started = performance.now();
+      const out = execFileSync(TSX, [path.join(ROOT, "scripts/copy-to-postgres.ts"), "--portal-url", portal, "--safenet-url", safenet], { cwd: dataDir, env }).toString();
+      const secs = (performance.now() - started) / 1000;
+      times.push(secs);
+      console.log(`run ${run}: ${secs.toFixed(2)} s wall (load average ${os.loadavg()[0].toFixed(1)})`);
+      for (const line of out.split("\n").filter((l) => / copied /.test(l))) console.log(`  ${line}`);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`${users} users, safenet.sqlite ${(size / 2 ** 20).toFixed(1)} MiB: median ${times[Math.floor(times.length / 2)].toFixed(2)} s over ${runs} runs (${os.cpus().length} cores, node ${process.version})`);
+  } finally {
+    await cluster.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
