@@ -1,12 +1,14 @@
 import Database from "better-sqlite3";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateTarget, openSql, sql } from "../../lib/runtime/sql";
-import { PARTS } from "../../scripts/copy-to-postgres";
+import { dependencyOrder, PARTS } from "../../scripts/copy-to-postgres";
 import { ROOT, startSimulator, TMS, type Simulator } from "./harness";
 import { activeToken, newUser, otpFor, type Provisioned } from "./provision";
 
@@ -49,8 +51,52 @@ async function counts(url: string): Promise<Record<string, number>> {
   }
 }
 
+describe("npm run db:copy without a database to copy into", () => {
+  it("orders tables parents first, and refuses a cycle", () => {
+    const edges = [
+      { child: "user_groups", parent: "users" },
+      { child: "user_groups", parent: "groups" },
+      { child: "users", parent: "repositories" },
+      { child: "groups", parent: "repositories" },
+      { child: "tokens", parent: "users" },
+      { child: "resync_states", parent: "tokens" },
+      { child: "tokens", parent: "tokens" },
+    ];
+    expect(dependencyOrder(["user_groups", "tokens", "resync_states", "users", "groups", "repositories", "meta"], edges)).toEqual([
+      "meta",
+      "repositories",
+      "groups",
+      "users",
+      "tokens",
+      "user_groups",
+      "resync_states",
+    ]);
+    expect(() => dependencyOrder(["a", "b"], [{ child: "a", parent: "b" }, { child: "b", parent: "a" }])).toThrow(/a, b refer to each other in a cycle/);
+  });
+
+  it("refuses without a URL, with a URL that is not PostgreSQL's, and without the SQLite file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "copy-args-"));
+    try {
+      const none = copy(dir, []);
+      expect(none.status).toBe(1);
+      expect(none.output).toContain("Nothing to copy: give --portal-url, --safenet-url or both.");
+      const mysql = copy(dir, ["--portal-url", `mysql://root:${PASSWORD}@127.0.0.1/portal`]);
+      expect(mysql.status).toBe(1);
+      expect(mysql.output).toContain("Nothing copied: --portal-url must be a postgres:// or postgresql:// URL.");
+      const missing = copy(dir, ["--safenet-url", `postgres://u:${PASSWORD}@127.0.0.1:1/x`]);
+      expect(missing.status).toBe(1);
+      expect(missing.output).toContain(`Nothing copied: there is no simulator database, ${path.join(dir, "safenet.sqlite")} does not exist (check DATA_DIR).`);
+      const unknown = copy(dir, ["--portal", "x"]);
+      expect(unknown.status).toBe(1);
+      expect(unknown.output).toMatch(/Unknown option '--portal'[\s\S]*Usage: npm run db:copy/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!ADMIN_URL)("moving an installation from SQLite to PostgreSQL (npm run db:copy)", () => {
-  const names = { portal: `copy_${process.pid}_portal`, safenet: `copy_${process.pid}_safenet`, busy: `copy_${process.pid}_busy` };
+  const names = { portal: `copy_${process.pid}_portal`, safenet: `copy_${process.pid}_safenet`, busy: `copy_${process.pid}_busy`, older: `copy_${process.pid}_older` };
   const urls = {} as Record<keyof typeof names, string>;
   let sim: Simulator;
   let upn: string;
@@ -171,4 +217,26 @@ describe.skipIf(!ADMIN_URL)("moving an installation from SQLite to PostgreSQL (n
     expect(run!.output).toMatch(/The simulator was not copied \(nothing changed in its database\): .* is not empty \(rows in .*tokens/);
     expect(await counts(urls.safenet)).toEqual(beforeCounts);
   }, 120_000);
+
+  it("refuses when a table on PostgreSQL lacks a column of the SQLite file, and changes nothing there", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "copy-older-"));
+    try {
+      const file = path.join(dir, PARTS.portal.file);
+      await migrateTarget({ dialect: "sqlite", file }, PARTS.portal.folders, PARTS.portal.lockName);
+      const portal = openSql({ dialect: "sqlite", file });
+      await portal.run(sql`INSERT INTO settings (key, value, updated_at, updated_by) VALUES (${"mfa"}, ${"{}"}, ${1}, ${"bob@corp.local"})`);
+      await portal.close();
+      // A target whose schema is older than the SQLite file's (here: a column dropped by hand).
+      await migrateTarget({ dialect: "postgres", url: urls.older }, PARTS.portal.folders, PARTS.portal.lockName);
+      const target = openSql({ dialect: "postgres", url: urls.older });
+      await target.exec("ALTER TABLE settings DROP COLUMN updated_by");
+      await target.close();
+      const run = copy(dir, ["--portal-url", urls.older]);
+      expect(run.status, run.output).toBe(1);
+      expect(run.output).toMatch(/The portal was not copied \(nothing changed in its database\): .* does not match portal\.sqlite \(table settings lacks the column updated_by\)/);
+      expect(await counts(urls.older)).toMatchObject({ settings: 0 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
