@@ -4,7 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { DataDirLockedError, lockDataDir } from "../mock-safenet/data-dir-lock";
-import { Fragment, isPostgresUrl, migrateTarget, openSql, redactUrl, sql } from "../lib/runtime/sql";
+import { isPostgresUrl, migrateTarget, openSql, redactUrl, sql } from "../lib/runtime/sql";
 
 // `npm run db:copy -- --portal-url postgres://… --safenet-url postgres://…` (either or both): moves an
 // installation from SQLite (DATA_DIR/portal.sqlite, DATA_DIR/safenet.sqlite) into EMPTY PostgreSQL
@@ -15,8 +15,6 @@ import { Fragment, isPostgresUrl, migrateTarget, openSql, redactUrl, sql } from 
 
 const ROOT = path.resolve(__dirname, "..");
 const ROWS_PER_INSERT = 1000;
-/** PostgreSQL takes at most 65 535 parameters per statement. */
-const MAX_PARAMS = 60_000;
 
 export interface Part {
   /** What the messages call it. */
@@ -97,30 +95,12 @@ export function dependencyOrder(tables: string[], edges: { child: string; parent
   return order;
 }
 
-/**
- * `INSERT INTO t (a, b) VALUES (?, ?), (?, ?)…` for `rows` rows, as the text pieces between the
- * parameters: one array per row count, so the SQL kit compiles each statement shape once.
- */
-function insertTemplate(table: string, columns: string[]): (rows: number) => string[] {
-  const shapes = new Map<number, string[]>();
-  return (rows) => {
-    let strings = shapes.get(rows);
-    if (!strings) {
-      strings = [`INSERT INTO ${ident(table)} (${columns.map(ident).join(", ")}) VALUES (`];
-      for (let r = 0; r < rows; r++) {
-        for (let c = 1; c < columns.length; c++) strings.push(", ");
-        strings.push(r === rows - 1 ? ")" : "), (");
-      }
-      shapes.set(rows, strings);
-    }
-    return strings;
-  };
-}
-
 interface PgColumn {
   table: string;
   column: string;
   type: string;
+  /** The type's own name (int8, text, bytea…), for the array casts. */
+  udt: string;
   required: boolean;
 }
 
@@ -155,7 +135,7 @@ export async function copyPart(part: Part, dataDir: string, url: string, log: (l
       // Two copies into one database at once: the second waits here, then finds rows and refuses.
       await tx.lock("db-copy-to-postgres");
       const pgColumns = await tx.all<PgColumn>(sql`
-        SELECT c.table_name AS "table", c.column_name AS "column", c.data_type AS "type",
+        SELECT c.table_name AS "table", c.column_name AS "column", c.data_type AS "type", c.udt_name AS "udt",
                (c.is_nullable = 'NO' AND c.column_default IS NULL AND c.is_identity = 'NO') AS "required"
         FROM information_schema.columns c
         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
@@ -207,22 +187,25 @@ export async function copyPart(part: Part, dataDir: string, url: string, log: (l
         const columns = tables.get(table)!;
         const booleans = new Set(onPg.get(table)!.filter((c) => c.type === "boolean").map((c) => c.column));
         const flag = columns.map((c) => booleans.has(c));
-        const chunk = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(MAX_PARAMS / columns.length)));
-        const insert = insertTemplate(table, columns);
+        // One array parameter per column (unnest): a statement of a few parameters, whatever the chunk.
+        const pgTypes = new Map(onPg.get(table)!.map((c) => [c.column, sql.raw(`${ident(c.udt)}[]`)]));
+        const into = sql.raw(`${ident(table)} (${columns.map(ident).join(", ")})`);
         // Integers as BigInt: every stored value goes over exactly, whatever its size.
         const read = source.prepare(`SELECT ${columns.map(ident).join(", ")} FROM ${ident(table)}`).raw(true).safeIntegers(true);
-        let values: unknown[] = [];
+        let arrays: unknown[][] = columns.map(() => []);
+        let rows = 0;
         let copied = 0;
         const flush = async () => {
-          if (values.length === 0) return;
-          const rows = values.length / columns.length;
-          await tx.run(new Fragment(insert(rows), values));
+          if (rows === 0) return;
+          const unnest = sql.join(columns.map((c, i) => sql`${arrays[i]}::${pgTypes.get(c)}`));
+          await tx.run(sql`INSERT INTO ${into} SELECT * FROM unnest(${unnest})`);
           copied += rows;
-          values = [];
+          rows = 0;
+          arrays = columns.map(() => []);
         };
         for (const row of read.iterate() as Iterable<unknown[]>) {
-          for (let i = 0; i < row.length; i++) values.push(flag[i] && row[i] !== null ? Number(row[i]) !== 0 : row[i]);
-          if (values.length >= chunk * columns.length) await flush();
+          for (let i = 0; i < row.length; i++) arrays[i].push(flag[i] && row[i] !== null ? Number(row[i]) !== 0 : row[i]);
+          if (++rows >= ROWS_PER_INSERT) await flush();
         }
         await flush();
         const check = await tx.get<{ n: number }>(sql`SELECT count(*) AS "n" FROM ${sql.raw(ident(table))}`);
