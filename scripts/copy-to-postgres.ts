@@ -4,7 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { DataDirLockedError, lockDataDir } from "../mock-safenet/data-dir-lock";
-import { isPostgresUrl, migrateTarget, openSql, redactUrl, sql } from "../lib/runtime/sql";
+import { isPostgresUrl, migrateTarget, openSql, redactUrl, sql, type Sql } from "../lib/runtime/sql";
 
 // `npm run db:copy -- --portal-url postgres://… --safenet-url postgres://…` (either or both): moves an
 // installation from SQLite (DATA_DIR/portal.sqlite, DATA_DIR/safenet.sqlite) into EMPTY PostgreSQL
@@ -104,6 +104,35 @@ interface PgColumn {
   required: boolean;
 }
 
+/** Refuses a target where any table of its schema holds a row. */
+async function refuseRowsIn(db: Sql, tables: string[], target: string): Promise<void> {
+  const nonEmpty: string[] = [];
+  for (const table of tables) {
+    const row = await db.get<{ any: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM ${sql.raw(ident(table))}) AS "any"`);
+    if (row?.any) nonEmpty.push(table);
+  }
+  if (nonEmpty.length) throw new CopyRefused(`${target} is not empty (rows in ${nonEmpty.join(", ")}). Copy only into a new, empty database (CREATE DATABASE …).`);
+}
+
+async function refuseRows(url: string, target: string): Promise<void> {
+  const db = openSql({ dialect: "postgres", url, poolSize: 1 }, { applicationName: "db:copy" });
+  try {
+    const tables = await db.all<{ name: string }>(
+      sql`SELECT table_name AS "name" FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+    );
+    await refuseRowsIn(
+      db,
+      tables.map((t) => t.name),
+      target,
+    );
+  } catch (error) {
+    if (error instanceof CopyRefused) throw error;
+    throw new CopyRefused(`Could not reach ${target}: ${(error as Error).message}`);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Copies one SQLite database into one PostgreSQL database. Throws CopyRefused (nothing changed) when it must not. */
 export async function copyPart(part: Part, dataDir: string, url: string, log: (line: string) => void): Promise<PartResult> {
   const started = performance.now();
@@ -112,6 +141,8 @@ export async function copyPart(part: Part, dataDir: string, url: string, log: (l
   if (!fs.existsSync(file)) throw new CopyRefused(`There is no ${part.label} database to copy: ${file} does not exist (check DATA_DIR).`);
 
   log(`${part.label}: ${file} → ${target}`);
+  // A database in use is refused before anything else happens to it (checked again inside the copy's transaction).
+  await refuseRows(url, target);
   // Both ends at this build's schema: the SQLite file as the process would migrate it at start, the target from empty.
   await migrateTarget({ dialect: "sqlite", file }, part.folders, part.lockName);
   try {
@@ -162,16 +193,7 @@ export async function copyPart(part: Part, dataDir: string, url: string, log: (l
         );
       }
 
-      const nonEmpty: string[] = [];
-      for (const table of onPg.keys()) {
-        const row = await tx.get<{ any: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM ${sql.raw(ident(table))}) AS "any"`);
-        if (row?.any) nonEmpty.push(table);
-      }
-      if (nonEmpty.length) {
-        throw new CopyRefused(
-          `${target} is not empty (rows in ${nonEmpty.join(", ")}). Copy only into a new, empty database (CREATE DATABASE …).`,
-        );
-      }
+      await refuseRowsIn(tx, [...onPg.keys()], target);
 
       const pgEdges = await tx.all<{ child: string; parent: string }>(sql`
         SELECT ch.relname AS "child", pa.relname AS "parent"
@@ -211,7 +233,6 @@ export async function copyPart(part: Part, dataDir: string, url: string, log: (l
         const check = await tx.get<{ n: number }>(sql`SELECT count(*) AS "n" FROM ${sql.raw(ident(table))}`);
         if (check?.n !== copied) throw new Error(`${table}: ${copied} rows sent but ${check?.n} arrived`);
         counts.push({ table, rows: copied });
-        log(`  ${table.padEnd(24)} ${copied.toLocaleString("en").padStart(10)} rows`);
       }
 
       // Each bigserial continues after the largest id copied, so the next insert does not collide.
@@ -227,6 +248,7 @@ export async function copyPart(part: Part, dataDir: string, url: string, log: (l
       return { counts, sequences: serials.length };
     });
     const seconds = (performance.now() - started) / 1000;
+    for (const { table, rows } of result.counts) log(`  ${table.padEnd(24)} ${rows.toLocaleString("en").padStart(10)} rows`);
     return { label: part.label, target, tables: result.counts, sequences: result.sequences, seconds };
   } finally {
     if (source.inTransaction) source.exec("COMMIT");
