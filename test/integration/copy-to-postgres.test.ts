@@ -92,7 +92,7 @@ describe("npm run db:copy without a database to copy into", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+    }, 90_000);
 });
 
 describe.skipIf(!ADMIN_URL)("moving an installation from SQLite to PostgreSQL (npm run db:copy)", () => {
