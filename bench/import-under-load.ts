@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { hotp } from "../lib/otp";
 import { readPskc } from "../lib/pskc";
+import type { LoadResult } from "./load";
 import { pskcBatch } from "./pskc-batch";
 import { waitFor } from "./wait-for";
 
@@ -21,15 +22,6 @@ const AGENT_KEY = "bench-agent-key-0123456789abcdef";
 const PIN = "4089";
 const TOKENS = 64;
 const PASSWORD = "Batch-Passw0rd";
-
-interface LoadResult {
-  requests: number;
-  perSecond: number;
-  p50ms: number;
-  p99ms: number;
-  codes: Record<string, number>;
-  errors: number;
-}
 
 
 function runLoad(job: object): Promise<LoadResult> {

@@ -7,6 +7,17 @@ import { hotp } from "../lib/otp";
 // per instance) each worker sends its requests to them in turn, so the load is spread evenly and a
 // token's consecutive codes reach different instances (still one after the other).
 
+/** What the generator prints: figures, and each token's next counter. */
+export interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50ms: number;
+  p99ms: number;
+  codes: Record<string, number>;
+  errors: number;
+  counters: Record<string, number>;
+}
+
 interface Job {
   url: string;
   urls?: string[];
@@ -64,17 +75,16 @@ async function main() {
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-  console.log(
-    JSON.stringify({
-      requests: latencies.length,
-      perSecond: latencies.length / elapsed,
-      p50ms: pct(50),
-      p99ms: pct(99),
-      codes,
-      errors,
-      counters: Object.fromEntries(job.tokens.map((t) => [t.upn, t.counter])),
-    }),
-  );
+  const result: LoadResult = {
+    requests: latencies.length,
+    perSecond: latencies.length / elapsed,
+    p50ms: pct(50),
+    p99ms: pct(99),
+    codes,
+    errors,
+    counters: Object.fromEntries(job.tokens.map((t) => [t.upn, t.counter])),
+  };
+  console.log(JSON.stringify(result));
   agent.destroy();
 }
 

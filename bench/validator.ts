@@ -8,6 +8,7 @@ import pg from "pg";
 import { hotp } from "../lib/otp";
 import { readPskc } from "../lib/pskc";
 import { startCluster, type Cluster } from "../scripts/pg-cluster";
+import type { LoadResult } from "./load";
 import { waitFor } from "./wait-for";
 
 // Validator throughput, side by side: a bare node:http server doing the same work from memory
@@ -43,16 +44,6 @@ interface BenchToken {
   secretHex: string;
   pin: string;
   counter: number;
-}
-
-interface LoadResult {
-  requests: number;
-  perSecond: number;
-  p50ms: number;
-  p99ms: number;
-  codes: Record<string, number>;
-  errors: number;
-  counters: Record<string, number>;
 }
 
 interface Target {
