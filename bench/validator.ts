@@ -53,11 +53,49 @@ interface Target {
   headers: Record<string, string>;
   tokens: BenchToken[];
   results: LoadResult[];
+  /** The processes doing the validations, whose CPU time is counted per validation: the server(s), and PostgreSQL's. */
+  pids: () => { app: number[]; db: number[] };
+  /** CPU milliseconds per validation, per run: the server(s), and PostgreSQL. */
+  cpuMs: { app: number; db: number }[];
+}
+
+// CPU time from /proc (Linux): user + system, in clock ticks of 10 ms. Unlike throughput, the CPU a
+// validation costs changes little when other work shares the machine.
+const TICK_MS = 10;
+function cpuTicks(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL's server processes: the postmaster and its children (the backends serving the pools). */
+function postgresPids(cluster: Cluster): number[] {
+  const master = Number(fs.readFileSync(path.join(cluster.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+  const children = fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return Number(fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ")[1]) === master;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [master, ...children];
 }
 
 function load(target: Target): LoadResult {
   const job = JSON.stringify({ url: target.urls[0], urls: target.urls, headers: target.headers, concurrency, seconds, tokens: target.tokens });
+  const start = target.pids();
+  const before = new Map([...start.app, ...start.db].map((pid) => [pid, cpuTicks(pid)]));
   const result = JSON.parse(execFileSync(TSX, [path.join(ROOT, "bench/load.ts"), job], { cwd: ROOT, maxBuffer: 64 << 20 }).toString()) as LoadResult;
+  const end = target.pids();
+  const ms = (pids: number[]) => (pids.reduce((sum, pid) => sum + cpuTicks(pid) - (before.get(pid) ?? 0), 0) * TICK_MS) / Math.max(1, result.requests);
+  target.cpuMs.push({ app: ms(end.app), db: ms(end.db) });
   for (const t of target.tokens) t.counter = result.counters[t.upn] ?? t.counter;
   return result;
 }
@@ -66,7 +104,7 @@ const cleanups: (() => Promise<void> | void)[] = [];
 let nextPort = 4590;
 
 /** A simulator process on its own DATA_DIR and ports; `extra` picks its database. */
-async function startSim(extra: Record<string, string>, seed: boolean): Promise<string> {
+async function startSim(extra: Record<string, string>, seed: boolean): Promise<{ base: string; pid: number }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-validator-bench-"));
   const port = nextPort++;
   const smtp = 2590 + (port - 4590);
@@ -95,7 +133,7 @@ async function startSim(extra: Record<string, string>, seed: boolean): Promise<s
   });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/health`, sim);
-  return base;
+  return { base, pid: sim.pid! };
 }
 
 /** Provisions and activates one event token per synthetic user through the TMS Web API. */
@@ -115,12 +153,13 @@ async function provision(base: string): Promise<BenchToken[]> {
 
 async function bare(tokens: BenchToken[]): Promise<Target> {
   const port = nextPort++;
-  const baseline = spawn(TSX, [path.join(ROOT, "bench/baseline-validator.ts")], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ["pipe", "pipe", "inherit"] });
+  const baseline = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/baseline-validator.ts")], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ["pipe", "pipe", "inherit"] });
   cleanups.push(() => void baseline.kill());
   const listening = new Promise((resolve) => baseline.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve(null)));
   baseline.stdin!.end(tokens.map((t) => JSON.stringify(t)).join("\n"));
   await listening;
-  return { name: "bare", label: "bare node:http from memory", urls: [`http://127.0.0.1:${port}/`], headers: {}, tokens: tokens.map((t) => ({ ...t })), results: [] };
+  const pid = baseline.pid!;
+  return { name: "bare", label: "bare node:http from memory", urls: [`http://127.0.0.1:${port}/`], headers: {}, tokens: tokens.map((t) => ({ ...t })), results: [], pids: () => ({ app: [pid], db: [] }), cpuMs: [] };
 }
 
 const VALIDATOR = "/TokenValidator/TokenValidator.asmx";
@@ -153,6 +192,8 @@ async function expectTokensIn(url: string): Promise<void> {
   }
 }
 
+const cpu = (c: { app: number; db: number }) => `${(c.app * 1000).toFixed(0)} µs` + (c.db ? ` + PostgreSQL ${(c.db * 1000).toFixed(0)} µs` : "");
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -163,27 +204,29 @@ async function main() {
   let cluster: Cluster | undefined;
   try {
     if (wanted.includes("sqlite") || wanted.includes("bare")) {
-      const base = await startSim({}, true);
-      const tokens = await provision(base);
+      const sim = await startSim({}, true);
+      const tokens = await provision(sim.base);
       if (wanted.includes("bare")) targets.push(await bare(tokens));
-      if (wanted.includes("sqlite")) targets.push({ name: "sqlite", label: "simulator on SQLite", urls: [base + VALIDATOR], headers: agentHeaders, tokens, results: [] });
+      if (wanted.includes("sqlite")) targets.push({ name: "sqlite", label: "simulator on SQLite", urls: [sim.base + VALIDATOR], headers: agentHeaders, tokens, results: [], pids: () => ({ app: [sim.pid], db: [] }), cpuMs: [] });
     }
     if (wanted.includes("pg") || wanted.includes("pg2")) {
       cluster = await startCluster();
       const c = cluster;
       cleanups.push(() => c.stop());
     }
+    const server = cluster ? postgresPids.bind(null, cluster) : () => [];
     if (cluster && wanted.includes("pg")) {
       const url = await benchDatabase(cluster, "bench_one");
-      const base = await startSim({ SAFENET_DATABASE_URL: url }, true);
-      targets.push({ name: "pg", label: "simulator on PostgreSQL", urls: [base + VALIDATOR], headers: agentHeaders, tokens: await provision(base), results: [] });
+      const sim = await startSim({ SAFENET_DATABASE_URL: url }, true);
+      targets.push({ name: "pg", label: "simulator on PostgreSQL", urls: [sim.base + VALIDATOR], headers: agentHeaders, tokens: await provision(sim.base), results: [], pids: () => ({ app: [sim.pid], db: server() }), cpuMs: [] });
       await expectTokensIn(url);
     }
     if (cluster && wanted.includes("pg2")) {
       const url = await benchDatabase(cluster, "bench_two");
       const a = await startSim({ SAFENET_DATABASE_URL: url }, true);
       const b = await startSim({ SAFENET_DATABASE_URL: url }, false);
-      targets.push({ name: "pg2", label: "two simulators, one PostgreSQL", urls: [a + VALIDATOR, b + VALIDATOR], headers: agentHeaders, tokens: await provision(a), results: [] });
+      const urls = [a.base + VALIDATOR, b.base + VALIDATOR];
+      targets.push({ name: "pg2", label: "two simulators, one PostgreSQL", urls, headers: agentHeaders, tokens: await provision(a.base), results: [], pids: () => ({ app: [a.pid, b.pid], db: server() }), cpuMs: [] });
       await expectTokensIn(url);
     }
 
@@ -193,7 +236,7 @@ async function main() {
       for (const target of targets) {
         const r = load(target);
         target.results.push(r);
-        console.log(`run ${run} ${target.name.padEnd(6)} ${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms  ${JSON.stringify(r.codes)}  errors ${r.errors}`);
+        console.log(`run ${run} ${target.name.padEnd(6)} ${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms  CPU/validation ${cpu(target.cpuMs.at(-1)!)}  ${JSON.stringify(r.codes)}  errors ${r.errors}`);
       }
     }
     loads.push(os.loadavg()[0].toFixed(1));
@@ -209,7 +252,7 @@ async function main() {
       }, {});
       const ratio = bareMedian && t.name !== "bare" ? `, ${(median(rates) / bareMedian).toFixed(2)} × bare` : "";
       console.log(
-        `${t.label.padEnd(32)} median ${median(rates).toFixed(0)}/s (runs ${rates.map((x) => x.toFixed(0)).join(", ")})${ratio}, p50 ${median(t.results.map((r) => r.p50ms)).toFixed(2)} ms, p99 ${median(t.results.map((r) => r.p99ms)).toFixed(2)} ms, answers ${JSON.stringify(all)}, errors ${t.results.reduce((n, r) => n + r.errors, 0)}`,
+        `${t.label.padEnd(32)} median ${median(rates).toFixed(0)}/s (runs ${rates.map((x) => x.toFixed(0)).join(", ")})${ratio}, p50 ${median(t.results.map((r) => r.p50ms)).toFixed(2)} ms, p99 ${median(t.results.map((r) => r.p99ms)).toFixed(2)} ms, CPU per validation ${cpu({ app: median(t.cpuMs.map((c) => c.app)), db: median(t.cpuMs.map((c) => c.db)) })}, answers ${JSON.stringify(all)}, errors ${t.results.reduce((n, r) => n + r.errors, 0)}`,
       );
     }
   } finally {
