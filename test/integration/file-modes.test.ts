@@ -28,32 +28,32 @@ afterEach(() => {
 });
 
 /** Opens everything the two services keep in DATA_DIR, as they do at start; returns what to close. */
-function openAll(dir: string) {
+async function openAll(dir: string) {
   migratePortal({ root, dir });
   const portal = openPortalDb(portalDbFile(dir));
-  const safenet = openDatabase(dir);
+  const safenet = await openDatabase({ dataDir: dir });
   loadMasterKey(undefined, dir);
-  return () => {
+  return async () => {
     portal.$client.close();
-    safenet.$client.close();
+    await safenet.close();
   };
 }
 
 const secretFiles = ["portal.sqlite", "portal.sqlite-wal", "portal.sqlite-shm", "safenet.sqlite", "safenet.sqlite-wal", "safenet.sqlite-shm", "master.key"];
 
 describe("files at rest", () => {
-  it("creates DATA_DIR 0700 and every database file and the key file 0600", () => {
+  it("creates DATA_DIR 0700 and every database file and the key file 0600", async () => {
     const dir = path.join(base, "new", "data");
-    const close = openAll(dir);
+    const close = await openAll(dir);
     try {
       expect(modeOf(dir)).toBe("700");
       for (const name of secretFiles) expect({ name, mode: modeOf(path.join(dir, name)) }).toEqual({ name, mode: "600" });
     } finally {
-      close();
+      await close();
     }
   });
 
-  it("tightens an existing installation's wider modes at start and says so", () => {
+  it("tightens an existing installation's wider modes at start and says so", async () => {
     const dir = path.join(base, "old");
     fs.mkdirSync(dir, { mode: 0o755 });
     for (const name of ["portal.sqlite", "safenet.sqlite"]) {
@@ -70,7 +70,7 @@ describe("files at rest", () => {
     const warnings: string[] = [];
     vi.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(line));
 
-    const close = openAll(dir);
+    const close = await openAll(dir);
     try {
       expect(modeOf(dir)).toBe("700");
       for (const name of secretFiles) expect({ name, mode: modeOf(path.join(dir, name)) }).toEqual({ name, mode: "600" });
@@ -78,7 +78,7 @@ describe("files at rest", () => {
       expect(warnings.join("\n")).toContain(`${path.join(dir, "portal.sqlite-wal")} from 0666 to 0600`);
       expect(warnings.join("\n")).toContain(`${path.join(dir, "master.key")} from 0644 to 0600`);
     } finally {
-      close();
+      await close();
     }
   });
 
