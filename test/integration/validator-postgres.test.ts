@@ -1,0 +1,80 @@
+import crypto from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "./harness";
+import { activeToken, newUser, otpFor, setPolicy, tokenState } from "./provision";
+
+// Two simulators on one PostgreSQL database, as two instances behind a load balancer: a code is
+// accepted once whichever instance gets it, failures and locks add up across both, and a code-5
+// `state` handed out by one is honoured by the other. Needs TEST_POSTGRES_URL (npm run test:postgres).
+
+const adminUrl = process.env.TEST_POSTGRES_URL;
+
+async function createDatabase(admin: string): Promise<string> {
+  const name = `safenet_validator_${process.pid}_${crypto.randomBytes(3).toString("hex")}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+describe.skipIf(!adminUrl)("two simulators on one PostgreSQL database", () => {
+  let a: Simulator;
+  let b: Simulator;
+  beforeAll(async () => {
+    const env = { SAFENET_DATABASE_URL: await createDatabase(adminUrl!), SAFENET_MASTER_KEY: crypto.randomBytes(32).toString("base64") };
+    a = await startSimulator(env);
+    b = await startSimulator(env);
+  }, 90_000);
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+  });
+
+  const check = async (sim: Simulator, username: string, passcode: string, extra: Record<string, unknown> = {}) => {
+    const res = await sim.validate({ username, passcode, ...extra });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { code: number; reason?: string; state?: string };
+  };
+
+  it("accepts 50 copies of one right passcode, sent over both at once, exactly once", async () => {
+    const upn = await newUser(a);
+    const t = await activeToken(a, upn, "event");
+    const passcode = "4089" + otpFor(t, { counter: 1 });
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => check(i % 2 ? b : a, upn, passcode)));
+    expect(answers.filter((r) => r.code === 1)).toHaveLength(1);
+    expect(answers.filter((r) => r.code === 0 && r.reason === "replayed")).toHaveLength(49);
+  });
+
+  it("adds up wrong passcodes over both instances and locks at the threshold, set through either", async () => {
+    await setPolicy(b, { lockThreshold: 6, lockDurationSeconds: 600 });
+    try {
+      const upn = await newUser(a);
+      const t = await activeToken(a, upn, "event");
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => check(i % 2 ? b : a, upn, "4089" + "000000")));
+      expect(answers.filter((r) => r.reason === "wrong_otp")).toHaveLength(6);
+      expect(answers.filter((r) => r.reason === "locked")).toHaveLength(14);
+      expect(await tokenState(a, t.serial)).toMatchObject({ state: "Locked", failCount: 6 });
+      expect(await check(b, upn, "4089" + otpFor(t, { counter: 1 }))).toMatchObject({ code: 0, reason: "locked" });
+    } finally {
+      await setPolicy(a, { lockThreshold: 3, lockDurationSeconds: 600 });
+    }
+  });
+
+  it("honours on one instance the code-5 state the other handed out, once", async () => {
+    const upn = await newUser(a);
+    const t = await activeToken(a, upn, "event"); // counter 0 used: next expected 1, look-ahead to 11
+    const challenge = await check(a, upn, "4089" + otpFor(t, { counter: 30 }));
+    expect(challenge).toMatchObject({ code: 5 });
+    expect(await check(b, upn, "4089" + otpFor(t, { counter: 31 }), { state: challenge.state })).toMatchObject({ code: 1 });
+    expect(await check(a, upn, "4089" + otpFor(t, { counter: 32 }), { state: challenge.state })).toMatchObject({ code: 0, reason: "wrong_otp" });
+    // Resynchronised at 31: the next code works on either instance without a state.
+    expect(await check(a, upn, "4089" + otpFor(t, { counter: 33 }))).toMatchObject({ code: 1 });
+  });
+});
