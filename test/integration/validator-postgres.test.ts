@@ -89,4 +89,30 @@ describe.skipIf(!adminUrl)("two simulators on one PostgreSQL database", () => {
     expect(events.events).toEqual([expect.objectContaining({ user: `${upn}\uFFFD`, clientIp: "10.0.0.1\uFFFD", reason: "unknown_user" })]);
     expect(a.output() + b.output()).not.toMatch(/error on POST/);
   });
+
+  it("lets a reader that follows the event log by id, while both instances write, miss no event", async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => newUser(a)));
+    const start = (await ((await a.tms("/TMSWebAPI/v1/events?limit=1000")).json() as Promise<{ events: { id: number }[] }>)).events.at(-1)?.id ?? 0;
+    let cursor = start;
+    const seen: number[] = [];
+    let writing = true;
+    const follow = (async () => {
+      while (writing || seen.length === 0) {
+        const page = (await (await b.tms(`/TMSWebAPI/v1/events?after=${cursor}&limit=1000`)).json()) as { events: { id: number }[] };
+        for (const e of page.events) seen.push(e.id);
+        if (page.events.length) cursor = page.events.at(-1)!.id;
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, lane) => {
+        for (let i = 0; i < 25; i++) await check(lane % 2 ? b : a, users[lane % users.length], "4089000000" + String(i % 10));
+      }),
+    );
+    writing = false;
+    await follow;
+    // One last read after every write committed: what the follower missed for good shows as a gap.
+    const all = (await (await a.tms(`/TMSWebAPI/v1/events?after=${start}&limit=1000`)).json()) as { events: { id: number }[] };
+    const tail = (await (await b.tms(`/TMSWebAPI/v1/events?after=${cursor}&limit=1000`)).json()) as { events: { id: number }[] };
+    expect([...seen, ...tail.events.map((e) => e.id)]).toEqual(all.events.map((e) => e.id));
+  }, 60_000);
 });
