@@ -34,16 +34,13 @@ interface EventRow {
   detail: string | null;
 }
 
-// What a client typed is logged as typed, except U+0000, which PostgreSQL text cannot hold: it becomes U+FFFD.
-const text = (value: string | null | undefined) => (value == null ? null : value.replaceAll("\0", "\uFFFD"));
-
 const EVENTS_LOCK = "safenet-events";
 
 export function makeEventLog(db: Sql) {
   return {
     /** One row; inside a validation this is one statement of its transaction. */
     async record(e: EventInput, at = Date.now()): Promise<void> {
-      const v = [at, e.type, text(e.user), text(e.serial), e.result, e.code ?? null, e.reason ?? null, text(e.clientIp), e.detail ? JSON.stringify(e.detail) : null];
+      const v = [at, e.type, e.user ?? null, e.serial ?? null, e.result, e.code ?? null, e.reason ?? null, e.clientIp ?? null, e.detail ? JSON.stringify(e.detail) : null];
       if (db.dialect === "sqlite") {
         // One writer at a time: ids are taken in commit order already.
         await db.run(sql`INSERT INTO events (at, type, "user", serial, result, code, reason, client_ip, detail) VALUES (${sql.join(v)})`);
@@ -61,8 +58,8 @@ export function makeEventLog(db: Sql) {
     async list(q: EventQuery): Promise<EventsPage> {
       const where = [
         q.after !== undefined ? sql`id > ${q.after}` : null,
-        q.user ? sql`"user" = ${text(q.user.toLowerCase())}` : null,
-        q.type ? sql`type = ${text(q.type)}` : null,
+        q.user ? sql`"user" = ${q.user.toLowerCase()}` : null,
+        q.type ? sql`type = ${q.type}` : null,
       ].filter((c) => c !== null);
       const rows = await db.all<EventRow>(sql`
         SELECT id, at, type, "user", serial, result, code, reason, client_ip AS "clientIp", detail FROM events

@@ -12,23 +12,16 @@ export interface ResyncState {
   expiresAt: number;
 }
 
-// PostgreSQL text cannot hold U+0000, so no stored name or state has one: a key with it matches
-// nothing (on SQLite too) instead of failing the query.
-const none = Promise.resolve(undefined);
-const storable = (text: string) => !text.includes("\0");
-
 export function makeHotPath(db: Sql) {
   return {
     repository: (name: string) =>
-      storable(name)
-        ? db.get<{ id: number; name: string; netbiosName: string }>(
-            sql`SELECT id, name, netbios_name AS "netbiosName" FROM repositories WHERE name = ${name.toLowerCase()}`,
-          )
-        : none,
+      db.get<{ id: number; name: string; netbiosName: string }>(
+        sql`SELECT id, name, netbios_name AS "netbiosName" FROM repositories WHERE name = ${name.toLowerCase()}`,
+      ),
     userByUpn: (repositoryId: number, upn: string) =>
-      storable(upn) ? db.get<{ id: number; upn: string }>(sql`SELECT id, upn FROM users WHERE repository_id = ${repositoryId} AND upn = ${upn}`) : none,
+      db.get<{ id: number; upn: string }>(sql`SELECT id, upn FROM users WHERE repository_id = ${repositoryId} AND upn = ${upn}`),
     userBySam: (repositoryId: number, sam: string) =>
-      storable(sam) ? db.get<{ id: number; upn: string }>(sql`SELECT id, upn FROM users WHERE repository_id = ${repositoryId} AND sam = ${sam}`) : none,
+      db.get<{ id: number; upn: string }>(sql`SELECT id, upn FROM users WHERE repository_id = ${repositoryId} AND sam = ${sam}`),
     /** The user's usable tokens, each row locked until the validation's transaction ends (PostgreSQL; SQLite holds its write lock). */
     userTokens: (userId: number) =>
       db.all<TokenRow>(sql`SELECT ${TOKEN_COLUMNS} FROM tokens t WHERE t.user_id = ${userId} AND t.state NOT IN ('Lost', 'Inventory') ORDER BY t.id${db.forUpdate}`),
@@ -38,9 +31,7 @@ export function makeHotPath(db: Sql) {
         fail_count = ${t.failCount}, locked_until = ${t.lockedUntil}, last_used_at = ${t.lastUsedAt} WHERE id = ${t.id}`),
     /** A pending resynchronisation, removed as it is read: a state answers once, whichever instance asks. */
     takeResync: (id: string) =>
-      storable(id)
-        ? db.get<ResyncState>(sql`DELETE FROM resync_states WHERE id = ${id} RETURNING token_id AS "tokenId", matched, expires_at AS "expiresAt"`)
-        : none,
+      db.get<ResyncState>(sql`DELETE FROM resync_states WHERE id = ${id} RETURNING token_id AS "tokenId", matched, expires_at AS "expiresAt"`),
     addResync: (id: string, tokenId: number, matched: number, expiresAt: number) =>
       db.run(sql`INSERT INTO resync_states (id, token_id, matched, expires_at) VALUES (${id}, ${tokenId}, ${matched}, ${expiresAt})`),
   };
