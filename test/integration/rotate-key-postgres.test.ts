@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startSimulator, type Simulator } from "./harness";
 import { activeToken, otpFor, type Provisioned } from "./provision";
+import { createPostgresDatabase } from "./support/pg-database";
 
 // `npm run safenet:rotate-key` on a PostgreSQL database two simulators share: refused while either
 // runs (each holds the database's shared advisory lock), done in one transaction once both are
@@ -21,14 +21,7 @@ describe.skipIf(!adminUrl)("rotating the master key of a shared PostgreSQL datab
   const oldKey = crypto.randomBytes(32).toString("base64");
 
   beforeAll(async () => {
-    const name = `safenet_rotate_${process.pid}_${crypto.randomBytes(3).toString("hex")}`;
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    const u = new URL(adminUrl!);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    url = await createPostgresDatabase(adminUrl!, "safenet_rotate");
     a = await startSimulator({ SAFENET_DATABASE_URL: url, SAFENET_MASTER_KEY: oldKey });
     b = await startSimulator({ SAFENET_DATABASE_URL: url, SAFENET_MASTER_KEY: oldKey });
     token = await activeToken(a, "alice@corp.local", "event", "4089");

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Encode } from "../../lib/otp";
 import { startSimulator, type Simulator } from "./harness";
 import { activeToken, newUser, otpFor, provision, setPolicy, type Provisioned } from "./provision";
+import { createPostgresDatabase } from "./support/pg-database";
 
 // Secrets at rest and in logs: after a full life cycle, the raw database files hold no seed,
 // activation key or PIN, and nothing the simulator printed does either. With TEST_POSTGRES_URL the
@@ -21,16 +22,6 @@ const tokens: Provisioned[] = [];
 const passcodes: string[] = [];
 
 let databaseUrl: string | undefined;
-
-async function createPostgresDatabase(admin: string): Promise<string> {
-  const name = `safenet_secrets_${process.pid}_${crypto.randomBytes(3).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`).finally(() => client.end());
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function rawDatabaseBytes(dataDir: string): Promise<Buffer> {
   if (databaseUrl) {
@@ -62,7 +53,7 @@ function seedForms(secret: Uint8Array): (string | Buffer)[] {
 }
 
 beforeAll(async () => {
-  databaseUrl = process.env.TEST_POSTGRES_URL ? await createPostgresDatabase(process.env.TEST_POSTGRES_URL) : undefined;
+  databaseUrl = process.env.TEST_POSTGRES_URL ? await createPostgresDatabase(process.env.TEST_POSTGRES_URL, "safenet_secrets") : undefined;
   sim = await startSimulator(databaseUrl ? { SAFENET_DATABASE_URL: databaseUrl } : {});
   await setPolicy(sim, { pinMinLength: 4, pinMaxLength: 8 });
   for (const mode of ["time", "event"] as const) {

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "./harness";
+import { createPostgresDatabase } from "./support/pg-database";
 import { activeToken, newUser, otpFor, setPolicy, tokenState } from "./provision";
 
 // Two simulators on one PostgreSQL database, as two instances behind a load balancer: a code is
@@ -10,25 +10,11 @@ import { activeToken, newUser, otpFor, setPolicy, tokenState } from "./provision
 
 const adminUrl = process.env.TEST_POSTGRES_URL;
 
-async function createDatabase(admin: string): Promise<string> {
-  const name = `safenet_validator_${process.pid}_${crypto.randomBytes(3).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 describe.skipIf(!adminUrl)("two simulators on one PostgreSQL database", () => {
   let a: Simulator;
   let b: Simulator;
   beforeAll(async () => {
-    const env = { SAFENET_DATABASE_URL: await createDatabase(adminUrl!), SAFENET_MASTER_KEY: crypto.randomBytes(32).toString("base64") };
+    const env = { SAFENET_DATABASE_URL: await createPostgresDatabase(adminUrl!, "safenet_validator"), SAFENET_MASTER_KEY: crypto.randomBytes(32).toString("base64") };
     a = await startSimulator(env);
     b = await startSimulator(env);
   }, 90_000);
