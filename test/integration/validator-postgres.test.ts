@@ -15,8 +15,8 @@ describe.skipIf(!adminUrl)("two simulators on one PostgreSQL database", () => {
   let b: Simulator;
   beforeAll(async () => {
     const env = { SAFENET_DATABASE_URL: await createPostgresDatabase(adminUrl!, "safenet_validator"), SAFENET_MASTER_KEY: crypto.randomBytes(32).toString("base64") };
-    a = await startSimulator(env);
-    b = await startSimulator(env);
+    // Started at once on the empty database: migrations, the key check, the PIN pepper and the demo seed race.
+    [a, b] = await Promise.all([startSimulator(env), startSimulator(env)]);
   }, 90_000);
   afterAll(async () => {
     await a?.stop();
