@@ -36,23 +36,28 @@ interface EventRow {
 
 const EVENTS_LOCK = "safenet-events";
 
+/** One row; inside a validation this is one statement of its transaction. */
+export async function recordEvent(db: Sql, e: EventInput, at = Date.now()): Promise<void> {
+  const [user, serial, code, reason, clientIp] = [e.user ?? null, e.serial ?? null, e.code ?? null, e.reason ?? null, e.clientIp ?? null];
+  const detail = e.detail ? JSON.stringify(e.detail) : null;
+  if (db.dialect === "sqlite") {
+    // One writer at a time: ids are taken in commit order already.
+    await db.run(sql`INSERT INTO events (at, type, "user", serial, result, code, reason, client_ip, detail)
+      VALUES (${at}, ${e.type}, ${user}, ${serial}, ${e.result}, ${code}, ${reason}, ${clientIp}, ${detail})`);
+    return;
+  }
+  // Several instances: a reader following the log by id must never see id n+1 before id n
+  // commits, or it would step past n for good. The id is drawn under a lock held to the commit,
+  // so ids commit in order (the lock is taken in the same statement, before the row exists).
+  await db.run(sql`WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended(${EVENTS_LOCK}, 0)))
+    INSERT INTO events (at, type, "user", serial, result, code, reason, client_ip, detail)
+    SELECT ${at}::bigint, ${e.type}::text, ${user}::text, ${serial}::text, ${e.result}::text, ${code}::integer, ${reason}::text,
+           ${clientIp}::text, ${detail}::text FROM turn`);
+}
+
 export function makeEventLog(db: Sql) {
   return {
-    /** One row; inside a validation this is one statement of its transaction. */
-    async record(e: EventInput, at = Date.now()): Promise<void> {
-      const v = [at, e.type, e.user ?? null, e.serial ?? null, e.result, e.code ?? null, e.reason ?? null, e.clientIp ?? null, e.detail ? JSON.stringify(e.detail) : null];
-      if (db.dialect === "sqlite") {
-        // One writer at a time: ids are taken in commit order already.
-        await db.run(sql`INSERT INTO events (at, type, "user", serial, result, code, reason, client_ip, detail) VALUES (${sql.join(v)})`);
-        return;
-      }
-      // Several instances: a reader following the log by id must never see id n+1 before id n
-      // commits, or it would step past n for good. The id is drawn under a lock held to the commit,
-      // so ids commit in order (the lock is taken in the same statement, before the row exists).
-      await db.run(sql`WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended(${EVENTS_LOCK}, 0)))
-        INSERT INTO events (at, type, "user", serial, result, code, reason, client_ip, detail)
-        SELECT ${v[0]}::bigint, ${v[1]}::text, ${v[2]}::text, ${v[3]}::text, ${v[4]}::text, ${v[5]}::integer, ${v[6]}::text, ${v[7]}::text, ${v[8]}::text FROM turn`);
-    },
+    record: (e: EventInput, at = Date.now()) => recordEvent(db, e, at),
 
     /** Oldest first from `after` (an event id), so a reader can follow the log with the last id it saw. */
     async list(q: EventQuery): Promise<EventsPage> {

@@ -11,12 +11,14 @@ export function policyProblems(p: Policy): Record<string, string> {
   return problems;
 }
 
+export async function readPolicy(db: Sql): Promise<Policy> {
+  const row = await db.get<{ value: string }>(sql`SELECT value FROM policy WHERE id = 1`);
+  return row ? { ...DEFAULT_POLICY, ...(JSON.parse(row.value) as Partial<Policy>) } : DEFAULT_POLICY;
+}
+
 export function makePolicyStore(db: Sql) {
   return {
-    async get(): Promise<Policy> {
-      const row = await db.get<{ value: string }>(sql`SELECT value FROM policy WHERE id = 1`);
-      return row ? { ...DEFAULT_POLICY, ...(JSON.parse(row.value) as Partial<Policy>) } : DEFAULT_POLICY;
-    },
+    get: () => readPolicy(db),
     async put(next: Policy): Promise<void> {
       await db.run(sql`INSERT INTO policy (id, value, updated_at) VALUES (1, ${JSON.stringify(next)}, ${Date.now()})
         ON CONFLICT (id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);

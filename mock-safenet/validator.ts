@@ -2,10 +2,10 @@ import crypto from "node:crypto";
 import type { Sql } from "../lib/runtime/sql";
 import { parseLogonName } from "./directory";
 import { notFound } from "./errors";
-import { makeEventLog } from "./events";
+import { recordEvent } from "./events";
 import type { Keyring } from "./keys";
-import { makePolicyStore } from "./policy";
-import { makeHotPath, type HotPath } from "./hot-path";
+import { readPolicy } from "./policy";
+import * as q from "./hot-path";
 import { countersOf, type TokenRow } from "./token-store";
 import { afterFailure, effective } from "./token-states";
 import { advance, locateNext, locateOtp, splitPasscode, type TokenCounters } from "../lib/otp/validation";
@@ -44,22 +44,22 @@ export interface ValidatorDeps {
 }
 
 export function makeValidator(d: ValidatorDeps) {
-  async function findUser(q: HotPath, req: ValidationRequest) {
+  async function findUser(tx: Sql, req: ValidationRequest) {
     const name = req.organization ?? d.defaultRepository;
-    const repo = await q.repository(name);
+    const repo = await q.repository(tx, name);
     if (!repo) throw notFound(`The user repository "${name}"`, { organization: name });
     const parsed = parseLogonName(req.username, repo);
     if (!parsed) return undefined;
-    return parsed.upn !== undefined ? q.userByUpn(repo.id, parsed.upn) : q.userBySam(repo.id, parsed.sam);
+    return parsed.upn !== undefined ? q.userByUpn(tx, repo.id, parsed.upn) : q.userBySam(tx, repo.id, parsed.sam);
   }
 
-  async function decide(tx: Sql, q: HotPath, userId: number, req: ValidationRequest, nowMs: number): Promise<ValidationAnswer> {
-    const rows = await q.userTokens(userId);
+  async function decide(tx: Sql, userId: number, req: ValidationRequest, nowMs: number): Promise<ValidationAnswer> {
+    const rows = await q.userTokens(tx, userId);
     if (rows.length === 0) return failure("no_token");
     const current: TokenRow[] = [];
     for (const r of rows) {
       const e = effective(r, nowMs);
-      if (e !== r) await q.saveCounters(e);
+      if (e !== r) await q.saveCounters(tx, e);
       current.push(e);
     }
     const active = current.filter((t) => t.state === "Active");
@@ -70,9 +70,9 @@ export function makeValidator(d: ValidatorDeps) {
       return failure(reason, blocked.serial);
     }
 
-    const p = await makePolicyStore(tx).get();
+    const p = await readPolicy(tx);
     const nowSec = nowMs / 1000;
-    const pending = req.state ? await q.takeResync(req.state) : undefined;
+    const pending = req.state ? await q.takeResync(tx, req.state) : undefined;
     // A state is good for one answer, within its lifetime, for the token that was challenged.
     if (req.state && (!pending || pending.expiresAt <= nowMs || !active.some((t) => t.id === pending.tokenId))) {
       return failure("wrong_otp");
@@ -80,11 +80,11 @@ export function makeValidator(d: ValidatorDeps) {
     const candidates = pending ? active.filter((t) => t.id === pending.tokenId) : active;
 
     const fail = async (t: TokenRow, reason: ValidationReason) => {
-      await q.saveCounters({ ...t, ...afterFailure(t, p.lockThreshold, p.lockDurationSeconds, nowMs) });
+      await q.saveCounters(tx, { ...t, ...afterFailure(t, p.lockThreshold, p.lockDurationSeconds, nowMs) });
       return failure(reason, t.serial);
     };
     const accept = async (t: TokenRow, counters: TokenCounters, at: number, resync: boolean) => {
-      await q.saveCounters({ ...t, ...advance(counters, at, nowSec, resync), failCount: 0, lastUsedAt: nowMs });
+      await q.saveCounters(tx, { ...t, ...advance(counters, at, nowSec, resync), failCount: 0, lastUsedAt: nowMs });
       return success(t.serial);
     };
 
@@ -102,7 +102,7 @@ export function makeValidator(d: ValidatorDeps) {
       if (found.kind === "replayed") return failure("replayed", t.serial);
       if (found.kind === "outer") {
         const state = crypto.randomBytes(16).toString("base64url");
-        await q.addResync(state, t.id, found.at, nowMs + RESYNC_STATE_TTL_MS);
+        await q.addResync(tx, state, t.id, found.at, nowMs + RESYNC_STATE_TTL_MS);
         return challenge(t.serial, state);
       }
       return fail(t, "wrong_otp");
@@ -114,10 +114,10 @@ export function makeValidator(d: ValidatorDeps) {
   }
 
   const run = async (tx: Sql, req: ValidationRequest, nowMs: number): Promise<ValidationAnswer> => {
-    const q = makeHotPath(tx);
-    const user = await findUser(q, req);
-    const answer = user ? await decide(tx, q, user.id, req, nowMs) : failure("unknown_user");
-    await makeEventLog(tx).record(
+    const user = await findUser(tx, req);
+    const answer = user ? await decide(tx, user.id, req, nowMs) : failure("unknown_user");
+    await recordEvent(
+      tx,
       {
         type: "auth",
         user: user?.upn ?? req.username.trim().toLowerCase(),
