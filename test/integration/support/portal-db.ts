@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { openPortalDb, type PortalDb } from "../../../db/index";
+import { migratePortal } from "../../../db/migrate";
+import type { SqlTarget } from "../../../lib/runtime/sql";
+
+// The portal's database for an integration test, on each dialect this run has: SQLite always, and
+// PostgreSQL when TEST_POSTGRES_URL names an admin database on a running cluster (npm run
+// test:postgres, or scripts/pg-cluster.ts). Each call makes a fresh, migrated database.
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+export type PortalDialect = "sqlite" | "postgres";
+
+/** The dialects to run the portal's database tests on: `describe.each(portalDialects())`. */
+export function portalDialects(): PortalDialect[] {
+  return process.env.TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
+}
+
+/** A new, empty PostgreSQL database on TEST_POSTGRES_URL's cluster; resolves to its URL and a way to drop it. */
+export async function createPostgresDatabase(prefix = "portal_test"): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = process.env.TEST_POSTGRES_URL;
+  if (!admin) throw new Error("TEST_POSTGRES_URL is not set: it names an admin database on a running PostgreSQL cluster.");
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export interface TestPortalDb {
+  db: PortalDb;
+  target: SqlTarget;
+  /** SQLite: the DATA_DIR holding portal.sqlite; PostgreSQL: undefined. */
+  dir?: string;
+  /** Another connection (pool) to the same database, as a second portal instance would have. */
+  openAnother(): PortalDb;
+  close(): Promise<void>;
+}
+
+/** A fresh portal database on `dialect`, migrated as `npm start` does. */
+export async function freshPortalDb(dialect: PortalDialect): Promise<TestPortalDb> {
+  const others: PortalDb[] = [];
+  if (dialect === "sqlite") {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-db-"));
+    const target = await migratePortal({ root: ROOT, dir, url: undefined });
+    const db = openPortalDb(target);
+    return {
+      db,
+      target,
+      dir,
+      openAnother: () => (others[others.length] = openPortalDb(target, { mustExist: true })),
+      async close() {
+        for (const o of others) await o.close();
+        await db.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const created = await createPostgresDatabase();
+  const target = await migratePortal({ root: ROOT, url: created.url });
+  const db = openPortalDb(target);
+  return {
+    db,
+    target,
+    openAnother: () => (others[others.length] = openPortalDb(target)),
+    async close() {
+      for (const o of others) await o.close();
+      await db.close();
+      await created.drop();
+    },
+  };
+}
