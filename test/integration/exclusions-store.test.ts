@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { PortalDb } from "../../db/index";
 import { addExclusionRule, listExclusionRules, loadRuleEntries, removeExclusionRule, ruleSetVersion } from "../../db/queries/exclusions";
 import { compileRules } from "../../lib/mfa/rules";
 import { sql } from "../../lib/runtime/sql";
-import { freshPortalDb, portalDialects, type TestPortalDb } from "./support/portal-db";
+import { portalDbPerSuite, portalDialects, type TestPortalDb } from "./support/portal-db";
 
 const ALL_ON = { defaultMode: "mfa" as const, enabled: { users: true, clientIps: true, macs: true, gateways: true } };
 
 describe.each(portalDialects())("exclusion rules store (%s)", (dialect) => {
-  let t: TestPortalDb;
+  const suite = portalDbPerSuite(dialect, ["exclusion_rules"]);
   let db: PortalDb;
-  beforeAll(async () => {
-    t = await freshPortalDb(dialect);
-    db = t.db;
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    await db.run(sql`DELETE FROM exclusion_rules`);
+  let t: TestPortalDb;
+  beforeEach(() => {
+    ({ db, t } = suite);
   });
 
   function add(kind: Parameters<typeof addExclusionRule>[1], input: string, on: PortalDb = db) {

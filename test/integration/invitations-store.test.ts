@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { PortalDb } from "../../db/index";
 import {
   createInvitation,
@@ -14,7 +14,7 @@ import {
 import { sql } from "../../lib/runtime/sql";
 import { hashLinkToken, LINK_TOKEN, newLinkToken } from "../../lib/invitations/link";
 import { invitationState, INVITATION_TTL_MS } from "../../lib/invitations/state";
-import { freshPortalDb, portalDialects, type TestPortalDb } from "./support/portal-db";
+import { portalDbPerSuite, portalDialects, type TestPortalDb } from "./support/portal-db";
 
 // The invitation store as an attacker meets it: a link works once, only for its user, only until
 // it expires or is withdrawn, and the database never holds the link's token itself. On SQLite and,
@@ -24,17 +24,11 @@ const NOW = Date.UTC(2026, 4, 4, 10, 0, 0);
 const DAVE = "dave@corp.local";
 
 describe.each(portalDialects())("invitation links (%s)", (dialect) => {
-  let t: TestPortalDb;
+  const suite = portalDbPerSuite(dialect, ["invitations"]);
   let db: PortalDb;
-  beforeAll(async () => {
-    t = await freshPortalDb(dialect);
-    db = t.db;
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    await db.run(sql`DELETE FROM invitations`);
+  let t: TestPortalDb;
+  beforeEach(() => {
+    ({ db, t } = suite);
   });
 
   async function invite(upn = DAVE, at = NOW, on: PortalDb = db) {

@@ -1,11 +1,10 @@
-import net from "node:net";
 import path from "node:path";
 import fs from "node:fs";
 import os from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { migratePortal } from "../../db/migrate";
 import { GET } from "../../app/api/health/route";
-import { createPostgresDatabase } from "./support/portal-db";
+import { closedPort, createPostgresDatabase } from "./support/portal-db";
 
 // /api/health as a load balancer probes it: 200 while the portal's database answers and is
 // migrated, else 503 with a sentence that says what to do — quickly, and never with a password.
@@ -30,13 +29,6 @@ async function probe() {
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-health-"));

@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -9,7 +8,7 @@ import type { PortalDb } from "../../db/index";
 import { reserveAttempt, type ThrottleKey } from "../../db/queries/throttle";
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT, accountKey, addressKey } from "../../lib/auth/throttle";
 import { ROOT, startSimulator, TMS, type Simulator } from "./harness";
-import { freshPortalDb, portalDialects, type TestPortalDb } from "./support/portal-db";
+import { closedPort, freshPortalDb, portalDialects, type TestPortalDb } from "./support/portal-db";
 
 // The attacker's test of the sign-in throttle: many wrong passwords for one account at the same
 // moment, from two portal processes on one database, must not reach SafeNet more often than the
@@ -42,13 +41,6 @@ async function guesses(tmsUrl: string, username: string, count: number): Promise
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;
 }
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 describe.each(portalDialects())("sign-in throttle under attack (%s)", (dialect) => {
   let t: TestPortalDb;

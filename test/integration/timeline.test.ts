@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { PortalDb } from "../../db/index";
 import { recordEvent } from "../../db/queries/events";
 import { authBuckets, CURSOR_SETTING, ingestSafeNetEvents, listTimeline, safenetCursor, timelineBatches, timelineSql } from "../../db/queries/timeline";
@@ -9,7 +9,7 @@ import type { TimelineFilters } from "../../lib/events/filters";
 import type { SafeNetEventLike } from "../../lib/events/safenet";
 import { sql } from "../../lib/runtime/sql";
 import { SafeNetError } from "../../lib/safenet/contract";
-import { freshPortalDb, portalDialects, type TestPortalDb } from "./support/portal-db";
+import { portalDbPerSuite, portalDialects } from "./support/portal-db";
 
 // The timeline's queries and the SafeNet ingestion against a migrated portal database: SQLite in a
 // temp DATA_DIR and, with TEST_POSTGRES_URL, a fresh PostgreSQL database.
@@ -18,20 +18,11 @@ const T0 = Date.UTC(2026, 10, 28, 10, 0);
 const MIN = 60_000;
 
 describe.each(portalDialects())("timeline (%s)", (dialect) => {
-  let t: TestPortalDb;
+  const suite = portalDbPerSuite(dialect, ["events"]);
   let db: PortalDb;
 
-  beforeAll(async () => {
-    t = await freshPortalDb(dialect);
-    db = t.db;
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
-
   beforeEach(async () => {
-    await db.run(sql`DELETE FROM events`);
+    db = suite.db;
     await db.run(sql`DELETE FROM settings WHERE key = ${CURSOR_SETTING}`);
   });
 

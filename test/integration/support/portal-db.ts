@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { openPortalDb, type PortalDb } from "../../../db/index";
 import { migratePortal } from "../../../db/migrate";
 import type { SqlTarget } from "../../../lib/runtime/sql";
@@ -82,4 +84,39 @@ export async function freshPortalDb(dialect: PortalDialect): Promise<TestPortalD
       await created.drop();
     },
   };
+}
+
+/**
+ * A fresh database for the enclosing describe (made before its tests, dropped after), emptied of
+ * `tables` before each test. Read `.db` and `.t` inside the tests.
+ */
+export function portalDbPerSuite(dialect: PortalDialect, tables: string[] = []): { readonly db: PortalDb; readonly t: TestPortalDb } {
+  let t: TestPortalDb | undefined;
+  beforeAll(async () => {
+    t = await freshPortalDb(dialect);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  beforeEach(async () => {
+    for (const table of tables) await t!.db.exec(`DELETE FROM ${table}`);
+  });
+  return {
+    get t() {
+      if (!t) throw new Error("The test database is made in beforeAll: read it inside a test or hook.");
+      return t;
+    },
+    get db() {
+      return this.t.db;
+    },
+  };
+}
+
+/** A 127.0.0.1 port nothing listens on, for "the service does not answer". */
+export async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
 }
