@@ -27,19 +27,29 @@ export async function createPostgresDatabase(prefix = "portal_test"): Promise<{ 
   const admin = process.env.TEST_POSTGRES_URL;
   if (!admin) throw new Error("TEST_POSTGRES_URL is not set: it names an admin database on a running PostgreSQL cluster.");
   const name = `${prefix}_${randomBytes(6).toString("hex")}`;
-  const run = async (statement: string) => {
+  const run = async (work: (client: pg.Client) => Promise<unknown>) => {
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
     try {
-      await client.query(statement);
+      await work(client);
     } finally {
       await client.end();
     }
   };
-  await run(`CREATE DATABASE ${name}`);
+  await run((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  // A closed pool's connections take a moment to leave; FORCE would otherwise cut them mid-goodbye (a logged error).
+  const drop = () =>
+    run(async (c) => {
+      for (let i = 0; i < 40; i++) {
+        const { rows } = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
+  return { url: url.toString(), drop };
 }
 
 export interface TestPortalDb {
