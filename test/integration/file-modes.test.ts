@@ -4,13 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { migratePortal } from "../../db/migrate";
-import { openPortalDb, portalDbFile } from "../../db/index";
+import { openPortalDb } from "../../db/index";
 import { openDatabase } from "../../mock-safenet/db";
 import { loadMasterKey } from "../../mock-safenet/keys";
 import { ensureEnvFile } from "../../scripts/setup-env";
 
 // DATA_DIR at rest: the folder 0700, both databases with their -wal and -shm and master.key 0600,
 // also under a permissive umask, and an older installation's wider modes tightened with a message.
+// Files only: with DATABASE_URL the portal keeps no database file, so this runs on SQLite alone.
 
 const root = path.resolve(__dirname, "../..");
 const modeOf = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
@@ -29,12 +30,11 @@ afterEach(() => {
 
 /** Opens everything the two services keep in DATA_DIR, as they do at start; returns what to close. */
 async function openAll(dir: string) {
-  migratePortal({ root, dir });
-  const portal = openPortalDb(portalDbFile(dir));
+  const portal = openPortalDb(await migratePortal({ root, dir, url: undefined }));
   const safenet = await openDatabase({ dataDir: dir });
   loadMasterKey(undefined, dir);
   return async () => {
-    portal.$client.close();
+    await portal.close();
     await safenet.close();
   };
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startSimulator, type Simulator } from "./harness";
 import { activeToken, otpFor, type Provisioned } from "./provision";
-import { createPostgresDatabase } from "./support/pg-database";
+import { createPostgresDatabase } from "./support/portal-db";
 
 // `npm run safenet:rotate-key` on a PostgreSQL database two simulators share: refused while either
 // runs (each holds the database's shared advisory lock), done in one transaction once both are
@@ -17,11 +17,13 @@ describe.skipIf(!adminUrl)("rotating the master key of a shared PostgreSQL datab
   let a: Simulator;
   let b: Simulator;
   let url: string;
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
   let token: Provisioned;
   const oldKey = crypto.randomBytes(32).toString("base64");
 
   beforeAll(async () => {
-    url = await createPostgresDatabase(adminUrl!, "safenet_rotate");
+    database = await createPostgresDatabase("safenet_rotate");
+    url = database.url;
     a = await startSimulator({ SAFENET_DATABASE_URL: url, SAFENET_MASTER_KEY: oldKey });
     b = await startSimulator({ SAFENET_DATABASE_URL: url, SAFENET_MASTER_KEY: oldKey });
     token = await activeToken(a, "alice@corp.local", "event", "4089");
@@ -29,6 +31,7 @@ describe.skipIf(!adminUrl)("rotating the master key of a shared PostgreSQL datab
   afterAll(async () => {
     await a?.stop();
     await b?.stop();
+    await database?.drop();
   });
 
   const rotate = (dataDir: string) =>

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Encode } from "../../lib/otp";
 import { startSimulator, type Simulator } from "./harness";
 import { activeToken, newUser, otpFor, provision, setPolicy, type Provisioned } from "./provision";
-import { createPostgresDatabase } from "./support/pg-database";
+import { createPostgresDatabase } from "./support/portal-db";
 
 // Secrets at rest and in logs: after a full life cycle, the raw database files hold no seed,
 // activation key or PIN, and nothing the simulator printed does either. With TEST_POSTGRES_URL the
@@ -21,6 +21,7 @@ let sim: Simulator;
 const tokens: Provisioned[] = [];
 const passcodes: string[] = [];
 
+let database: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
 let databaseUrl: string | undefined;
 
 async function rawDatabaseBytes(dataDir: string): Promise<Buffer> {
@@ -53,7 +54,8 @@ function seedForms(secret: Uint8Array): (string | Buffer)[] {
 }
 
 beforeAll(async () => {
-  databaseUrl = process.env.TEST_POSTGRES_URL ? await createPostgresDatabase(process.env.TEST_POSTGRES_URL, "safenet_secrets") : undefined;
+  database = process.env.TEST_POSTGRES_URL ? await createPostgresDatabase("safenet_secrets") : undefined;
+  databaseUrl = database?.url;
   sim = await startSimulator(databaseUrl ? { SAFENET_DATABASE_URL: databaseUrl } : {});
   await setPolicy(sim, { pinMinLength: 4, pinMaxLength: 8 });
   for (const mode of ["time", "event"] as const) {
@@ -84,7 +86,10 @@ beforeAll(async () => {
   await sim.restart();
 });
 
-afterAll(async () => sim?.stop());
+afterAll(async () => {
+  await sim?.stop();
+  await database?.drop();
+});
 
 describe("secrets at rest", () => {
   it("keeps the master key in a file readable by its owner only, outside the database", async () => {

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "./harness";
-import { createPostgresDatabase } from "./support/pg-database";
+import { createPostgresDatabase } from "./support/portal-db";
 import { activeToken, newUser, otpFor, setPolicy, tokenState } from "./provision";
 
 // Two simulators on one PostgreSQL database, as two instances behind a load balancer: a code is
@@ -13,14 +13,17 @@ const adminUrl = process.env.TEST_POSTGRES_URL;
 describe.skipIf(!adminUrl)("two simulators on one PostgreSQL database", () => {
   let a: Simulator;
   let b: Simulator;
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
   beforeAll(async () => {
-    const env = { SAFENET_DATABASE_URL: await createPostgresDatabase(adminUrl!, "safenet_validator"), SAFENET_MASTER_KEY: crypto.randomBytes(32).toString("base64") };
+    database = await createPostgresDatabase("safenet_validator");
+    const env = { SAFENET_DATABASE_URL: database.url, SAFENET_MASTER_KEY: crypto.randomBytes(32).toString("base64") };
     // Started at once on the empty database: migrations, the key check, the PIN pepper and the demo seed race.
     [a, b] = await Promise.all([startSimulator(env), startSimulator(env)]);
   }, 90_000);
   afterAll(async () => {
     await a?.stop();
     await b?.stop();
+    await database?.drop();
   });
 
   const check = async (sim: Simulator, username: string, passcode: string, extra: Record<string, unknown> = {}) => {
