@@ -7,6 +7,8 @@ import path from "node:path";
 import nodemailer from "nodemailer";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addExclusionRule, listExclusionRules } from "../../db/queries/exclusions";
+import { readSetting, writeSetting } from "../../db/queries/settings";
 import { migrateTarget, openSql, sql } from "../../lib/runtime/sql";
 import { dependencyOrder, PARTS } from "../../scripts/copy-to-postgres";
 import { ROOT, startSimulator, TMS, type Simulator } from "./harness";
@@ -127,8 +129,8 @@ describe.skipIf(!ADMIN_URL)("moving an installation from SQLite to PostgreSQL (n
     const file = path.join(sim.dataDir, PARTS.portal.file);
     await migrateTarget({ dialect: "sqlite", file }, PARTS.portal.folders, PARTS.portal.lockName);
     const portal = openSql({ dialect: "sqlite", file });
-    await portal.run(sql`INSERT INTO settings (key, value, updated_at, updated_by) VALUES (${"mfa"}, ${JSON.stringify({ defaultMode: "bypass" })}, ${1_796_000_000_000}, ${"bob@corp.local"})`);
-    await portal.run(sql`INSERT INTO exclusion_rules (kind, value, label, created_at, created_by) VALUES (${"users"}, ${"carol@corp.local"}, ${"carol@corp.local"}, ${1_796_000_000_001}, ${"bob@corp.local"})`);
+    await writeSetting(portal, "mfa", { defaultMode: "bypass" }, "bob@corp.local", 1_796_000_000_000);
+    expect((await addExclusionRule(portal, "users", "Carol@corp.local", "bob@corp.local")).ok).toBe(true);
     await portal.close();
   }, 120_000);
 
@@ -193,14 +195,13 @@ describe.skipIf(!ADMIN_URL)("moving an installation from SQLite to PostgreSQL (n
 
     const portal = openSql({ dialect: "postgres", url: urls.portal });
     try {
-      const setting = await portal.get<{ value: string; updatedBy: string }>(sql`SELECT value, updated_by AS "updatedBy" FROM settings WHERE key = ${"mfa"}`);
-      expect(JSON.parse(setting!.value)).toEqual({ defaultMode: "bypass" });
-      expect(setting!.updatedBy).toBe("bob@corp.local");
-      const rules = await portal.all<{ id: number; kind: string; value: string }>(sql`SELECT id, kind, value FROM exclusion_rules`);
-      expect(rules).toEqual([{ id: 1, kind: "users", value: "carol@corp.local" }]);
+      expect(await readSetting(portal, "mfa")).toEqual({ defaultMode: "bypass" });
+      const setting = await portal.get<{ updatedAt: number; updatedBy: string }>(sql`SELECT updated_at AS "updatedAt", updated_by AS "updatedBy" FROM settings WHERE key = ${"mfa"}`);
+      expect(setting).toEqual({ updatedAt: 1_796_000_000_000, updatedBy: "bob@corp.local" });
+      expect(await listExclusionRules(portal)).toMatchObject([{ id: 1, kind: "users", value: "carol@corp.local", createdBy: "bob@corp.local" }]);
       // The next rule gets id 2, not a duplicate of the copied one.
-      const added = await portal.get<{ id: number }>(sql`INSERT INTO exclusion_rules (kind, value, label, created_at, created_by) VALUES (${"users"}, ${"dave@corp.local"}, ${"dave@corp.local"}, ${Date.now()}, ${"test"}) RETURNING id`);
-      expect(added!.id).toBe(2);
+      const added = await addExclusionRule(portal, "users", "dave@corp.local", "test");
+      expect(added.ok && added.rule.id).toBe(2);
     } finally {
       await portal.close();
     }
@@ -224,7 +225,7 @@ describe.skipIf(!ADMIN_URL)("moving an installation from SQLite to PostgreSQL (n
       const file = path.join(dir, PARTS.portal.file);
       await migrateTarget({ dialect: "sqlite", file }, PARTS.portal.folders, PARTS.portal.lockName);
       const portal = openSql({ dialect: "sqlite", file });
-      await portal.run(sql`INSERT INTO settings (key, value, updated_at, updated_by) VALUES (${"mfa"}, ${"{}"}, ${1}, ${"bob@corp.local"})`);
+      await writeSetting(portal, "mfa", {}, "bob@corp.local");
       await portal.close();
       // A target whose schema is older than the SQLite file's (here: a column dropped by hand).
       await migrateTarget({ dialect: "postgres", url: urls.older }, PARTS.portal.folders, PARTS.portal.lockName);
