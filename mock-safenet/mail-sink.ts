@@ -50,6 +50,12 @@ const MESSAGE_COLUMNS = sql`id, received_at AS "receivedAt", sender, recipients,
 // PostgreSQL's text refuses NUL; the searchable header fields drop it (the sealed body keeps every byte).
 const clean = (text: string) => text.replace(/\0/g, "");
 
+/** The Message-ID to file the mail under; one longer than a header line may be (998) is not kept: no index takes it on every database. */
+const messageIdOf = (raw: string | undefined) => {
+  const id = clean(raw ? normalizeMessageId(raw) : "");
+  return id.length <= 998 ? id : "";
+};
+
 export function makeMailbox(db: Sql, keys: Keyring) {
   const open = (r: Pick<MessageRow, "id" | "sealed">) => JSON.parse(keys.openMail(Buffer.from(r.sealed), r.id).toString()) as SealedMail;
 
@@ -69,7 +75,7 @@ export function makeMailbox(db: Sql, keys: Keyring) {
       await db.run(
         sql`INSERT INTO mail_messages (id, received_at, sender, recipients, subject, message_id, attachments, sealed)
             VALUES (${id}, ${Number.isFinite(dated) ? dated : Date.now()}, ${clean(mail.from?.value[0]?.address?.toLowerCase() ?? "")},
-                    ${`,${to.join(",")},`}, ${clean(mail.subject ?? "")}, ${clean(mail.messageId ? normalizeMessageId(mail.messageId) : "")},
+                    ${`,${to.join(",")},`}, ${clean(mail.subject ?? "")}, ${messageIdOf(mail.messageId)},
                     ${JSON.stringify(listed)}, ${keys.sealMail(Buffer.from(JSON.stringify(body)), id)})`,
       );
       return id;

@@ -242,6 +242,13 @@ describe.each(DIALECTS)("mail sink on %s", (dialect) => {
     expect(m).toMatchObject({ id, subject: "nulhere" });
   });
 
+  it("keeps a message whose Message-ID is longer than any index takes, unfiled by that id", async () => {
+    const long = `<${"x".repeat(3000)}@portal.example>`;
+    const id = await mailbox.store(await compose({ to: "long.id@x.com", subject: "long id", messageId: long }), []);
+    expect((await mailbox.list({ to: "long.id@x.com" })).map((m) => [m.id, m.messageId])).toEqual([[id, ""]]);
+    expect(await mailbox.list({ messageIds: [long] })).toEqual([]);
+  });
+
   it("empties the mailbox and says how many went", async () => {
     const count = (await mailbox.list()).length;
     expect(count).toBeGreaterThan(0);
