@@ -90,7 +90,7 @@ export async function seedSyntheticUsers(db: Sql, directory: Directory, count: n
   const zeros = "0".repeat(width);
   const now = Date.now();
   const domain = `@${DEMO_REPOSITORY.name}`;
-  return db.transaction(async (tx) => {
+  const added = await db.transaction(async (tx) => {
     const [domainUsers, contractors] = await ensureGroupsOn(tx, repo.id, ["Domain Users", "Contractors"]);
     let added = 0;
     for (let from = 1; from <= count; from += CHUNK) {
@@ -115,4 +115,10 @@ export async function seedSyntheticUsers(db: Sql, directory: Directory, count: n
     }
     return added;
   });
+  // Fresh statistics for the planners: with them a one-user search or a one-member group is an index
+  // range at 100 000 users (SQLite 1.5 ms and 0.1 ms a page, was 139 ms and 32 ms; PostgreSQL 3 ms,
+  // before its autovacuum came round 130 ms for a search matching everyone). The price: on SQLite a
+  // group holding a tenth of the users now sorts its members, 85 ms a page instead of 15.
+  if (added > 0) await db.exec("ANALYZE users; ANALYZE user_groups");
+  return added;
 }
