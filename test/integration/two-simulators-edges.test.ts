@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import nodemailer from "nodemailer";
+import { pskcBatch } from "../../bench/pskc-batch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, startSimulator, TMS, TMS_KEY, type Simulator } from "./harness";
 import { expectJson } from "./provision";
@@ -68,6 +69,21 @@ describe.skipIf(!TEST_POSTGRES_URL)("two simulators on one PostgreSQL database",
         lookAheadWindow: before.lookAheadWindow + 1,
       });
     }
+  });
+
+  it("adds each serial of one PSKC file imported through both at once exactly once", async () => {
+    const { xml, serials } = pskcBatch({ count: 40 });
+    const answers = await Promise.all([a, b].map(async (sim) => expectJson(await sim.tms(`${TMS}/tokens/import`, { method: "POST", json: { pskc: xml, password: "Batch-Passw0rd" } }))));
+    const added = answers.flatMap((x) => x.added as string[]);
+    expect([...added].sort()).toEqual([...serials].sort());
+    // What one added, the other rejected as existing: every serial is in exactly one `added`.
+    for (const x of answers) {
+      expect([...x.added, ...x.rejected.map((r: { serial: string }) => r.serial)].sort()).toEqual([...serials].sort());
+      for (const r of x.rejected) expect(r.reason).toBe("A token with this serial already exists.");
+    }
+    const listed = await expectJson(await b.tms(`${TMS}/tokens?state=Inventory&limit=1000`));
+    const ours = listed.tokens.filter((tk: { serial: string }) => serials.includes(tk.serial));
+    expect(ours).toHaveLength(serials.length);
   });
 
   it("lists through one instance the mail the other one's SMTP sink took in, and empties it from either", async () => {
