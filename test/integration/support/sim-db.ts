@@ -1,9 +1,8 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { migrateTarget, openSql, type Sql, type SqlTarget } from "../../../lib/runtime/sql";
+import { createPostgresDatabase } from "./portal-db";
 
 // A fresh, migrated simulator database on SQLite (a temporary file) or on PostgreSQL (a new database
 // on the cluster TEST_POSTGRES_URL names), for tests that drive the data-access modules directly.
@@ -11,7 +10,7 @@ import { migrateTarget, openSql, type Sql, type SqlTarget } from "../../../lib/r
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 
 const MIGRATIONS = path.resolve(__dirname, "../../../mock-safenet/db/migrations");
-const MIGRATIONS_PG = process.env.SIM_MIGRATIONS_PG ?? path.resolve(__dirname, "../../../mock-safenet/db/migrations-pg");
+const MIGRATIONS_PG = path.resolve(__dirname, "../../../mock-safenet/db/migrations-pg");
 
 export type TestDialect = "sqlite" | "postgres";
 
@@ -27,18 +26,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
-  const name = `sim_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
   let target: SqlTarget;
   let cleanup: () => Promise<void>;
   if (dialect === "sqlite") {
@@ -46,12 +34,9 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
     target = { dialect: "sqlite", file: path.join(dir, "safenet.sqlite") };
     cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
   } else {
-    if (!TEST_POSTGRES_URL) throw new Error("TEST_POSTGRES_URL is not set");
-    await admin((c) => c.query(`CREATE DATABASE ${name}`));
-    const url = new URL(TEST_POSTGRES_URL);
-    url.pathname = `/${name}`;
-    target = { dialect: "postgres", url: url.toString() };
-    cleanup = () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+    const database = await createPostgresDatabase("sim_test");
+    target = { dialect: "postgres", url: database.url };
+    cleanup = database.drop;
   }
   await migrateTarget(target, { sqlite: MIGRATIONS, postgres: MIGRATIONS_PG }, "safenet-migrate");
   const opened: Sql[] = [];
