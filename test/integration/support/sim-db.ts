@@ -1,16 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrateTarget, openSql, type Sql, type SqlTarget } from "../../../lib/runtime/sql";
+import { openSql, type Sql, type SqlTarget } from "../../../lib/runtime/sql";
+import { openDatabase, simTarget } from "../../../mock-safenet/db";
 import { createPostgresDatabase } from "./portal-db";
 
 // A fresh, migrated simulator database on SQLite (a temporary file) or on PostgreSQL (a new database
 // on the cluster TEST_POSTGRES_URL names), for tests that drive the data-access modules directly.
 
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL;
-
-const MIGRATIONS = path.resolve(__dirname, "../../../mock-safenet/db/migrations");
-const MIGRATIONS_PG = path.resolve(__dirname, "../../../mock-safenet/db/migrations-pg");
 
 export type TestDialect = "sqlite" | "postgres";
 
@@ -27,31 +25,25 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
-  let target: SqlTarget;
-  let cleanup: () => Promise<void>;
-  if (dialect === "sqlite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-db-"));
-    target = { dialect: "sqlite", file: path.join(dir, "safenet.sqlite") };
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-  } else {
-    const database = await createPostgresDatabase("sim_test");
-    target = { dialect: "postgres", url: database.url };
-    cleanup = database.drop;
-  }
-  await migrateTarget(target, { sqlite: MIGRATIONS, postgres: MIGRATIONS_PG }, "safenet-migrate");
-  const opened: Sql[] = [];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-db-"));
+  const database = dialect === "postgres" ? await createPostgresDatabase("sim_test") : undefined;
+  const where = { dataDir, databaseUrl: database?.url };
+  // Opened (and migrated) as the simulator opens it.
+  const opened: Sql[] = [await openDatabase(where)];
+  const target = simTarget(where);
   const open = () => {
     const db = openSql(target);
     opened.push(db);
     return db;
   };
   return {
-    db: open(),
+    db: opened[0],
     target,
     open,
     async drop() {
       await Promise.allSettled(opened.map((db) => db.close()));
-      await cleanup();
+      await database?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
