@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { contractFetch } from "./support/contract-check";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
@@ -28,6 +29,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * With TEST_POSTGRES_URL (an admin database on a running cluster, as `npm run test:postgres` sets
+ * it), a fresh database on that cluster for one simulator, dropped again by `drop`.
+ */
+export async function freshPostgresDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const admin = process.env.TEST_POSTGRES_URL;
+  if (!admin) return undefined;
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined) };
+}
+
 export interface Simulator {
   base: string;
   smtpPort: number;
@@ -46,7 +70,13 @@ export interface Simulator {
   stop: () => Promise<void>;
 }
 
+/**
+ * With TEST_POSTGRES_URL set, the simulator runs on a fresh PostgreSQL database of its own (unless
+ * `extraEnv` names one in SAFENET_DATABASE_URL); otherwise on SQLite in its DATA_DIR.
+ */
 export async function startSimulator(extraEnv: Record<string, string> = {}): Promise<Simulator> {
+  const database = "SAFENET_DATABASE_URL" in extraEnv ? undefined : await freshPostgresDatabase("sim");
+  if (database) extraEnv = { ...extraEnv, SAFENET_DATABASE_URL: database.url };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-sim-"));
   const port = await freePort();
   const smtpPort = await freePort();
@@ -136,6 +166,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
     stop: async () => {
       await stopChild();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }

@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { startCluster, type Cluster } from "./pg-cluster";
+
+// `npm run test:postgres`: the suites again with both processes on PostgreSQL, on a throwaway
+// cluster (scripts/pg-cluster.ts) that is stopped whatever happens.
+//   1. the integration tests: each simulator the harness starts gets a fresh database, and the
+//      portal's database tests make their own, all from TEST_POSTGRES_URL;
+//   2. the e2e suite (a data-layer subset, see E2E_SPECS) with the portal and the simulator on
+//      fresh databases of their own, reusing the build `npm test` made;
+//   3. the two-instance tests (test/multi-instance): two portals and two simulators on one cluster.
+// Steps can be picked by name: `npm run test:postgres -- e2e multi-instance`. Exits non-zero when
+// any step failed; prints each step's time.
+
+const root = path.resolve(import.meta.dirname, "..");
+const bin = (name: string) => path.join(root, "node_modules/.bin", name);
+
+/**
+ * The e2e specs run on PostgreSQL: those that go through the data layer (sign-in and its throttle,
+ * sessions, enrollment, the admin pages and their events, invitations, the mailbox) and reach
+ * the portal's database only through the portal itself or e2e/support. Left out: the specs that
+ * open portal.sqlite with better-sqlite3 to arrange or read rows (they run on SQLite in `npm test`),
+ * and those that test the browser or HTTP surface without new data paths (layout, headers, CSP,
+ * redirects, keys, the simulated MobilePASS, TLS). The chromium project only: the TLS project
+ * repeats sign-in and enrollment behind a terminator, which says nothing new about the database.
+ */
+export const E2E_SPECS = [
+  "sign-in.spec.ts",
+  "enrollment-flow.spec.ts",
+  "my-token.spec.ts",
+  "attacker-session.spec.ts",
+  "authorization.spec.ts",
+  "admin-overview.spec.ts",
+  "admin-events.spec.ts",
+  "events-search.spec.ts",
+  "mailbox.spec.ts",
+  "mailbox-reading.spec.ts",
+  "errors-and-messages.spec.ts",
+];
+
+type Step = { name: string; run: (cluster: Cluster) => Promise<number> };
+
+let current: ChildProcess | undefined;
+
+function command(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  console.log(`\n$ ${[cmd, ...args].map((a) => path.relative(root, a) || a).join(" ")}`);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env, stdio: "inherit" });
+    current = child;
+    child.once("error", (error) => {
+      console.error(error.message);
+      resolve(1);
+    });
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** A complete build (what `npm test` leaves): Next writes BUILD_ID last. */
+function haveBuild(): boolean {
+  const dist = path.join(root, process.env.NEXT_DIST_DIR || ".next");
+  return ["BUILD_ID", "prerender-manifest.json", "routes-manifest.json"].every((f) => fs.existsSync(path.join(dist, f)));
+}
+
+async function ensureBuild(env: NodeJS.ProcessEnv): Promise<number> {
+  if (haveBuild()) return 0;
+  console.log("No complete portal build: building once.");
+  return command(bin("next"), ["build"], env);
+}
+
+function steps(adminUrl: string): Step[] {
+  const base: NodeJS.ProcessEnv = { ...process.env, TEST_POSTGRES_URL: adminUrl };
+  // Never let a developer's own database settings leak into a suite.
+  delete base.DATABASE_URL;
+  delete base.SAFENET_DATABASE_URL;
+  return [
+    {
+      name: "integration",
+      run: () => command(bin("vitest"), ["run", "test/integration"], base),
+    },
+    {
+      name: "e2e",
+      run: async (cluster) => {
+        const built = await ensureBuild(base);
+        if (built !== 0) return built;
+        const env = {
+          ...base,
+          DATABASE_URL: await cluster.createDatabase("e2e_portal"),
+          SAFENET_DATABASE_URL: await cluster.createDatabase("e2e_safenet"),
+        };
+        const specs = process.env.TEST_POSTGRES_E2E === "all" ? [] : E2E_SPECS.map((s) => `e2e/${s}`);
+        const projects = process.env.TEST_POSTGRES_E2E === "all" ? [] : ["--project=chromium"];
+        return command(bin("playwright"), ["test", ...projects, ...specs], env);
+      },
+    },
+    {
+      name: "multi-instance",
+      run: async () => {
+        const built = await ensureBuild(base);
+        if (built !== 0) return built;
+        return command(bin("vitest"), ["run", "--config", "test/multi-instance/vitest.config.mts"], base);
+      },
+    },
+  ];
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2);
+  const known = steps("").map((s) => s.name);
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length) {
+    console.error(`Unknown step ${unknown.join(", ")}: the steps are ${known.join(", ")}.`);
+    return 2;
+  }
+  const timings: string[] = [];
+  const started = performance.now();
+  let cluster: Cluster;
+  try {
+    cluster = await startCluster({ log: console.log });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    return 1;
+  }
+  timings.push(`cluster start   ${seconds(performance.now() - started)}`);
+  const failed: string[] = [];
+  try {
+    for (const step of steps(cluster.url("postgres"))) {
+      if (wanted.length && !wanted.includes(step.name)) continue;
+      if (interrupted) {
+        failed.push(`${step.name} (not run: interrupted)`);
+        continue;
+      }
+      const at = performance.now();
+      const code = await step.run(cluster);
+      timings.push(`${step.name.padEnd(15)} ${seconds(performance.now() - at)}${code === 0 ? "" : `  FAILED (exit ${code})`}`);
+      if (code !== 0) failed.push(step.name);
+    }
+  } finally {
+    const at = performance.now();
+    await cluster.stop().catch((error: unknown) => console.error("Stopping the PostgreSQL cluster failed:", error));
+    timings.push(`cluster stop    ${seconds(performance.now() - at)}`);
+  }
+  console.log(`\nPostgreSQL test run:\n  ${timings.join("\n  ")}\n  total           ${seconds(performance.now() - started)}`);
+  if (failed.length) console.error(`Failed: ${failed.join(", ")}`);
+  return failed.length ? 1 : 0;
+}
+
+// Ctrl-C or SIGTERM: the running step's children get their own signal; no further step starts,
+// and main's finally stops the cluster.
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    console.error(`${signal}: stopping after the current step.`);
+    // A terminal's Ctrl-C reaches the whole process group already; a SIGTERM only this process.
+    if (signal === "SIGTERM") current?.kill("SIGTERM");
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
