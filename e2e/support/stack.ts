@@ -152,7 +152,7 @@ const numbered = (text: string) => {
 
 // One statement on PostgreSQL from a child process, so that portalSql can stay synchronous.
 const PG_ONCE = `
-const pg = require("pg");
+const pg = require(process.argv[1]);
 let input = "";
 process.stdin.on("data", (d) => (input += d)).on("end", async () => {
   const { url, text, params } = JSON.parse(input);
@@ -169,8 +169,7 @@ process.stdin.on("data", (d) => (input += d)).on("end", async () => {
  */
 export function portalSql<T = Record<string, unknown>>(text: string, params: unknown[] = []): T[] {
   if (PORTAL_DATABASE_URL) {
-    const out = spawnSync(process.execPath, ["-e", PG_ONCE], {
-      cwd: path.resolve(__dirname, "../.."),
+    const out = spawnSync(process.execPath, ["-e", PG_ONCE, require.resolve("pg")], {
       input: JSON.stringify({ url: PORTAL_DATABASE_URL, text: numbered(text), params }),
       encoding: "utf8",
       timeout: 30_000,
