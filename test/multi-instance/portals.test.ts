@@ -1,5 +1,5 @@
 import { chromium, type Browser, type BrowserContext } from "@playwright/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT_LIMIT } from "../../lib/auth/throttle";
 import { TMS, type Simulator } from "../integration/harness";
 import { activeToken, newUser, otpFor, type Provisioned } from "../integration/provision";
@@ -50,6 +50,15 @@ describe.skipIf(!ENABLED)("two portals on one database", () => {
     [A, B] = await twoPortals(portalDb, simA, simB);
     // The demo administrator with a token whose codes the tests compute.
     adminToken = await activeToken(simA, ADMIN.upn, "event");
+  });
+  // A failed test shows what the servers said meanwhile (the portals log their errors, never secrets).
+  let logged = { a: 0, b: 0 };
+  afterEach((context) => {
+    const fresh = { a: A?.output().length ?? 0, b: B?.output().length ?? 0 };
+    if (context.task.result?.state === "fail") {
+      console.log(`portal A said:\n${A?.output().slice(logged.a).slice(-4000)}\nportal B said:\n${B?.output().slice(logged.b).slice(-4000)}`);
+    }
+    logged = fresh;
   });
   afterAll(async () => {
     await browser?.close();

@@ -32,7 +32,12 @@ export async function database(prefix: string): Promise<Database> {
 /** Two simulators started at the same moment on one database, with the same keys. */
 export async function twoSimulators(db: Database, env: Record<string, string> = {}): Promise<[Simulator, Simulator]> {
   const shared = { SAFENET_DATABASE_URL: db.url, SAFENET_MASTER_KEY: MASTER_KEY, ...env };
-  const [a, b] = await Promise.allSettled([startSimulator(shared), startSimulator(shared)]);
+  return both(startSimulator(shared), startSimulator(shared));
+}
+
+/** Two servers started at once; when one fails, the other is stopped and the failure thrown. */
+async function both<T extends { stop: () => Promise<void> }>(first: Promise<T>, second: Promise<T>): Promise<[T, T]> {
+  const [a, b] = await Promise.allSettled([first, second]);
   if (a.status === "rejected" || b.status === "rejected") {
     if (a.status === "fulfilled") await a.value.stop();
     if (b.status === "fulfilled") await b.value.stop();
@@ -120,13 +125,7 @@ export async function twoPortals(db: Database, simA: Simulator, simB: Simulator)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const [a, b] = await Promise.allSettled([startPortal(simA, db.url), startPortal(simB, db.url)]);
-  if (a.status === "rejected" || b.status === "rejected") {
-    if (a.status === "fulfilled") await a.value.stop();
-    if (b.status === "fulfilled") await b.value.stop();
-    throw a.status === "rejected" ? a.reason : (b as PromiseRejectedResult).reason;
-  }
-  return [a.value, b.value];
+  return both(startPortal(simA, db.url), startPortal(simB, db.url));
 }
 
 /** A client of the portals: a cookie jar and the address it claims through the trusted proxy. */
