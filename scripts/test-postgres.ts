@@ -33,6 +33,7 @@ export const E2E_SPECS = [
   "authorization.spec.ts",
   "admin-overview.spec.ts",
   "admin-events.spec.ts",
+  "admin-exclusions.spec.ts",
   "events-search.spec.ts",
   "mailbox.spec.ts",
   "mailbox-reading.spec.ts",
