@@ -6,7 +6,8 @@ import { startCluster, type Cluster } from "./pg-cluster";
 // `npm run test:postgres`: the suites again with both processes on PostgreSQL, on a throwaway
 // cluster (scripts/pg-cluster.ts) that is stopped whatever happens.
 //   1. the integration tests: each simulator the harness starts gets a fresh database, and the
-//      portal's database tests make their own, all from TEST_POSTGRES_URL;
+//      portal's database tests make their own, all from TEST_POSTGRES_URL; with them the unit test
+//      files that have PostgreSQL cases (the SQL kit's);
 //   2. the e2e suite (a data-layer subset, see E2E_SPECS) with the portal and the simulator on
 //      fresh databases of their own, reusing the build `npm test` made;
 //   3. the two-instance tests (test/multi-instance): two portals and two simulators on one cluster.
@@ -57,6 +58,20 @@ function command(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
+/** The unit test files with PostgreSQL cases of their own (they skip them without TEST_POSTGRES_URL). */
+function postgresUnitTests(): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(rel);
+      else if (entry.name.endsWith(".test.ts") && fs.readFileSync(path.join(root, rel), "utf8").includes("TEST_POSTGRES_URL")) found.push(rel);
+    }
+  };
+  for (const dir of ["test/unit", "lib"]) if (fs.existsSync(path.join(root, dir))) visit(dir);
+  return found;
+}
+
 /** A complete build (what `npm test` leaves): Next writes BUILD_ID last. */
 function haveBuild(): boolean {
   const dist = path.join(root, process.env.NEXT_DIST_DIR || ".next");
@@ -77,7 +92,7 @@ function steps(adminUrl: string): Step[] {
   return [
     {
       name: "integration",
-      run: () => command(bin("vitest"), ["run", "test/integration"], base),
+      run: () => command(bin("vitest"), ["run", "test/integration", ...postgresUnitTests()], base),
     },
     {
       name: "e2e",
