@@ -7,12 +7,14 @@ import { migratePortal } from "../db/migrate";
 import { openPortalDb, type PortalDb } from "../db/index";
 import { authBuckets, ingestSafeNetEvents, listTimeline, timelineBatches, timelineSql } from "../db/queries/timeline";
 import { planBuckets } from "../lib/events/chart";
+import { sql, type Fragment } from "../lib/runtime/sql";
 import { csvStream } from "../lib/events/csv";
 import type { TimelineFilters, TimelinePage } from "../lib/events/filters";
 import type { SafeNetEventLike } from "../lib/events/safenet";
 
 // The event timeline at scale: a temp portal database with N events over 30 days, then each query
-// the page and the export run, with its plan. Prints figures; never fails on time.
+// the page and the export run, with its plan. Prints figures; never fails on time. SQLite only (the
+// plans printed are SQLite's); DATABASE_URL is ignored so a bench never fills a real database.
 // Usage: npx tsx bench/timeline.ts [events=1000000] [--without-result-indexes]
 // --without-result-indexes drops, from the temp database only, the two indexes of migration 0001, to show what they buy.
 
@@ -45,32 +47,36 @@ const pick = <T>(weighted: [T, number][]): T => {
   return weighted[weighted.length - 1][0];
 };
 
-function fill(db: PortalDb) {
-  const insert = db.$client.prepare(
-    `INSERT INTO events (id, at, source, remote_id, type, kind, actor, user, serial, result, code, reason, client_ip, detail)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const batch = db.$client.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const at = START + Math.floor((i / N) * 30 * DAY + rand() * 1000);
-      const user = `user${String(Math.floor(rand() * rand() * USERS)).padStart(5, "0")}@corp.local`;
-      const kind = pick<string>([["validation", 0.7], ["sign-in", 0.12], ["token", 0.08], ["directory", 0.06], ["decision", 0.03], ["admin", 0.01]]);
-      const ip = `10.0.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`;
-      if (kind === "validation") {
-        const result = pick([["success", 0.85], ["failure", 0.14], ["challenge", 0.01]]);
-        const code = result === "success" ? 1 : result === "failure" ? 0 : 5;
-        const reason = result === "failure" ? pick([["wrong_otp", 0.6], ["wrong_pin", 0.3], ["locked", 0.1]]) : null;
-        insert.run(i + 1, at, "safenet", i + 1, "auth", kind, null, user, "0123456789ABCDEF", result, code, reason, ip, null);
-      } else if (kind === "token" || kind === "directory") {
-        const type = kind === "token" ? pick([["token.provisioned", 0.5], ["token.suspend", 0.2], ["token.unlock", 0.3]]) : "directory.authenticate";
-        insert.run(i + 1, at, "safenet", i + 1, type, kind, null, user, null, "success", null, null, null, JSON.stringify({ otpMode: "event" }));
-      } else {
-        const result = pick([["success", 0.9], ["failure", 0.1]]);
-        insert.run(i + 1, at, "portal", null, `${kind}.event`, kind, "admin@corp.local", user, null, result, null, null, ip, JSON.stringify({ note: "bench" }));
-      }
+async function fill(db: PortalDb) {
+  const row = (...values: unknown[]) => sql`(${sql.join(values)})`;
+  const make = (i: number): Fragment => {
+    const at = START + Math.floor((i / N) * 30 * DAY + rand() * 1000);
+    const user = `user${String(Math.floor(rand() * rand() * USERS)).padStart(5, "0")}@corp.local`;
+    const kind = pick<string>([["validation", 0.7], ["sign-in", 0.12], ["token", 0.08], ["directory", 0.06], ["decision", 0.03], ["admin", 0.01]]);
+    const ip = `10.0.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`;
+    if (kind === "validation") {
+      const result = pick([["success", 0.85], ["failure", 0.14], ["challenge", 0.01]]);
+      const code = result === "success" ? 1 : result === "failure" ? 0 : 5;
+      const reason = result === "failure" ? pick([["wrong_otp", 0.6], ["wrong_pin", 0.3], ["locked", 0.1]]) : null;
+      return row(i + 1, at, "safenet", i + 1, "auth", kind, null, user, "0123456789ABCDEF", result, code, reason, ip, null);
     }
-  });
-  for (let i = 0; i < N; i += 50_000) batch(i, Math.min(N, i + 50_000));
+    if (kind === "token" || kind === "directory") {
+      const type = kind === "token" ? pick([["token.provisioned", 0.5], ["token.suspend", 0.2], ["token.unlock", 0.3]]) : "directory.authenticate";
+      return row(i + 1, at, "safenet", i + 1, type, kind, null, user, null, "success", null, null, null, JSON.stringify({ otpMode: "event" }));
+    }
+    const result = pick([["success", 0.9], ["failure", 0.1]]);
+    return row(i + 1, at, "portal", null, `${kind}.event`, kind, "admin@corp.local", user, null, result, null, null, ip, JSON.stringify({ note: "bench" }));
+  };
+  for (let from = 0; from < N; from += 50_000) {
+    const to = Math.min(N, from + 50_000);
+    await db.transaction(async (tx) => {
+      for (let i = from; i < to; i += 500) {
+        const rows = Array.from({ length: Math.min(500, to - i) }, (_, k) => make(i + k));
+        await tx.run(sql`INSERT INTO events (id, at, source, remote_id, type, kind, actor, "user", serial, result, code, reason, client_ip, detail)
+          VALUES ${sql.join(rows)}`);
+      }
+    });
+  }
 }
 
 async function time<T>(fn: () => Promise<T>, runs = 7): Promise<{ ms: number; value: T }> {
@@ -85,9 +91,8 @@ async function time<T>(fn: () => Promise<T>, runs = 7): Promise<{ ms: number; va
   return { ms: samples[Math.floor(runs / 2)], value };
 }
 
-function plan(db: PortalDb, f: TimelineFilters, cursor?: TimelinePage["cursor"]): string {
-  const q = timelineSql(f, cursor);
-  const rows = db.$client.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all({ ...q.params, limit: 50 }) as { detail: string }[];
+async function plan(db: PortalDb, f: TimelineFilters, cursor?: TimelinePage["cursor"]): Promise<string> {
+  const rows = await db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${timelineSql(db.dialect, f, cursor, 50)}`);
   return rows.map((r) => r.detail).join("; ");
 }
 
@@ -118,16 +123,18 @@ async function exportAll(db: PortalDb) {
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-bench-"));
-  const file = migratePortal({ root: path.resolve(__dirname, ".."), dir });
-  const db = openPortalDb(file);
-  if (WITHOUT_RESULT_INDEXES) db.$client.exec("DROP INDEX events_kind_result_at; DROP INDEX events_result_at");
+  const target = await migratePortal({ root: path.resolve(__dirname, ".."), dir, url: undefined });
+  if (target.dialect !== "sqlite") throw new Error("unreachable: the bench runs on SQLite");
+  const file = target.file;
+  const db = openPortalDb(target);
+  if (WITHOUT_RESULT_INDEXES) await db.exec("DROP INDEX events_kind_result_at; DROP INDEX events_result_at");
   const t0 = Date.now();
-  fill(db);
-  db.$client.pragma("wal_checkpoint(TRUNCATE)");
+  await fill(db);
+  await db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   console.log(`filled ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s; database ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB\n`);
 
   const page = (filters: TimelineFilters, cursor?: TimelinePage["cursor"]): TimelinePage => ({ filters, cursor, limit: 50 });
-  const mid = db.$client.prepare("SELECT at, id FROM events WHERE id = ?").get(Math.floor(N / 2)) as { at: number; id: number };
+  const mid = (await db.get<{ at: number; id: number }>(sql`SELECT at, id FROM events WHERE id = ${Math.floor(N / 2)}`))!;
   const hour = { from: START + 10 * DAY, to: START + 10 * DAY + 3_600_000 };
   const cases: [string, TimelineFilters, TimelinePage["cursor"]?][] = [
     ["first page, unfiltered", {}],
@@ -146,7 +153,7 @@ async function main() {
   const table: string[] = ["| query | median of 7 | rows | plan |", "|---|---|---|---|"];
   for (const [name, f, cursor] of cases) {
     const r = await time(() => listTimeline(db, page(f, cursor)));
-    table.push(`| ${name} | ${r.ms.toFixed(2)} ms | ${r.value.rows.length} | ${plan(db, f, cursor)} |`);
+    table.push(`| ${name} | ${r.ms.toFixed(2)} ms | ${r.value.rows.length} | ${await plan(db, f, cursor)} |`);
   }
   for (const [name, range, user] of [
     ["chart, 30 days (daily buckets)", { start: NOW - 30 * DAY, end: NOW }, undefined],
@@ -156,8 +163,8 @@ async function main() {
     const p = planBuckets(range);
     const r = await time(() => authBuckets(db, p, user), 3);
     const total = r.value.reduce((n, b) => n + b.success + b.failure, 0);
-    const sql = `EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE ${user ? "user = 'x' AND +kind = 'validation' AND +result" : "kind = 'validation' AND result"} = 'failure' AND at >= 0 AND at < 1`;
-    const how = (db.$client.prepare(sql).all() as { detail: string }[]).map((x) => x.detail).join("; ");
+    const explain = `EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE ${user ? `"user" = 'x' AND +kind = 'validation' AND +result` : "kind = 'validation' AND result"} = 'failure' AND at >= 0 AND at < 1`;
+    const how = (await db.all<{ detail: string }>(sql.raw(explain))).map((x) => x.detail).join("; ");
     table.push(`| ${name} | ${r.ms.toFixed(1)} ms | ${p.count} buckets, ${total} validations | ${how} |`);
   }
   console.log(table.join("\n"));
@@ -181,7 +188,7 @@ async function main() {
   const ing = await ingestSafeNetEvents(db, fake, { budgetMs: 60_000 });
   const si = Number(process.hrtime.bigint() - ti) / 1e9;
   console.log(`ingestion: ${ing.inserted} events in ${ing.pages} pages, ${(si * 1000).toFixed(0)} ms = ${Math.round(ing.inserted / si)} events/s`);
-  db.$client.close();
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

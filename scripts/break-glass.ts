@@ -1,4 +1,4 @@
-import { openPortalDb, portalDbFile } from "../db";
+import { describeTarget, openPortalDb, portalTarget } from "../db";
 import { ADMIT_DEFAULT_MINUTES, ADMIT_MAX_MINUTES, grantAdmission } from "../db/queries/break-glass";
 import { recordEvent } from "../db/queries/events";
 import { getMfaSettings, saveMfaSettings } from "../db/queries/settings";
@@ -7,7 +7,7 @@ import { env } from "../lib/runtime/env";
 
 // `npm run break-glass -- reset-safenet | admit <upn> [--minutes N]`, for the host's operator when
 // SafeNet cannot be reached from the portal (modelled on Keycloak's bootstrap-admin). It opens the
-// portal database in DATA_DIR directly, so it works while nobody can sign in.
+// portal database (DATA_DIR's file, or DATABASE_URL's PostgreSQL) directly, so it works while nobody can sign in.
 
 const USAGE = `Usage: npm run break-glass -- reset-safenet
        npm run break-glass -- admit <user@domain> [--minutes N]   (N from 1 to ${ADMIT_MAX_MINUTES}, default ${ADMIT_DEFAULT_MINUTES})`;
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<string> {
   if (command === "reset-safenet" && args.length > 0) refuse("reset-safenet takes no arguments.");
   const admit = command === "admit" ? parseAdmit(args) : null;
 
-  const db = openPortalDb(portalDbFile(), { mustExist: true });
+  const db = openPortalDb(portalTarget(), { mustExist: true });
   try {
     const defaults = defaultMfaSettings(env().SAFENET_URL);
     const saved = await getMfaSettings(db, defaults);
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<string> {
       "The grant is used by the first right password for that user, and shown in the admin console until then.",
     ].join("\n");
   } finally {
-    db.$client.close();
+    await db.close();
   }
 }
 
@@ -109,6 +109,15 @@ try {
 } catch {
   // No .env here: the environment says it all.
 }
+/** The database for the message, without a password; a malformed DATABASE_URL is its own message. */
+function databaseName(): string {
+  try {
+    return describeTarget(portalTarget());
+  } catch {
+    return "named by DATABASE_URL";
+  }
+}
+
 main(process.argv.slice(2)).then(
   (report) => console.log(report),
   (err: unknown) => {
@@ -118,7 +127,11 @@ main(process.argv.slice(2)).then(
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
-    console.error(/unable to open|does not exist|SQLITE_CANTOPEN/i.test(message) ? `The portal database ${portalDbFile()} cannot be opened: check DATA_DIR, or run npm start once to create it.` : message);
+    console.error(
+      /unable to open|does not exist|SQLITE_CANTOPEN|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|no such table|relation .* does not exist/i.test(message)
+        ? `The portal database ${databaseName()} cannot be opened: check DATA_DIR (or DATABASE_URL), or run npm start once to create it.`
+        : message,
+    );
     process.exitCode = 1;
   },
 );

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { migratePortal } from "../db/migrate";
+import { migratePortalNow } from "../db/migrate";
 import { describeEnvResult, ensureEnvFile } from "./setup-env";
 import { superviseUntilSignalled } from "./supervisor";
 
@@ -24,7 +24,7 @@ export function prepare(): StackEnv {
   const note = describeEnvResult(result);
   if (note) console.log(note);
   process.loadEnvFile(result.path);
-  console.log(`Portal database ready: ${migratePortal({ root })}`);
+  console.log(`Portal database ready: ${migratePortalNow(root)}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // next-auth reads NEXTAUTH_URL itself and would otherwise assume localhost:3000.

@@ -1,5 +1,5 @@
+import { sql } from "@/lib/runtime/sql";
 import type { PortalDb } from "../index";
-import { events, type NewEvent } from "../schema";
 
 // The portal's own events. Details never carry a password, PIN, passcode or activation key.
 
@@ -18,18 +18,8 @@ export interface PortalEvent {
 }
 
 export async function recordEvent(db: PortalDb, e: PortalEvent): Promise<void> {
-  const row: NewEvent = {
-    at: Date.now(),
-    source: "portal",
-    type: e.type,
-    kind: e.kind,
-    actor: e.actor ?? null,
-    user: e.user?.toLowerCase() ?? null,
-    serial: e.serial ?? null,
-    result: e.result,
-    reason: e.reason ?? null,
-    clientIp: e.clientIp ?? null,
-    detail: e.detail ?? null,
-  };
-  await db.insert(events).values(row);
+  await db.run(sql`
+    INSERT INTO events (at, source, type, kind, actor, "user", serial, result, reason, client_ip, detail)
+    VALUES (${Date.now()}, 'portal', ${e.type}, ${e.kind}, ${e.actor ?? null}, ${e.user?.toLowerCase() ?? null}, ${e.serial ?? null},
+            ${e.result}, ${e.reason ?? null}, ${e.clientIp ?? null}, ${e.detail == null ? null : JSON.stringify(e.detail)})`);
 }

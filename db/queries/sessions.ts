@@ -1,13 +1,28 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNull, ne } from "drizzle-orm";
 import type { SessionMfa } from "@/lib/auth/session-rules";
+import { sql } from "@/lib/runtime/sql";
 import type { PortalDb } from "../index";
-import { portalSessions } from "../schema";
 
 // Server-side sessions. The cookie holds a random id; the database holds its SHA-256, so neither a
-// copy of the database nor of the logs gives anyone a usable cookie.
+// copy of the database nor of the logs gives anyone a usable cookie. Every request reads its row,
+// and every change is one conditional UPDATE, so a session ended on one instance is over on all.
 
-export type SessionRow = typeof portalSessions.$inferSelect;
+export interface SessionRow {
+  id: string;
+  upn: string;
+  /** "pending": PIN + OTP due; "enroll": password only, no usable token; "done": password and PIN + OTP. */
+  mfa: SessionMfa;
+  isAdmin: boolean;
+  createdAt: number;
+  expiresAt: number;
+  /** When the user's tokens and groups were last read from SafeNet, and what they were. */
+  checkedAt: number;
+  fingerprint: string;
+  /** The last PIN + OTP this session passed (sign-in or step-up), for changes that need a recent one. */
+  stepUpAt: number | null;
+  endedAt: number | null;
+  endReason: string | null;
+}
 
 const key = (sid: string) => createHash("sha256").update(sid).digest("hex");
 
@@ -23,62 +38,42 @@ export interface NewSession {
 /** Opens a session and returns the id the cookie carries. */
 export async function createSession(db: PortalDb, s: NewSession, now = Date.now()): Promise<string> {
   const sid = randomBytes(32).toString("base64url");
-  await db
-    .insert(portalSessions)
-    .values({
-      id: key(sid),
-      upn: s.upn.toLowerCase(),
-      mfa: s.mfa,
-      isAdmin: s.isAdmin,
-      createdAt: now,
-      expiresAt: now + s.maxAgeMs,
-      checkedAt: now,
-      fingerprint: s.fingerprint,
-      stepUpAt: s.stepUpAt ?? null,
-    });
+  await db.run(sql`
+    INSERT INTO portal_sessions (id, upn, mfa, is_admin, created_at, expires_at, checked_at, fingerprint, step_up_at)
+    VALUES (${key(sid)}, ${s.upn.toLowerCase()}, ${s.mfa}, ${s.isAdmin ? 1 : 0}, ${now}, ${now + s.maxAgeMs}, ${now}, ${s.fingerprint}, ${s.stepUpAt ?? null})`);
   return sid;
 }
 
 /** The session behind `sid` while it is open and unexpired, else null. */
 export async function openSession(db: PortalDb, sid: string, now = Date.now()): Promise<SessionRow | null> {
-  const [row] = await db.select().from(portalSessions).where(eq(portalSessions.id, key(sid)));
-  return row && row.endedAt === null && row.expiresAt > now ? row : null;
+  const row = await db.get<Omit<SessionRow, "isAdmin"> & { isAdmin: number }>(sql`
+    SELECT id, upn, mfa, is_admin AS "isAdmin", created_at AS "createdAt", expires_at AS "expiresAt", checked_at AS "checkedAt",
+           fingerprint, step_up_at AS "stepUpAt", ended_at AS "endedAt", end_reason AS "endReason"
+    FROM portal_sessions WHERE id = ${key(sid)}`);
+  return row && row.endedAt === null && row.expiresAt > now ? { ...row, isAdmin: row.isAdmin === 1 } : null;
 }
 
 export async function endSession(db: PortalDb, sid: string, reason: string, now = Date.now()): Promise<void> {
-  await db
-    .update(portalSessions)
-    .set({ endedAt: now, endReason: reason })
-    .where(and(eq(portalSessions.id, key(sid)), isNull(portalSessions.endedAt)));
+  await db.run(sql`UPDATE portal_sessions SET ended_at = ${now}, end_reason = ${reason} WHERE id = ${key(sid)} AND ended_at IS NULL`);
 }
 
 /** Ends every open session of `upn` except `keepSid` (the one making the change, if it is theirs). */
 export async function endUserSessions(db: PortalDb, upn: string, reason: string, keepSid?: string, now = Date.now()): Promise<number> {
-  const mine = and(eq(portalSessions.upn, upn.toLowerCase()), isNull(portalSessions.endedAt));
-  const ended = await db
-    .update(portalSessions)
-    .set({ endedAt: now, endReason: reason })
-    .where(keepSid ? and(mine, ne(portalSessions.id, key(keepSid))) : mine)
-    .returning({ id: portalSessions.id });
-  return ended.length;
+  return db.run(sql`
+    UPDATE portal_sessions SET ended_at = ${now}, end_reason = ${reason}
+    WHERE upn = ${upn.toLowerCase()} AND ended_at IS NULL ${keepSid ? sql`AND id <> ${key(keepSid)}` : sql.empty}`);
 }
 
 /** What the last look at SafeNet found. */
 export async function markChecked(db: PortalDb, sid: string, seen: { fingerprint: string; isAdmin: boolean }, now = Date.now()): Promise<void> {
-  await db
-    .update(portalSessions)
-    .set({ checkedAt: now, fingerprint: seen.fingerprint, isAdmin: seen.isAdmin })
-    .where(eq(portalSessions.id, key(sid)));
+  await db.run(sql`UPDATE portal_sessions SET checked_at = ${now}, fingerprint = ${seen.fingerprint}, is_admin = ${seen.isAdmin ? 1 : 0} WHERE id = ${key(sid)} AND ended_at IS NULL`);
 }
 
 /** A password-only session whose token was just activated must pass PIN + OTP before it goes on. */
 export async function requireOtp(db: PortalDb, sid: string, maxAgeMs: number, now = Date.now()): Promise<void> {
-  await db
-    .update(portalSessions)
-    .set({ mfa: "pending", expiresAt: now + maxAgeMs })
-    .where(and(eq(portalSessions.id, key(sid)), isNull(portalSessions.endedAt)));
+  await db.run(sql`UPDATE portal_sessions SET mfa = 'pending', expires_at = ${now + maxAgeMs} WHERE id = ${key(sid)} AND ended_at IS NULL`);
 }
 
 export async function markSteppedUp(db: PortalDb, sid: string, now = Date.now()): Promise<void> {
-  await db.update(portalSessions).set({ stepUpAt: now }).where(eq(portalSessions.id, key(sid)));
+  await db.run(sql`UPDATE portal_sessions SET step_up_at = ${now} WHERE id = ${key(sid)}`);
 }

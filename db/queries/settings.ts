@@ -1,4 +1,3 @@
-import { eq } from "drizzle-orm";
 import {
   DEFAULT_EXCLUSIONS,
   exclusionSettingsSchema,
@@ -6,25 +5,37 @@ import {
   type ExclusionDefaults,
   type MfaSettings,
 } from "@/lib/mfa/settings";
+import { sql } from "@/lib/runtime/sql";
 import type { PortalDb } from "../index";
-import { settings } from "../schema";
 
-// Settings are read from the database on every use, so a change takes effect without a restart.
+// Settings are read from the database on every use, so a change takes effect without a restart, on
+// every instance at once. Values are JSON text; a save is one upsert, so the last writer wins whole.
 
 type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false } };
 
-async function read<T>(db: PortalDb, key: string, schema: Schema<T>, fallback: T): Promise<T> {
-  const [row] = await db.select().from(settings).where(eq(settings.key, key));
-  if (!row) return fallback;
-  const parsed = schema.safeParse({ ...fallback, ...(row.value as object) });
-  return parsed.success ? parsed.data : fallback;
+/** The JSON value stored under `key`, parsed, or undefined when there is none or it is not JSON. */
+export async function readSetting(db: PortalDb, key: string, lock = false): Promise<unknown> {
+  const row = await db.get<{ value: string }>(sql`SELECT value FROM settings WHERE key = ${key}${lock ? db.forUpdate : sql.empty}`);
+  if (!row) return undefined;
+  try {
+    return JSON.parse(row.value) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
-async function write(db: PortalDb, key: string, value: unknown, actor: string): Promise<void> {
-  await db
-    .insert(settings)
-    .values({ key, value, updatedAt: new Date(), updatedBy: actor })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: actor } });
+/** Stores `value` (as JSON) under `key`, replacing what was there. */
+export async function writeSetting(db: PortalDb, key: string, value: unknown, actor: string, now = Date.now()): Promise<void> {
+  await db.run(sql`
+    INSERT INTO settings (key, value, updated_at, updated_by) VALUES (${key}, ${JSON.stringify(value)}, ${now}, ${actor})
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+}
+
+async function read<T>(db: PortalDb, key: string, schema: Schema<T>, fallback: T): Promise<T> {
+  const value = await readSetting(db, key);
+  if (value === undefined) return fallback;
+  const parsed = schema.safeParse({ ...fallback, ...(value as object) });
+  return parsed.success ? parsed.data : fallback;
 }
 
 /** The saved MFA settings over `defaults` (which name the SafeNet this installation starts with). */
@@ -33,7 +44,7 @@ export async function getMfaSettings(db: PortalDb, defaults: MfaSettings): Promi
 }
 
 export async function saveMfaSettings(db: PortalDb, next: MfaSettings, actor: string): Promise<void> {
-  await write(db, "mfa", next, actor);
+  await writeSetting(db, "mfa", next, actor);
 }
 
 export async function getExclusionDefaults(db: PortalDb): Promise<ExclusionDefaults> {
@@ -41,5 +52,5 @@ export async function getExclusionDefaults(db: PortalDb): Promise<ExclusionDefau
 }
 
 export async function saveExclusionDefaults(db: PortalDb, next: ExclusionDefaults, actor: string): Promise<void> {
-  await write(db, "exclusions", next, actor);
+  await writeSetting(db, "exclusions", next, actor);
 }

@@ -1,62 +1,48 @@
-import type Database from "better-sqlite3";
 import { bucketSpans, type Bucket, type BucketPlan } from "../../lib/events/chart";
 import { encodeCursor, type TimelineCursor } from "../../lib/events/cursor";
 import type { TimelineFilters, TimelinePage } from "../../lib/events/filters";
 import { PORTAL_KINDS } from "../../lib/events/kinds";
 import type { TimelineRecord } from "../../lib/events/record";
 import { fromSafeNetEvent, type SafeNetEventLike } from "../../lib/events/safenet";
+import { sql, type Dialect, type Fragment } from "../../lib/runtime/sql";
 import type { PortalDb } from "../index";
 import type { EventKind } from "./events";
 
 // The one timeline: keyset pages (never OFFSET) newest first on (at, id), the same filters for the
 // CSV export's batches, the authentication chart's buckets, and copying the simulator's events in.
-// Raw prepared statements: each filter combination is one plan that an index answers.
+// Each filter combination is one statement shape that an index answers, on SQLite and PostgreSQL.
 
 // Fails to compile when recordEvent gains a kind that the timeline's filter does not offer.
 type OnTimeline<K extends (typeof PORTAL_KINDS)[number]> = K;
 export type PortalKindOnTimeline = OnTimeline<EventKind>;
 
 export const CURSOR_SETTING = "safenet_events_cursor";
-const COLUMNS = "id, at, source, remote_id AS remoteId, type, kind, actor, user, serial, result, code, reason, client_ip AS clientIp, detail";
+const COLUMNS = sql`id, at, source, remote_id AS "remoteId", type, kind, actor, "user", serial, result, code, reason, client_ip AS "clientIp", detail`;
 
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+/**
+ * SQLite's planner takes a unary `+` on a column as "not through an index on it": with a user,
+ * that keeps it on (user, at), since one user's events are far fewer than one kind's or result's.
+ * PostgreSQL's planner weighs that itself from its statistics (and has no `+` on text).
+ */
+const notIndexed = (dialect: Dialect, yes: boolean) => (yes && dialect === "sqlite" ? sql.raw("+") : sql.empty);
 
-function prepare(db: PortalDb, sql: string): Database.Statement {
-  let cache = statements.get(db.$client);
-  if (!cache) statements.set(db.$client, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.$client.prepare(sql)));
-  return stmt;
+/** The WHERE clause for the filters and, when paging, the rows older than `cursor`. */
+export function timelineWhere(dialect: Dialect, f: TimelineFilters, cursor?: TimelineCursor): Fragment {
+  const terms: Fragment[] = [];
+  const plus = notIndexed(dialect, f.user !== undefined);
+  if (f.user !== undefined) terms.push(sql`"user" = ${f.user}`);
+  if (f.kind !== undefined) terms.push(sql`${plus}kind = ${f.kind}`);
+  if (f.result !== undefined) terms.push(sql`${plus}result = ${f.result}`);
+  if (f.from !== undefined) terms.push(sql`at >= ${f.from}`);
+  if (f.to !== undefined) terms.push(sql`at < ${f.to}`);
+  // `at <= x` is the index range; the OR only skips the few rows sharing the cursor's millisecond.
+  if (cursor) terms.push(sql`at <= ${cursor.at} AND (at < ${cursor.at} OR id < ${cursor.id})`);
+  return terms.length ? sql`WHERE ${sql.join(terms, " AND ")}` : sql.empty;
 }
 
-/** The WHERE clause and its parameters for the filters and, when paging, the rows older than `cursor`. */
-export function timelineWhere(f: TimelineFilters, cursor?: TimelineCursor): { sql: string; params: Record<string, string | number> } {
-  const terms: string[] = [];
-  const params: Record<string, string | number> = {};
-  const add = (term: string, key: string, value: string | number | undefined) => {
-    if (value === undefined) return;
-    terms.push(term);
-    params[key] = value;
-  };
-  // With a user, `+` keeps the planner on (user, at): one user's events are far fewer than one kind's or result's.
-  const noIndex = f.user !== undefined ? "+" : "";
-  add("user = @user", "user", f.user);
-  add(`${noIndex}kind = @kind`, "kind", f.kind);
-  add(`${noIndex}result = @result`, "result", f.result);
-  add("at >= @from", "from", f.from);
-  add("at < @to", "to", f.to);
-  if (cursor) {
-    // `at <= x` is the index range; the OR only skips the few rows sharing the cursor's millisecond.
-    terms.push("at <= @cursorAt AND (at < @cursorAt OR id < @cursorId)");
-    params.cursorAt = cursor.at;
-    params.cursorId = cursor.id;
-  }
-  return { sql: terms.length ? `WHERE ${terms.join(" AND ")}` : "", params };
-}
-
-export function timelineSql(f: TimelineFilters, cursor?: TimelineCursor) {
-  const where = timelineWhere(f, cursor);
-  return { sql: `SELECT ${COLUMNS} FROM events ${where.sql} ORDER BY at DESC, id DESC LIMIT @limit`, params: where.params };
+/** One keyset page of the timeline, newest first. */
+export function timelineSql(dialect: Dialect, f: TimelineFilters, cursor: TimelineCursor | undefined, limit: number): Fragment {
+  return sql`SELECT ${COLUMNS} FROM events ${timelineWhere(dialect, f, cursor)} ORDER BY at DESC, id DESC LIMIT ${limit}`;
 }
 
 export interface TimelineResultPage {
@@ -66,8 +52,7 @@ export interface TimelineResultPage {
 }
 
 export async function listTimeline(db: PortalDb, page: TimelinePage): Promise<TimelineResultPage> {
-  const q = timelineSql(page.filters, page.cursor);
-  const rows = prepare(db, q.sql).all({ ...q.params, limit: page.limit + 1 }) as TimelineRecord[];
+  const rows = await db.all<TimelineRecord>(timelineSql(db.dialect, page.filters, page.cursor, page.limit + 1));
   const more = rows.length > page.limit;
   if (more) rows.pop();
   const last = rows.at(-1);
@@ -76,15 +61,14 @@ export async function listTimeline(db: PortalDb, page: TimelinePage): Promise<Ti
 
 /**
  * Every matching row, newest first, in batches of `batchSize`. Each batch is its own keyset query
- * read to the end, so no statement stays open on the shared connection between batches (a slow
- * download never blocks other requests or holds a read snapshot).
+ * read to the end, so no statement or transaction stays open between batches (a slow download
+ * never blocks other requests, holds a pooled connection or a read snapshot), and at most one
+ * batch is in memory.
  */
 export async function* timelineBatches(db: PortalDb, filters: TimelineFilters, batchSize = 2_000): AsyncGenerator<TimelineRecord[]> {
   let cursor: TimelineCursor | undefined;
   for (;;) {
-    const q = timelineSql(filters, cursor);
-    const batch: TimelineRecord[] = [];
-    for (const row of prepare(db, q.sql).iterate({ ...q.params, limit: batchSize })) batch.push(row as TimelineRecord);
+    const batch = await db.all<TimelineRecord>(timelineSql(db.dialect, filters, cursor, batchSize));
     if (batch.length) yield batch;
     if (batch.length < batchSize) return;
     cursor = batch[batch.length - 1];
@@ -97,16 +81,21 @@ export async function* timelineBatches(db: PortalDb, filters: TimelineFilters, b
  */
 export async function authBuckets(db: PortalDb, plan: BucketPlan, user?: string): Promise<Bucket[]> {
   // One count per bucket and result: an index range each, and index-only once (kind, result, at) exists.
-  const count = (result: string) =>
+  const plus = notIndexed(db.dialect, user !== undefined);
+  const count = (result: "success" | "failure", span: { start: number; end: number }) =>
     user !== undefined
-      ? `(SELECT count(*) FROM events WHERE user = @user AND +kind = 'validation' AND +result = '${result}' AND at >= @start AND at < @end)`
-      : `(SELECT count(*) FROM events WHERE kind = 'validation' AND result = '${result}' AND at >= @start AND at < @end)`;
-  const stmt = prepare(db, `SELECT ${count("success")} AS success, ${count("failure")} AS failure`);
-  return bucketSpans(plan).map((span) => ({ ...span, ...(stmt.get({ ...span, ...(user !== undefined && { user }) }) as { success: number; failure: number }) }));
+      ? sql`(SELECT count(*) FROM events WHERE "user" = ${user} AND ${plus}kind = 'validation' AND ${plus}result = ${sql.raw(`'${result}'`)} AND at >= ${span.start} AND at < ${span.end})`
+      : sql`(SELECT count(*) FROM events WHERE kind = 'validation' AND result = ${sql.raw(`'${result}'`)} AND at >= ${span.start} AND at < ${span.end})`;
+  const buckets: Bucket[] = [];
+  for (const span of bucketSpans(plan)) {
+    const row = await db.get<{ success: number; failure: number }>(sql`SELECT ${count("success", span)} AS success, ${count("failure", span)} AS failure`);
+    buckets.push({ ...span, success: row?.success ?? 0, failure: row?.failure ?? 0 });
+  }
+  return buckets;
 }
 
 export async function safenetCursor(db: PortalDb): Promise<number> {
-  const row = prepare(db, "SELECT value FROM settings WHERE key = ?").get(CURSOR_SETTING) as { value: string } | undefined;
+  const row = await db.get<{ value: string }>(sql`SELECT value FROM settings WHERE key = ${CURSOR_SETTING}`);
   const n = row ? Number(JSON.parse(row.value)) : 0;
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }
@@ -127,6 +116,9 @@ export interface IngestResult {
   error?: unknown;
 }
 
+// Rows per INSERT: 12 parameters each stays well under either database's limit on parameters.
+const INSERT_CHUNK = 500;
+
 type FetchPage = (after: number, limit: number) => Promise<{ events: SafeNetEventLike[]; nextCursor: string | null }>;
 
 /**
@@ -136,28 +128,28 @@ type FetchPage = (after: number, limit: number) => Promise<{ events: SafeNetEven
  */
 export async function ingestSafeNetEvents(db: PortalDb, fetchPage: FetchPage, options: IngestOptions = {}): Promise<IngestResult> {
   const { maxPages = 20, pageSize = 1_000, budgetMs = 4_000, now = Date.now } = options;
-  const insert = prepare(
-    db,
-    `INSERT INTO events (at, source, remote_id, type, kind, user, serial, result, code, reason, client_ip, detail)
-     VALUES (@at, 'safenet', @remoteId, @type, @kind, @user, @serial, @result, @code, @reason, @clientIp, @detail)
-     ON CONFLICT (source, remote_id) DO NOTHING`,
-  );
-  const saveCursor = prepare(
-    db,
-    `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (@key, @value, @at, 'safenet-ingestion')
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by
-     WHERE CAST(settings.value AS INTEGER) < CAST(excluded.value AS INTEGER)`,
-  );
-  const store = db.$client.transaction((events: SafeNetEventLike[], receivedAt: number) => {
-    let inserted = 0;
-    let last = 0;
-    for (const e of events) {
-      inserted += insert.run(fromSafeNetEvent(e, receivedAt)).changes;
-      last = Math.max(last, e.id);
-    }
-    if (last > 0) saveCursor.run({ key: CURSOR_SETTING, value: JSON.stringify(last), at: receivedAt });
-    return inserted;
-  });
+  const store = (events: SafeNetEventLike[], receivedAt: number) =>
+    db.transaction(async (tx) => {
+      let inserted = 0;
+      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+        const rows = events.slice(i, i + INSERT_CHUNK).map((e) => {
+          const r = fromSafeNetEvent(e, receivedAt);
+          return sql`(${r.at}, 'safenet', ${r.remoteId}, ${r.type}, ${r.kind}, ${r.user}, ${r.serial}, ${r.result}, ${r.code}, ${r.reason}, ${r.clientIp}, ${r.detail})`;
+        });
+        inserted += await tx.run(sql`
+          INSERT INTO events (at, source, remote_id, type, kind, "user", serial, result, code, reason, client_ip, detail)
+          VALUES ${sql.join(rows)}
+          ON CONFLICT (source, remote_id) DO NOTHING`);
+      }
+      const last = Math.max(0, ...events.map((e) => e.id));
+      if (last > 0) {
+        await tx.run(sql`
+          INSERT INTO settings (key, value, updated_at, updated_by) VALUES (${CURSOR_SETTING}, ${JSON.stringify(last)}, ${receivedAt}, 'safenet-ingestion')
+          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+          WHERE CAST(settings.value AS BIGINT) < CAST(excluded.value AS BIGINT)`);
+      }
+      return inserted;
+    });
 
   const started = now();
   const result: IngestResult = { inserted: 0, pages: 0, complete: false };
@@ -166,7 +158,7 @@ export async function ingestSafeNetEvents(db: PortalDb, fetchPage: FetchPage, op
     while (result.pages < maxPages && (result.pages === 0 || now() - started < budgetMs)) {
       const page = await fetchPage(after, pageSize);
       result.pages += 1;
-      result.inserted += store(page.events, now());
+      result.inserted += await store(page.events, now());
       if (page.nextCursor === null || page.events.length === 0) {
         result.complete = true;
         break;

@@ -76,3 +76,11 @@ export function env(): PortalEnv {
 export function dataDir(source: NodeJS.ProcessEnv = process.env): string {
   return source.DATA_DIR || "data";
 }
+
+/**
+ * The portal's PostgreSQL URL (DATABASE_URL), or undefined to use ${DATA_DIR}/portal.sqlite. Read
+ * alone, like dataDir, so migrations and the break-glass script run without the portal's secrets.
+ */
+export function databaseUrl(source: NodeJS.ProcessEnv = process.env): string | undefined {
+  return source.DATABASE_URL?.trim() || undefined;
+}

@@ -14,7 +14,8 @@ import { env } from "@/lib/runtime/env";
 import { defaultMfaSettings } from "@/lib/mfa/settings";
 
 // The portal's data, bound to the process's database: pages, actions and services call `store.x()`
-// and never hold a database handle, so the dialect underneath is db/'s business alone.
+// and never hold a database handle, so the dialect underneath (SQLite or PostgreSQL) is db/'s
+// business alone. Nothing here caches what it reads: another instance may change it at any time.
 
 type Bound<M> = {
   [K in keyof M as M[K] extends (db: PortalDb, ...args: infer _A) => unknown ? K : never]: M[K] extends (db: PortalDb, ...args: infer A) => infer R
@@ -30,6 +31,7 @@ function bind<M extends object>(queries: M): Bound<M> {
   return bound as Bound<M>;
 }
 
+// The statement builders are not queries: they take a dialect, not the database.
 const { timelineWhere: _where, timelineSql: _sql, ...timelineQueries } = timeline;
 
 export const store = {

@@ -1,32 +1,24 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { openPortalDb, type PortalDb } from "../../db/index";
-import { migratePortal } from "../../db/migrate";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { PortalDb } from "../../db/index";
 import { addExclusionRule, listExclusionRules, loadRuleEntries, removeExclusionRule, ruleSetVersion } from "../../db/queries/exclusions";
-import { exclusionRules } from "../../db/schema";
 import { compileRules } from "../../lib/mfa/rules";
+import { sql } from "../../lib/runtime/sql";
+import { portalDbPerSuite, portalDialects, type TestPortalDb } from "./support/portal-db";
 
-const ROOT = path.resolve(__dirname, "../..");
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-exclusions-"));
-const db: PortalDb = openPortalDb(migratePortal({ root: ROOT, dir }));
 const ALL_ON = { defaultMode: "mfa" as const, enabled: { users: true, clientIps: true, macs: true, gateways: true } };
 
-afterAll(() => {
-  db.$client.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+describe.each(portalDialects())("exclusion rules store (%s)", (dialect) => {
+  const suite = portalDbPerSuite(dialect, ["exclusion_rules"]);
+  let db: PortalDb;
+  let t: TestPortalDb;
+  beforeEach(() => {
+    ({ db, t } = suite);
+  });
 
-beforeEach(() => {
-  db.delete(exclusionRules).run();
-});
+  function add(kind: Parameters<typeof addExclusionRule>[1], input: string, on: PortalDb = db) {
+    return addExclusionRule(on, kind, input, "bob@corp.local");
+  }
 
-function add(kind: Parameters<typeof addExclusionRule>[1], input: string) {
-  return addExclusionRule(db, kind, input, "bob@corp.local");
-}
-
-describe("exclusion rules store", () => {
   it("stores what the administrator typed in its normalised form, with label and author", async () => {
     const mac = await add("macs", "00:14:22:01:??:??");
     const ip = await add("clientIps", " 2001:DB8:0::/32 ");
@@ -51,6 +43,14 @@ describe("exclusion rules store", () => {
     expect(await add("users", "mfa exempt")).toMatchObject({ ok: false, reason: "duplicate", error: "mfa exempt is already in the users and groups list." });
     expect((await add("gateways", "10.20.0.0/16")).ok).toBe(true);
     expect((await listExclusionRules(db))).toHaveLength(4);
+  });
+
+  it("refuses the same value added at once by two administrators on two instances: one is stored", async () => {
+    const other = t.openAnother();
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => add("clientIps", "10.30.0.0/16", i % 2 ? other : db)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.reason === "duplicate")).toHaveLength(5);
+    expect(await listExclusionRules(db)).toHaveLength(1);
   });
 
   it("removes one rule and says when it was already gone", async () => {
@@ -82,8 +82,11 @@ describe("exclusion rules store", () => {
       createdAt: now,
       createdBy: "bench",
     }));
-    db.transaction((tx) => {
-      for (let i = 0; i < rows.length; i += 500) tx.insert(exclusionRules).values(rows.slice(i, i + 500)).run();
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        const values = rows.slice(i, i + 500).map((r) => sql`(${r.kind}, ${r.value}, ${r.label}, ${r.createdAt}, ${r.createdBy})`);
+        await tx.run(sql`INSERT INTO exclusion_rules (kind, value, label, created_at, created_by) VALUES ${sql.join(values)}`);
+      }
     });
     const rules = compileRules((await loadRuleEntries(db)), ALL_ON);
     expect(rules.match({ upn: "x@corp.local", groups: [] }, { clientIp: "10.39.15.200" })?.value).toBe("10.39.15.0/24");

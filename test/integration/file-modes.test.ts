@@ -4,13 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { migratePortal } from "../../db/migrate";
-import { openPortalDb, portalDbFile } from "../../db/index";
+import { openPortalDb } from "../../db/index";
 import { openDatabase } from "../../mock-safenet/db";
 import { loadMasterKey } from "../../mock-safenet/keys";
 import { ensureEnvFile } from "../../scripts/setup-env";
 
 // DATA_DIR at rest: the folder 0700, both databases with their -wal and -shm and master.key 0600,
 // also under a permissive umask, and an older installation's wider modes tightened with a message.
+// Files only: with DATABASE_URL the portal keeps no database file, so this runs on SQLite alone.
 
 const root = path.resolve(__dirname, "../..");
 const modeOf = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
@@ -28,13 +29,12 @@ afterEach(() => {
 });
 
 /** Opens everything the two services keep in DATA_DIR, as they do at start; returns what to close. */
-function openAll(dir: string) {
-  migratePortal({ root, dir });
-  const portal = openPortalDb(portalDbFile(dir));
+async function openAll(dir: string) {
+  const portal = openPortalDb(await migratePortal({ root, dir, url: undefined }));
   const safenet = openDatabase(dir);
   loadMasterKey(undefined, dir);
-  return () => {
-    portal.$client.close();
+  return async () => {
+    await portal.close();
     safenet.$client.close();
   };
 }
@@ -42,18 +42,18 @@ function openAll(dir: string) {
 const secretFiles = ["portal.sqlite", "portal.sqlite-wal", "portal.sqlite-shm", "safenet.sqlite", "safenet.sqlite-wal", "safenet.sqlite-shm", "master.key"];
 
 describe("files at rest", () => {
-  it("creates DATA_DIR 0700 and every database file and the key file 0600", () => {
+  it("creates DATA_DIR 0700 and every database file and the key file 0600", async () => {
     const dir = path.join(base, "new", "data");
-    const close = openAll(dir);
+    const close = await openAll(dir);
     try {
       expect(modeOf(dir)).toBe("700");
       for (const name of secretFiles) expect({ name, mode: modeOf(path.join(dir, name)) }).toEqual({ name, mode: "600" });
     } finally {
-      close();
+      await close();
     }
   });
 
-  it("tightens an existing installation's wider modes at start and says so", () => {
+  it("tightens an existing installation's wider modes at start and says so", async () => {
     const dir = path.join(base, "old");
     fs.mkdirSync(dir, { mode: 0o755 });
     for (const name of ["portal.sqlite", "safenet.sqlite"]) {
@@ -70,7 +70,7 @@ describe("files at rest", () => {
     const warnings: string[] = [];
     vi.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(line));
 
-    const close = openAll(dir);
+    const close = await openAll(dir);
     try {
       expect(modeOf(dir)).toBe("700");
       for (const name of secretFiles) expect({ name, mode: modeOf(path.join(dir, name)) }).toEqual({ name, mode: "600" });
@@ -78,7 +78,7 @@ describe("files at rest", () => {
       expect(warnings.join("\n")).toContain(`${path.join(dir, "portal.sqlite-wal")} from 0666 to 0600`);
       expect(warnings.join("\n")).toContain(`${path.join(dir, "master.key")} from 0644 to 0600`);
     } finally {
-      close();
+      await close();
     }
   });
 

@@ -5,8 +5,15 @@
 
 export type Dialect = "sqlite" | "postgres";
 
+// Recognised by a registered symbol, not `instanceof`: Next bundles this module once per layer
+// (server components and SSR), and one process-wide connection then meets fragments made by either
+// copy — `instanceof` would take the other copy's fragments for plain parameters.
+const FRAGMENT = Symbol.for("safenet-portal.sql.fragment");
+const RAW = Symbol.for("safenet-portal.sql.raw");
+
 /** A piece of SQL text with its parameters. Values that are themselves fragments are spliced in. */
 export class Fragment {
+  readonly [FRAGMENT] = true;
   constructor(
     readonly strings: readonly string[],
     readonly values: readonly unknown[],
@@ -15,8 +22,12 @@ export class Fragment {
 
 /** Text spliced in as it is: identifiers and keywords, never anything a user typed. */
 class Raw {
+  readonly [RAW] = true;
   constructor(readonly text: string) {}
 }
+
+const isFragment = (v: unknown): v is Fragment => typeof v === "object" && v !== null && (v as { [FRAGMENT]?: true })[FRAGMENT] === true;
+const isRaw = (v: unknown): v is Raw => typeof v === "object" && v !== null && (v as { [RAW]?: true })[RAW] === true;
 
 export type SqlTag = {
   (strings: TemplateStringsArray, ...values: unknown[]): Fragment;
@@ -56,7 +67,7 @@ function param(value: unknown, dialect: Dialect): unknown {
 }
 
 export function compile(fragment: Fragment, dialect: Dialect): Compiled {
-  const flat = fragment.values.every((v) => !(v instanceof Fragment) && !(v instanceof Raw));
+  const flat = fragment.values.every((v) => !isFragment(v) && !isRaw(v));
   if (flat) {
     let text = cache[dialect].get(fragment.strings);
     if (text === undefined) {
@@ -69,8 +80,8 @@ export function compile(fragment: Fragment, dialect: Dialect): Compiled {
   const walk = (f: Fragment): string => {
     let text = f.strings[0];
     f.values.forEach((v, i) => {
-      if (v instanceof Fragment) text += walk(v);
-      else if (v instanceof Raw) text += v.text;
+      if (isFragment(v)) text += walk(v);
+      else if (isRaw(v)) text += v.text;
       else {
         params.push(param(v, dialect));
         text += placeholder(params.length, dialect);
