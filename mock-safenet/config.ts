@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { isPostgresUrl } from "../lib/runtime/sql";
 
 // The simulator's one environment module: every port, path and key it uses is read and checked here.
 
@@ -11,6 +12,11 @@ const simulatorEnvSchema = z.object({
   SMTP_SINK_PORT: port(2525),
   SAFENET_HOST: z.string().default("127.0.0.1"),
   DATA_DIR: z.string().min(1).default("data"),
+  // Unset or empty: SQLite in DATA_DIR. A postgres:// URL: that database, which several simulators may share.
+  SAFENET_DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || isPostgresUrl(v), "must be a postgres:// or postgresql:// URL, or empty for SQLite in DATA_DIR"),
   SAFENET_TMS_API_KEY: z.string().min(16, "must be at least 16 characters (npm start writes one into .env)"),
   SAFENET_AGENT_KEY: z.string().min(16, "must be at least 16 characters (npm start writes one into .env)"),
   SAFENET_MASTER_KEY: z.string().optional(),
@@ -27,6 +33,8 @@ export type SimulatorConfig = {
   smtpPort: number;
   host: string;
   dataDir: string;
+  /** A PostgreSQL URL, or undefined for SQLite in `dataDir`. */
+  databaseUrl?: string;
   tmsApiKey: string;
   agentKey: string;
   masterKey?: string;
@@ -55,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfi
     smtpPort: e.SMTP_SINK_PORT,
     host: e.SAFENET_HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.SAFENET_DATABASE_URL?.trim() || undefined,
     tmsApiKey: e.SAFENET_TMS_API_KEY,
     agentKey: e.SAFENET_AGENT_KEY,
     masterKey: e.SAFENET_MASTER_KEY || undefined,

@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { ensurePrivateDir } from "../lib/runtime/private-files";
+import { redactUrl } from "../lib/runtime/sql";
 
-// One process at a time owns a DATA_DIR: the running simulator, or a master key rotation that must
-// not race it. A lock left by a process that died (SIGKILL, power loss) is taken over.
+// On SQLite one process at a time owns a DATA_DIR: the running simulator, or a master key rotation
+// that must not race it. A lock left by a process that died (SIGKILL, power loss) is taken over.
 
 export const LOCK_FILE = "safenet.lock";
 
@@ -51,4 +53,39 @@ export function lockDataDir(dataDir: string, holder: string): () => void {
     fs.rmSync(file, { force: true });
   }
   throw new DataDirLockedError(`Could not take the lock ${file}; try again.`);
+}
+
+// On PostgreSQL several simulators share one database, so the lock moves there: every running
+// simulator holds a shared session advisory lock for its lifetime, and a master key rotation takes
+// the same lock exclusively. A rotation is refused while any simulator on the database runs (on
+// whatever host, with whatever DATA_DIR), and no simulator starts during a rotation. A process that
+// dies loses its connection and with it the lock.
+
+const INSTANCES_LOCK = "safenet-instances";
+
+export type DatabaseHolder = "simulator" | "rotation";
+
+/** Takes the database's instance lock (shared for a simulator, exclusive for a rotation); returns its release. */
+export async function lockDatabase(url: string, holder: DatabaseHolder): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: `safenet-${holder}-lock` });
+  client.on("error", (err) => console.error(`PostgreSQL ${redactUrl(url)}: the ${holder} lock's connection failed: ${err.message}`));
+  await client.connect();
+  const take = holder === "simulator" ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock";
+  const { rows } = await client.query<{ ok: boolean }>(`SELECT ${take}(hashtextextended($1, 0)) AS ok`, [INSTANCES_LOCK]);
+  if (!rows[0]?.ok) {
+    await client.end();
+    throw new DataDirLockedError(
+      holder === "simulator"
+        ? `A master key rotation is running on ${redactUrl(url)}. Start the simulator once it has finished.`
+        : `${redactUrl(url)} is in use by a SafeNet simulator. Stop every simulator on this database first.`,
+    );
+  }
+  return () => client.end();
+}
+
+/** The lock that fits where the data lives: DATA_DIR's file on SQLite, the database's advisory lock on PostgreSQL. */
+export async function lockInstance(where: { dataDir: string; databaseUrl?: string }, holder: DatabaseHolder): Promise<() => Promise<void>> {
+  if (where.databaseUrl) return lockDatabase(where.databaseUrl, holder);
+  const release = lockDataDir(where.dataDir, holder === "simulator" ? "the SafeNet simulator" : "a master key rotation");
+  return async () => release();
 }

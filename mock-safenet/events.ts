@@ -1,6 +1,4 @@
-import { and, asc, eq, gt, type SQL } from "drizzle-orm";
-import type { SimDb } from "./db";
-import { events } from "./db/schema";
+import { sql, type Sql } from "../lib/runtime/sql";
 import type { EventResult, EventsPage } from "../lib/safenet/contract";
 
 // Every validation and every token operation leaves one row here. Details never carry secrets.
@@ -23,41 +21,55 @@ export interface EventQuery {
   limit: number;
 }
 
-export function makeEventLog(db: SimDb) {
-  // A raw statement: this runs inside every validation.
-  const insert = db.$client.prepare(
-    `INSERT INTO events (at, type, user, serial, result, code, reason, client_ip, detail)
-     VALUES (@at, @type, @user, @serial, @result, @code, @reason, @clientIp, @detail)`,
-  );
+interface EventRow {
+  id: number;
+  at: number;
+  type: string;
+  user: string | null;
+  serial: string | null;
+  result: EventResult;
+  code: number | null;
+  reason: string | null;
+  clientIp: string | null;
+  detail: string | null;
+}
 
+const EVENTS_LOCK = "safenet-events";
+
+/** One row; inside a validation this is one statement of its transaction. */
+export async function recordEvent(db: Sql, e: EventInput, at = Date.now()): Promise<void> {
+  const [user, serial, code, reason, clientIp] = [e.user ?? null, e.serial ?? null, e.code ?? null, e.reason ?? null, e.clientIp ?? null];
+  const detail = e.detail ? JSON.stringify(e.detail) : null;
+  if (db.dialect === "sqlite") {
+    // One writer at a time: ids are taken in commit order already.
+    await db.run(sql`INSERT INTO events (at, type, "user", serial, result, code, reason, client_ip, detail)
+      VALUES (${at}, ${e.type}, ${user}, ${serial}, ${e.result}, ${code}, ${reason}, ${clientIp}, ${detail})`);
+    return;
+  }
+  // Several instances: a reader following the log by id must never see id n+1 before id n
+  // commits, or it would step past n for good. The id is drawn under a lock held to the commit,
+  // so ids commit in order (the lock is taken in the same statement, before the row exists).
+  await db.run(sql`WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended(${EVENTS_LOCK}, 0)))
+    INSERT INTO events (at, type, "user", serial, result, code, reason, client_ip, detail)
+    SELECT ${at}::bigint, ${e.type}::text, ${user}::text, ${serial}::text, ${e.result}::text, ${code}::integer, ${reason}::text,
+           ${clientIp}::text, ${detail}::text FROM turn`);
+}
+
+export function makeEventLog(db: Sql) {
   return {
-    record(e: EventInput, at = Date.now()): void {
-      insert.run({
-        at,
-        type: e.type,
-        user: e.user ?? null,
-        serial: e.serial ?? null,
-        result: e.result,
-        code: e.code ?? null,
-        reason: e.reason ?? null,
-        clientIp: e.clientIp ?? null,
-        detail: e.detail ? JSON.stringify(e.detail) : null,
-      });
-    },
+    record: (e: EventInput, at = Date.now()) => recordEvent(db, e, at),
 
     /** Oldest first from `after` (an event id), so a reader can follow the log with the last id it saw. */
-    list(q: EventQuery): EventsPage {
-      const where: SQL[] = [];
-      if (q.after !== undefined) where.push(gt(events.id, q.after));
-      if (q.user) where.push(eq(events.user, q.user.toLowerCase()));
-      if (q.type) where.push(eq(events.type, q.type));
-      const rows = db
-        .select()
-        .from(events)
-        .where(where.length ? and(...where) : undefined)
-        .orderBy(asc(events.id))
-        .limit(q.limit + 1)
-        .all();
+    async list(q: EventQuery): Promise<EventsPage> {
+      const where = [
+        q.after !== undefined ? sql`id > ${q.after}` : null,
+        q.user ? sql`"user" = ${q.user.toLowerCase()}` : null,
+        q.type ? sql`type = ${q.type}` : null,
+      ].filter((c) => c !== null);
+      const rows = await db.all<EventRow>(sql`
+        SELECT id, at, type, "user", serial, result, code, reason, client_ip AS "clientIp", detail FROM events
+        ${where.length ? sql`WHERE ${sql.join(where, " AND ")}` : sql.empty}
+        ORDER BY id LIMIT ${q.limit + 1}`);
       const page = rows.slice(0, q.limit);
       return {
         events: page.map((r) => ({
@@ -70,7 +82,7 @@ export function makeEventLog(db: SimDb) {
           code: r.code,
           reason: r.reason,
           clientIp: r.clientIp,
-          detail: (r.detail as Record<string, unknown> | null) ?? null,
+          detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>),
         })),
         nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
       };

@@ -1,13 +1,9 @@
-import type Database from "better-sqlite3";
-import type { TokenRow } from "./token-store";
+import { compile, Fragment, sql, type Dialect, type Sql } from "../lib/runtime/sql";
+import { TOKEN_COLUMNS, type TokenRow } from "./token-store";
 
-// Hand-written prepared statements for the validation hot path. Drizzle's query builder costs tens
-// of microseconds per call in building and mapping; these run on the same connection and schema.
-
-const TOKEN_COLUMNS = `id, serial, type, otp_mode AS otpMode, otp_length AS otpLength, time_step_seconds AS timeStepSeconds,
-  algorithm, state, user_id AS userId, seed_sealed AS seedSealed, pin_salt AS pinSalt, pin_hash AS pinHash, counter,
-  last_step AS lastStep, drift_steps AS driftSteps, fail_count AS failCount, locked_until AS lockedUntil, source,
-  created_at AS createdAt, activated_at AS activatedAt, last_used_at AS lastUsedAt`;
+// The statements of one validation, as plain SQL on the transaction's handle: no query builder, no
+// objects made per call, and each statement's text compiled once per dialect (SQLite also keeps the
+// prepared statement).
 
 export type CounterFields = Pick<TokenRow, "state" | "counter" | "lastStep" | "driftSteps" | "failCount" | "lockedUntil" | "lastUsedAt">;
 
@@ -17,45 +13,41 @@ export interface ResyncState {
   expiresAt: number;
 }
 
-export function makeHotPath(sqlite: Database.Database) {
-  const repository = sqlite.prepare<[string], { id: number; name: string; netbiosName: string }>(
-    "SELECT id, name, netbios_name AS netbiosName FROM repositories WHERE name = ?",
+export const repository = (db: Sql, name: string) =>
+  db.get<{ id: number; name: string; netbiosName: string }>(
+    sql`SELECT id, name, netbios_name AS "netbiosName" FROM repositories WHERE name = ${name.toLowerCase()}`,
   );
-  const userByUpn = sqlite.prepare<[number, string], { id: number; upn: string }>("SELECT id, upn FROM users WHERE repository_id = ? AND upn = ?");
-  const userBySam = sqlite.prepare<[number, string], { id: number; upn: string }>("SELECT id, upn FROM users WHERE repository_id = ? AND sam = ?");
-  const userTokens = sqlite.prepare<[number], TokenRow>(
-    `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE user_id = ? AND state NOT IN ('Lost', 'Inventory') ORDER BY id`,
-  );
-  const saveCounters = sqlite.prepare(
-    `UPDATE tokens SET state = @state, counter = @counter, last_step = @lastStep, drift_steps = @driftSteps,
-     fail_count = @failCount, locked_until = @lockedUntil, last_used_at = @lastUsedAt WHERE id = @id`,
-  );
-  const takeResync = sqlite.prepare<[string], ResyncState>(
-    "DELETE FROM resync_states WHERE id = ? RETURNING token_id AS tokenId, matched, expires_at AS expiresAt",
-  );
-  const addResync = sqlite.prepare("INSERT INTO resync_states (id, token_id, matched, expires_at) VALUES (?, ?, ?, ?)");
 
-  return {
-    repository: (name: string) => repository.get(name.toLowerCase()),
-    userByUpn: (repositoryId: number, upn: string) => userByUpn.get(repositoryId, upn),
-    userBySam: (repositoryId: number, sam: string) => userBySam.get(repositoryId, sam),
-    userTokens: (userId: number) => userTokens.all(userId),
-    /** Writes the token's counters and lock fields as `t` now holds them. */
-    saveCounters: (t: CounterFields & { id: number }) =>
-      saveCounters.run({
-        id: t.id,
-        state: t.state,
-        counter: t.counter,
-        lastStep: t.lastStep,
-        driftSteps: t.driftSteps,
-        failCount: t.failCount,
-        lockedUntil: t.lockedUntil,
-        lastUsedAt: t.lastUsedAt,
-      }),
-    /** A pending resynchronisation, removed as it is read: a state answers once. */
-    takeResync: (id: string) => takeResync.get(id),
-    addResync: (id: string, tokenId: number, matched: number, expiresAt: number) => addResync.run(id, tokenId, matched, expiresAt),
-  };
+export const userByUpn = (db: Sql, repositoryId: number, upn: string) =>
+  db.get<{ id: number; upn: string }>(sql`SELECT id, upn FROM users WHERE repository_id = ${repositoryId} AND upn = ${upn}`);
+
+export const userBySam = (db: Sql, repositoryId: number, sam: string) =>
+  db.get<{ id: number; upn: string }>(sql`SELECT id, upn FROM users WHERE repository_id = ${repositoryId} AND sam = ${sam}`);
+
+// The column list and the lock clause spliced in once per dialect, so that the statement is a plain
+// template with one parameter (compiled once) rather than fragments walked on every validation.
+const userTokensText = new Map<Dialect, readonly string[]>();
+
+/** The user's usable tokens, each row locked until the validation's transaction ends (PostgreSQL; SQLite holds its write lock). */
+export function userTokens(db: Sql, userId: number): Promise<TokenRow[]> {
+  let strings = userTokensText.get(db.dialect);
+  if (!strings) {
+    const columns = compile(TOKEN_COLUMNS, db.dialect).text;
+    const lock = compile(db.forUpdate, db.dialect).text;
+    strings = [`SELECT ${columns} FROM tokens t WHERE t.user_id = `, ` AND t.state NOT IN ('Lost', 'Inventory') ORDER BY t.id${lock}`];
+    userTokensText.set(db.dialect, strings);
+  }
+  return db.all<TokenRow>(new Fragment(strings, [userId]));
 }
 
-export type HotPath = ReturnType<typeof makeHotPath>;
+/** Writes the token's counters and lock fields as `t` now holds them. */
+export const saveCounters = (db: Sql, t: CounterFields & { id: number }) =>
+  db.run(sql`UPDATE tokens SET state = ${t.state}, counter = ${t.counter}, last_step = ${t.lastStep}, drift_steps = ${t.driftSteps},
+    fail_count = ${t.failCount}, locked_until = ${t.lockedUntil}, last_used_at = ${t.lastUsedAt} WHERE id = ${t.id}`);
+
+/** A pending resynchronisation, removed as it is read: a state answers once, whichever instance asks. */
+export const takeResync = (db: Sql, id: string) =>
+  db.get<ResyncState>(sql`DELETE FROM resync_states WHERE id = ${id} RETURNING token_id AS "tokenId", matched, expires_at AS "expiresAt"`);
+
+export const addResync = (db: Sql, id: string, tokenId: number, matched: number, expiresAt: number) =>
+  db.run(sql`INSERT INTO resync_states (id, token_id, matched, expires_at) VALUES (${id}, ${tokenId}, ${matched}, ${expiresAt})`);

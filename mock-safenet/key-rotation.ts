@@ -1,41 +1,51 @@
-import { eq } from "drizzle-orm";
-import { pinPepper, type SimDb } from "./db";
-import { meta } from "./db/schema";
+import { sql, type Sql } from "../lib/runtime/sql";
+import { pinPepper } from "./db";
 import { createKeyring, KeyError, sealPepper } from "./keys";
 
 // Re-seals everything the master key protects under a new one, in one transaction: token seeds
 // (AAD: the serial), the mail sink's sealed bodies (AAD: the message id), the PIN pepper, and the
 // key-check record. Either all of it moves to the new key or none does.
 
+export const ROTATION_LOCK = "safenet-key-rotation";
+
 export interface RotationResult {
   seeds: number;
   mails: number;
 }
 
-export function rotateMasterKey(db: SimDb, oldMaster: Buffer, newMaster: Buffer): RotationResult {
+export async function rotateMasterKey(db: Sql, oldMaster: Buffer, newMaster: Buffer): Promise<RotationResult> {
   const before = createKeyring(oldMaster);
   const after = createKeyring(newMaster);
-  const client = db.$client;
-  const result = client.transaction((): RotationResult => {
-    const check = db.select().from(meta).where(eq(meta.key, "key_check")).get();
+  const result = await db.transaction(async (tx): Promise<RotationResult> => {
+    // Two rotations of one PostgreSQL database take turns; the second then finds the key changed and stops.
+    await tx.lock(ROTATION_LOCK);
+    const check = await tx.get<{ value: string }>(sql`SELECT value FROM meta WHERE key = 'key_check'`);
     if (check && check.value !== before.keyCheck()) {
       throw new KeyError("The current master key does not match this database; nothing was changed.");
     }
-    const pepper = pinPepper(db, oldMaster);
-    const tokens = client.prepare("SELECT id, serial, seed_sealed AS sealed FROM tokens").all() as { id: number; serial: string; sealed: Buffer }[];
-    const reseal = client.prepare("UPDATE tokens SET seed_sealed = ? WHERE id = ?");
-    for (const t of tokens) reseal.run(after.seal(before.open(t.sealed, t.serial), t.serial), t.id);
-    const mails = client.prepare("SELECT id, sealed FROM mail_messages").all() as { id: string; sealed: Buffer }[];
-    const resealMail = client.prepare("UPDATE mail_messages SET sealed = ? WHERE id = ?");
-    for (const m of mails) resealMail.run(after.sealMail(before.openMail(m.sealed, m.id), m.id), m.id);
-    const upsert = client.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    upsert.run("pin_pepper", sealPepper(newMaster, pepper).toString("base64"));
-    upsert.run("key_check", after.keyCheck());
+    const pepper = await pinPepper(tx, oldMaster);
+    const tokens = await tx.all<{ id: number; serial: string; sealed: Buffer }>(sql`SELECT id, serial, seed_sealed AS sealed FROM tokens${tx.forUpdate}`);
+    for (const t of tokens) {
+      await tx.run(sql`UPDATE tokens SET seed_sealed = ${after.seal(before.open(t.sealed, t.serial), t.serial)} WHERE id = ${t.id}`);
+    }
+    const mails = await tx.all<{ id: string; sealed: Buffer }>(sql`SELECT id, sealed FROM mail_messages${tx.forUpdate}`);
+    for (const m of mails) {
+      await tx.run(sql`UPDATE mail_messages SET sealed = ${after.sealMail(before.openMail(m.sealed, m.id), m.id)} WHERE id = ${m.id}`);
+    }
+    for (const [key, value] of [
+      ["pin_pepper", sealPepper(newMaster, pepper).toString("base64")],
+      ["key_check", after.keyCheck()],
+    ]) {
+      await tx.run(sql`INSERT INTO meta (key, value) VALUES (${key}, ${value}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+    }
     return { seeds: tokens.length, mails: mails.length };
-  })();
-  // The old ciphertexts stay readable in free pages and the WAL until these two run.
-  client.pragma("wal_checkpoint(TRUNCATE)");
-  client.exec("VACUUM");
-  client.pragma("wal_checkpoint(TRUNCATE)");
+  });
+  // The old ciphertexts stay readable in free pages and the WAL (SQLite) or in dead row versions
+  // (PostgreSQL) until these run. PostgreSQL's own WAL and backups are the operator's to manage.
+  if (db.dialect === "sqlite") {
+    await db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+  } else {
+    await db.exec("VACUUM tokens, mail_messages, meta");
+  }
   return result;
 }

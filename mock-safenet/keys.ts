@@ -38,13 +38,26 @@ function decodeMasterKey(text: string, where: string): Buffer {
   return key;
 }
 
-/** The master key from SAFENET_MASTER_KEY, else from DATA_DIR/master.key (created with mode 0600). */
+/**
+ * The master key from SAFENET_MASTER_KEY, else from DATA_DIR/master.key (created with mode 0600).
+ * Instances starting at once on one empty DATA_DIR end up with one key: each writes a complete
+ * candidate to a file of its own and links it into place, which fails when the name exists; the
+ * losers read the winner's key, never a half-written file.
+ */
 export function loadMasterKey(envValue: string | undefined, dataDir: string): Buffer {
   if (envValue) return decodeMasterKey(envValue, "SAFENET_MASTER_KEY");
   const file = path.join(dataDir, MASTER_KEY_FILE);
   if (!fs.existsSync(file)) {
     ensurePrivateDir(dataDir);
-    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+    const candidate = `${file}.tmp-${process.pid}-${crypto.randomBytes(6).toString("hex")}`;
+    fs.writeFileSync(candidate, crypto.randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+    try {
+      fs.linkSync(candidate, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      fs.rmSync(candidate, { force: true });
+    }
   }
   tightenPrivateFile(file);
   return decodeMasterKey(fs.readFileSync(file, "utf8"), file);

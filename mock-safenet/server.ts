@@ -2,7 +2,8 @@ import { loadDotEnv, readConfig } from "./config";
 import { createApp } from "./http/app";
 import { startSmtpSink } from "./mail-sink";
 import { createSim } from "./sim";
-import { lockDataDir } from "./data-dir-lock";
+import { lockInstance } from "./data-dir-lock";
+import { describeDatabase } from "./db";
 
 // `npm run safenet`: the SafeNet simulator (TMS Web API, OTP validator, mailbox API) and its SMTP sink.
 
@@ -11,12 +12,13 @@ const log = (line: string) => console.log(line);
 async function main() {
   loadDotEnv();
   const config = readConfig();
-  // A key rotation must not run under a live simulator, nor the simulator start during one.
-  lockDataDir(config.dataDir, "the SafeNet simulator");
+  // A key rotation must not run under a live simulator, nor the simulator start during one. On SQLite
+  // the simulator owns DATA_DIR alone; on PostgreSQL every simulator holds the database's shared lock.
+  const release = await lockInstance(config, "simulator");
   const sim = await createSim(config, log);
   const app = createApp(sim);
   await app.listen({ port: config.port, host: config.host });
-  const smtp = await startSmtpSink(sim.mailbox, config.host, config.smtpPort, log, sim.batch.settled);
+  const smtp = await startSmtpSink(sim.mailbox, config.host, config.smtpPort, log);
 
   const base = config.publicUrl;
   log(`SafeNet simulator ${sim.version} listening on ${base}`);
@@ -25,6 +27,7 @@ async function main() {
   log(`  mailbox API      ${base}/mailbox/messages`);
   log(`  SMTP mail sink   smtp://${config.host}:${config.smtpPort}`);
   log(`  data             ${config.dataDir}`);
+  log(`  database         ${describeDatabase(config)}`);
   log("Demo accounts (repository corp.local):");
   for (const u of sim.seeded) log(`  ${u.upn.padEnd(20)} ${u.password.padEnd(12)} ${u.note}`);
 
@@ -34,7 +37,8 @@ async function main() {
     stopping = true;
     log(`${signal}: stopping`);
     await Promise.allSettled([app.close(), new Promise<void>((r) => smtp.close(() => r()))]);
-    sim.db.$client.close();
+    await sim.db.close();
+    await release();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

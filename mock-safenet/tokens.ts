@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
-import type { SimDb } from "./db";
-import { tokens } from "./db/schema";
+import type { Sql } from "../lib/runtime/sql";
 import type { UserRow } from "./directory";
 import { SafeNetError, badInput, wrongState } from "./errors";
-import type { EventLog } from "./events";
+import { makeEventLog, type EventLog } from "./events";
 import { newActivationKey, newSerial, type Keyring } from "./keys";
-import type { PolicyStore } from "./policy";
-import { countersOf, viewToken, type TokenStore, type TokenWithUser } from "./token-store";
+import { makePolicyStore, type PolicyStore } from "./policy";
+import { countersOf, makeTokenStore, viewToken, type TokenStore, type TokenWithUser } from "./token-store";
 import { effective, resumedState } from "./token-states";
 import { advance, locateOtp, locatePair, splitPasscode } from "../lib/otp/validation";
 import { otpauthUri } from "../lib/otp";
@@ -26,11 +25,8 @@ import {
 // Token management: provisioning with its one-time activation block, and every state transition.
 
 export interface Deps {
-  db: SimDb;
+  db: Sql;
   keys: Keyring;
-  policy: PolicyStore;
-  events: EventLog;
-  store: TokenStore;
   publicUrl: string;
   repositoryName: string;
 }
@@ -52,11 +48,30 @@ function pinFields(keys: Keyring, pin: string | undefined) {
   return { pinSalt, pinHash: keys.pinHash(pinSalt, pin) };
 }
 
+/** A refusal decided inside a transaction whose writes (the failure's event) still commit; thrown after. */
+class Refusal {
+  constructor(readonly error: SafeNetError) {}
+}
+
+interface Parts {
+  store: TokenStore;
+  events: EventLog;
+  policy: PolicyStore;
+}
+
 export function makeTokens(d: Deps) {
   const issuer = `SafeNet (${d.repositoryName})`;
 
-  function checkPin(pin: string | undefined, required: boolean): void {
-    const p = d.policy.get();
+  // Every operation is one transaction: the token row read under a lock (PostgreSQL: FOR UPDATE; SQLite:
+  // the write lock), checked, changed and its event recorded, so two instances cannot both act on one state.
+  async function op<T>(work: (s: Parts) => Promise<T | Refusal>): Promise<T> {
+    const result = await d.db.transaction((tx) => work({ store: makeTokenStore(tx), events: makeEventLog(tx), policy: makePolicyStore(tx) }));
+    if (result instanceof Refusal) throw result.error;
+    return result;
+  }
+
+  async function checkPin(s: Parts, pin: string | undefined, required: boolean): Promise<void> {
+    const p = await s.policy.get();
     if (pin === undefined) {
       if (required && p.pinMode === "server") throw badInput("A PIN is required: the policy keeps the PIN on the server.", { pin: "required" });
       return;
@@ -97,30 +112,28 @@ export function makeTokens(d: Deps) {
     return { seedSealed: d.keys.seal(seed, row.serial), activation };
   }
 
-  function provision(user: UserRow, input: ProvisionRequest): ProvisionAnswer {
-    checkPin(input.pin, true);
-    const p = d.policy.get();
-    let serial = newSerial();
-    while (d.store.exists(serial)) serial = newSerial();
-    const shape = { serial, otpMode: input.otpMode, otpLength: p.otpLength, timeStepSeconds: p.timeStepSeconds };
-    const { seedSealed, activation } = issueSeed(shape, user.upn);
-    d.db.transaction((tx) => {
-      tx.insert(tokens)
-        .values({
-          ...shape,
-          type: input.type,
-          algorithm: "SHA1",
-          state: "Assigned",
-          userId: user.id,
-          seedSealed,
-          ...pinFields(d.keys, input.pin),
-          source: "provisioned",
-          createdAt: Date.now(),
-        })
-        .run();
-      d.events.record({ type: "token.provisioned", user: user.upn, serial, result: "success", detail: { otpMode: input.otpMode, type: input.type } });
+  function provision(user: UserRow, input: ProvisionRequest): Promise<ProvisionAnswer> {
+    return op(async (s) => {
+      await checkPin(s, input.pin, true);
+      const p = await s.policy.get();
+      let serial = newSerial();
+      while (await s.store.exists(serial)) serial = newSerial();
+      const shape = { serial, otpMode: input.otpMode, otpLength: p.otpLength, timeStepSeconds: p.timeStepSeconds };
+      const { seedSealed, activation } = issueSeed(shape, user.upn);
+      await s.store.insert({
+        ...shape,
+        type: input.type,
+        algorithm: "SHA1",
+        state: "Assigned",
+        userId: user.id,
+        seedSealed,
+        ...pinFields(d.keys, input.pin),
+        source: "provisioned",
+        createdAt: Date.now(),
+      });
+      await s.events.record({ type: "token.provisioned", user: user.upn, serial, result: "success", detail: { otpMode: input.otpMode, type: input.type } });
+      return { token: viewToken(await s.store.get(serial)), activation };
     });
-    return { token: viewToken(d.store.get(serial)), activation };
   }
 
   function guard(op: TokenOperation, row: TokenWithUser): TokenWithUser {
@@ -129,94 +142,105 @@ export function makeTokens(d: Deps) {
     return now;
   }
 
-  function record(op: string, row: TokenWithUser, result: "success" | "failure", detail?: Record<string, unknown>, reason?: string) {
-    d.events.record({ type: `token.${op}`, user: row.upn, serial: row.serial, result, reason, detail });
+  const locked = (s: Parts, serial: string) => s.store.get(serial, { lock: true });
+
+  function record(s: Parts, op: string, row: TokenWithUser, result: "success" | "failure", detail?: Record<string, unknown>, reason?: string) {
+    return s.events.record({ type: `token.${op}`, user: row.upn, serial: row.serial, result, reason, detail });
   }
 
-  function transition(serial: string, op: TokenOperation, set: (row: TokenWithUser) => Partial<TokenWithUser>): Token {
-    const row = guard(op, d.store.get(serial));
-    d.db.transaction(() => {
-      d.store.update(row.id, set(row));
-      record(op, row, "success", { from: row.state });
-    });
-    return viewToken(d.store.get(serial));
+  /** Changes the guarded row as `set` says, records the operation, and answers the token as it now is. */
+  async function change(s: Parts, op: string, row: TokenWithUser, set: Partial<TokenWithUser>, detail?: Record<string, unknown>): Promise<Token> {
+    await s.store.update(row.id, set);
+    await record(s, op, row, "success", detail);
+    return viewToken(await s.store.get(row.serial));
+  }
+
+  function transition(serial: string, op: TokenOperation, set: (row: TokenWithUser) => Partial<TokenWithUser>): Promise<Token> {
+    return guarded(serial, op, (s, row) => change(s, op, row, set(row), { from: row.state }));
+  }
+
+  function guarded<T>(serial: string, name: TokenOperation, work: (s: Parts, row: TokenWithUser) => Promise<T | Refusal>): Promise<T> {
+    return op(async (s) => work(s, guard(name, await locked(s, serial))));
   }
 
   /** Verify before activate: the first right passcode moves an Assigned token to Active. */
-  function activate(serial: string, passcode: string): Token {
-    const row = guard("activate", d.store.get(serial));
-    const p = d.policy.get();
-    const { pin, otp } = splitPasscode(passcode, row.otpLength, p);
-    const pinOk = p.pinMode === "token" || (row.pinSalt && row.pinHash && d.keys.pinMatches(row.pinSalt, pin, row.pinHash));
-    const counters = countersOf(row, d.keys);
-    const nowSec = Date.now() / 1000;
-    const found = pinOk ? locateOtp(counters, otp, nowSec, p) : { kind: "none" as const };
-    if (found.kind !== "match") {
-      const reason = pinOk ? "wrong_otp" : "wrong_pin";
-      record("activate", row, "failure", undefined, reason);
-      throw badInput("The passcode is not right. Enter the PIN followed by the current one-time password from MobilePASS.", { passcode: reason });
-    }
-    const now = Date.now();
-    d.db.transaction(() => {
-      d.store.update(row.id, { ...advance(counters, found.at, nowSec), state: "Active", activatedAt: now, lastUsedAt: now, failCount: 0 });
-      record("activate", row, "success");
+  function activate(serial: string, passcode: string): Promise<Token> {
+    return guarded(serial, "activate", async (s, row) => {
+      const p = await s.policy.get();
+      const { pin, otp } = splitPasscode(passcode, row.otpLength, p);
+      const pinOk = p.pinMode === "token" || (row.pinSalt && row.pinHash && d.keys.pinMatches(row.pinSalt, pin, row.pinHash));
+      const counters = countersOf(row, d.keys);
+      const nowSec = Date.now() / 1000;
+      const found = pinOk ? locateOtp(counters, otp, nowSec, p) : { kind: "none" as const };
+      if (found.kind !== "match") {
+        const reason = pinOk ? "wrong_otp" : "wrong_pin";
+        await record(s, "activate", row, "failure", undefined, reason);
+        return new Refusal(badInput("The passcode is not right. Enter the PIN followed by the current one-time password from MobilePASS.", { passcode: reason }));
+      }
+      const now = Date.now();
+      return change(s, "activate", row, { ...advance(counters, found.at, nowSec), state: "Active", activatedAt: now, lastUsedAt: now, failCount: 0 });
     });
-    return viewToken(d.store.get(serial));
   }
 
-  function resync(serial: string, otp1: string, otp2: string): Token {
-    const row = guard("resync", d.store.get(serial));
-    const counters = countersOf(row, d.keys);
-    const nowSec = Date.now() / 1000;
-    const at = locatePair(counters, otp1, otp2, nowSec, d.policy.get().outerWindow);
-    if (at === null) {
-      record("resync", row, "failure", undefined, "wrong_otp");
-      throw badInput("The two codes are not consecutive codes of this token. Enter two one-time passwords shown one after the other.", { otp1: "not_matched", otp2: "not_matched" });
-    }
-    d.db.transaction(() => {
-      d.store.update(row.id, { ...advance(counters, at, nowSec, true), failCount: 0 });
-      record("resync", row, "success");
+  function resync(serial: string, otp1: string, otp2: string): Promise<Token> {
+    return guarded(serial, "resync", async (s, row) => {
+      const counters = countersOf(row, d.keys);
+      const nowSec = Date.now() / 1000;
+      const at = locatePair(counters, otp1, otp2, nowSec, (await s.policy.get()).outerWindow);
+      if (at === null) {
+        await record(s, "resync", row, "failure", undefined, "wrong_otp");
+        return new Refusal(
+          badInput("The two codes are not consecutive codes of this token. Enter two one-time passwords shown one after the other.", { otp1: "not_matched", otp2: "not_matched" }),
+        );
+      }
+      return change(s, "resync", row, { ...advance(counters, at, nowSec, true), failCount: 0 });
     });
-    return viewToken(d.store.get(serial));
   }
 
-  function setPin(serial: string, pin: string) {
-    checkPin(pin, true);
-    const row = guard("pin", d.store.get(serial));
-    // A "change" to the same PIN changes nothing, and would only tell the user (and mail them) that it did.
-    if (row.pinSalt && row.pinHash && d.keys.pinMatches(row.pinSalt, pin, row.pinHash)) {
-      record("pin", row, "failure", undefined, "same_pin");
-      throw badInput("The new PIN is the same as the current one. Choose a different PIN.", { pin: "same_as_current" });
-    }
-    return transition(serial, "pin", () => pinFields(d.keys, pin));
-  }
-
-  function reissue(serial: string, pin?: string): ProvisionAnswer {
-    if (pin !== undefined) checkPin(pin, false);
-    const row = guard("reissue", d.store.get(serial));
-    const { seedSealed, activation } = issueSeed(row, row.upn ?? row.serial);
-    d.db.transaction(() => {
-      d.store.update(row.id, {
-        seedSealed,
-        ...(pin !== undefined && pinFields(d.keys, pin)),
-        state: "Assigned",
-        counter: 0,
-        lastStep: null,
-        driftSteps: 0,
-        failCount: 0,
-        lockedUntil: null,
-        activatedAt: null,
-      });
-      record("reissue", row, "success", { from: row.state });
+  function setPin(serial: string, pin: string): Promise<Token> {
+    return op(async (s) => {
+      await checkPin(s, pin, true);
+      const row = guard("pin", await locked(s, serial));
+      // A "change" to the same PIN changes nothing, and would only tell the user (and mail them) that it did.
+      if (row.pinSalt && row.pinHash && d.keys.pinMatches(row.pinSalt, pin, row.pinHash)) {
+        await record(s, "pin", row, "failure", undefined, "same_pin");
+        return new Refusal(badInput("The new PIN is the same as the current one. Choose a different PIN.", { pin: "same_as_current" }));
+      }
+      return change(s, "pin", row, pinFields(d.keys, pin), { from: row.state });
     });
-    return { token: viewToken(d.store.get(serial)), activation };
   }
 
-  function remove(serial: string) {
-    const row = d.store.get(serial);
-    d.db.transaction(() => {
-      d.store.remove(row.id);
-      record("deleted", row, "success", { state: row.state });
+  function reissue(serial: string, pin?: string): Promise<ProvisionAnswer> {
+    return op(async (s) => {
+      if (pin !== undefined) await checkPin(s, pin, false);
+      const row = guard("reissue", await locked(s, serial));
+      const { seedSealed, activation } = issueSeed(row, row.upn ?? row.serial);
+      const token = await change(
+        s,
+        "reissue",
+        row,
+        {
+          seedSealed,
+          ...(pin !== undefined && pinFields(d.keys, pin)),
+          state: "Assigned",
+          counter: 0,
+          lastStep: null,
+          driftSteps: 0,
+          failCount: 0,
+          lockedUntil: null,
+          activatedAt: null,
+        },
+        { from: row.state },
+      );
+      return { token, activation };
+    });
+  }
+
+  function remove(serial: string): Promise<void> {
+    return op(async (s) => {
+      const row = await locked(s, serial);
+      await s.store.remove(row.id);
+      await record(s, "deleted", row, "success", { state: row.state });
     });
   }
 

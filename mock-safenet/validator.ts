@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
-import type { SimDb } from "./db";
+import type { Sql } from "../lib/runtime/sql";
 import { parseLogonName } from "./directory";
 import { notFound } from "./errors";
-import type { EventLog } from "./events";
+import { recordEvent } from "./events";
 import type { Keyring } from "./keys";
-import type { PolicyStore } from "./policy";
-import type { GroupCommit } from "./group-commit";
-import { makeHotPath } from "./hot-path";
+import { readPolicy } from "./policy";
+import * as q from "./hot-path";
 import { countersOf, type TokenRow } from "./token-store";
 import { afterFailure, effective } from "./token-states";
 import { advance, locateNext, locateOtp, splitPasscode, type TokenCounters } from "../lib/otp/validation";
@@ -18,9 +17,11 @@ import {
   type ValidationRequest,
 } from "../lib/safenet/contract";
 
-// The OTP validation service: the hot path. Each validation runs atomically (a savepoint) inside the
-// group commit's IMMEDIATE transaction, which holds the reads, the OTP arithmetic and the writes, so
-// concurrent requests (in this process or another) serialise and a code can be accepted once only.
+// The OTP validation service: the hot path. Each validation is one transaction holding the reads, the
+// OTP arithmetic and the writes. The user's token rows are read FOR UPDATE (PostgreSQL), so concurrent
+// validations of one user, in this instance or another on the same database, take turns and a code is
+// accepted once only; SQLite's write lock does the same. On SQLite the validations of one event-loop
+// turn share a commit (`batch`), each still atomic on its own; every answer waits for its commit.
 
 const RESYNC_STATE_TTL_MS = 5 * 60 * 1000;
 
@@ -37,34 +38,30 @@ const success = (serial: string): ValidationAnswer => ({ code: 1, ...VALIDATION_
 const challenge = (serial: string, state: string): ValidationAnswer => ({ code: 5, ...VALIDATION_CODES[5], serial, state });
 
 export interface ValidatorDeps {
-  db: SimDb;
+  db: Sql;
   keys: Keyring;
-  policy: PolicyStore;
-  events: EventLog;
   defaultRepository: string;
-  batch: GroupCommit;
 }
 
 export function makeValidator(d: ValidatorDeps) {
-  const q = makeHotPath(d.db.$client);
-
-  function findUser(req: ValidationRequest) {
+  async function findUser(tx: Sql, req: ValidationRequest) {
     const name = req.organization ?? d.defaultRepository;
-    const repo = q.repository(name);
+    const repo = await q.repository(tx, name);
     if (!repo) throw notFound(`The user repository "${name}"`, { organization: name });
     const parsed = parseLogonName(req.username, repo);
     if (!parsed) return undefined;
-    return parsed.upn !== undefined ? q.userByUpn(repo.id, parsed.upn) : q.userBySam(repo.id, parsed.sam);
+    return parsed.upn !== undefined ? q.userByUpn(tx, repo.id, parsed.upn) : q.userBySam(tx, repo.id, parsed.sam);
   }
 
-  function decide(userId: number, req: ValidationRequest, nowMs: number): ValidationAnswer {
-    const rows = q.userTokens(userId);
+  async function decide(tx: Sql, userId: number, req: ValidationRequest, nowMs: number): Promise<ValidationAnswer> {
+    const rows = await q.userTokens(tx, userId);
     if (rows.length === 0) return failure("no_token");
-    const current = rows.map((r) => {
+    const current: TokenRow[] = [];
+    for (const r of rows) {
       const e = effective(r, nowMs);
-      if (e !== r) q.saveCounters(e);
-      return e;
-    });
+      if (e !== r) await q.saveCounters(tx, e);
+      current.push(e);
+    }
     const active = current.filter((t) => t.state === "Active");
     if (active.length === 0) {
       const first = (state: string) => current.find((t) => t.state === state);
@@ -73,21 +70,21 @@ export function makeValidator(d: ValidatorDeps) {
       return failure(reason, blocked.serial);
     }
 
-    const p = d.policy.get();
+    const p = await readPolicy(tx);
     const nowSec = nowMs / 1000;
-    const pending = req.state ? q.takeResync(req.state) : undefined;
+    const pending = req.state ? await q.takeResync(tx, req.state) : undefined;
     // A state is good for one answer, within its lifetime, for the token that was challenged.
     if (req.state && (!pending || pending.expiresAt <= nowMs || !active.some((t) => t.id === pending.tokenId))) {
       return failure("wrong_otp");
     }
     const candidates = pending ? active.filter((t) => t.id === pending.tokenId) : active;
 
-    const fail = (t: TokenRow, reason: ValidationReason) => {
-      q.saveCounters({ ...t, ...afterFailure(t, p.lockThreshold, p.lockDurationSeconds, nowMs) });
+    const fail = async (t: TokenRow, reason: ValidationReason) => {
+      await q.saveCounters(tx, { ...t, ...afterFailure(t, p.lockThreshold, p.lockDurationSeconds, nowMs) });
       return failure(reason, t.serial);
     };
-    const accept = (t: TokenRow, counters: TokenCounters, at: number, resync: boolean) => {
-      q.saveCounters({ ...t, ...advance(counters, at, nowSec, resync), failCount: 0, lastUsedAt: nowMs });
+    const accept = async (t: TokenRow, counters: TokenCounters, at: number, resync: boolean) => {
+      await q.saveCounters(tx, { ...t, ...advance(counters, at, nowSec, resync), failCount: 0, lastUsedAt: nowMs });
       return success(t.serial);
     };
 
@@ -105,21 +102,22 @@ export function makeValidator(d: ValidatorDeps) {
       if (found.kind === "replayed") return failure("replayed", t.serial);
       if (found.kind === "outer") {
         const state = crypto.randomBytes(16).toString("base64url");
-        q.addResync(state, t.id, found.at, nowMs + RESYNC_STATE_TTL_MS);
+        await q.addResync(tx, state, t.id, found.at, nowMs + RESYNC_STATE_TTL_MS);
         return challenge(t.serial, state);
       }
       return fail(t, "wrong_otp");
     }
     // No token's PIN matched: every candidate takes the failure.
     let answer = failure("wrong_pin");
-    for (const t of candidates) answer = fail(t, "wrong_pin");
+    for (const t of candidates) answer = await fail(t, "wrong_pin");
     return answer;
   }
 
-  const run = (req: ValidationRequest, nowMs: number): ValidationAnswer => {
-    const user = findUser(req);
-    const answer = user ? decide(user.id, req, nowMs) : failure("unknown_user");
-    d.events.record(
+  const run = async (tx: Sql, req: ValidationRequest, nowMs: number): Promise<ValidationAnswer> => {
+    const user = await findUser(tx, req);
+    const answer = user ? await decide(tx, user.id, req, nowMs) : failure("unknown_user");
+    await recordEvent(
+      tx,
       {
         type: "auth",
         user: user?.upn ?? req.username.trim().toLowerCase(),
@@ -136,9 +134,9 @@ export function makeValidator(d: ValidatorDeps) {
   };
 
   return {
-    /** Answers once the validation's writes are committed (with those of its batch). */
+    /** Answers once the validation's writes are committed (on SQLite with those of its batch). */
     validate(req: ValidationRequest, nowMs = Date.now()): Promise<ValidationAnswer> {
-      return d.batch.run(() => run(req, nowMs));
+      return d.db.transaction((tx) => run(tx, req, nowMs), { batch: true });
     },
   };
 }

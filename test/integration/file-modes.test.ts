@@ -31,11 +31,11 @@ afterEach(() => {
 /** Opens everything the two services keep in DATA_DIR, as they do at start; returns what to close. */
 async function openAll(dir: string) {
   const portal = openPortalDb(await migratePortal({ root, dir, url: undefined }));
-  const safenet = openDatabase(dir);
+  const safenet = await openDatabase({ dataDir: dir });
   loadMasterKey(undefined, dir);
   return async () => {
     await portal.close();
-    safenet.$client.close();
+    await safenet.close();
   };
 }
 

@@ -11,6 +11,9 @@ import { activeToken, otpFor, type Provisioned } from "./provision";
 // `npm run safenet:rotate-key` on a DATA_DIR whose key lives in master.key: refused while the
 // simulator runs; afterwards the token still validates with PIN + OTP (seed and PIN pepper moved to
 // the new key), the mail still opens, the old key is refused at start, and no seed is in the files.
+// SQLite in DATA_DIR always (its file lock is what refuses); rotate-key-postgres.test.ts is the PostgreSQL case.
+
+const SQLITE = { SAFENET_DATABASE_URL: "" };
 
 let sim: Simulator;
 let token: Provisioned;
@@ -23,7 +26,7 @@ function rotate(cwd = sim.dataDir, dataDir = sim.dataDir) {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator();
+  sim = await startSimulator(SQLITE);
   token = await activeToken(sim, "alice@corp.local", "event", "4089");
   const mailer = nodemailer.createTransport({ host: "127.0.0.1", port: sim.smtpPort, secure: false, ignoreTLS: true });
   await mailer.sendMail({ from: "portal@corp.local", to: "alice@corp.local", subject: "Activation", text: "sealed body 7Kq2" });
@@ -94,7 +97,7 @@ describe("rotating a master key kept in .env, as npm start writes it", () => {
   });
 
   it("replaces SAFENET_MASTER_KEY in .env, keeps the rest and a 0600 backup, and the token still validates", async () => {
-    envSim = await startSimulator({ SAFENET_MASTER_KEY: oldKey });
+    envSim = await startSimulator({ ...SQLITE, SAFENET_MASTER_KEY: oldKey });
     const t = await activeToken(envSim, "alice@corp.local", "event", "4089");
     work = fs.mkdtempSync(path.join(os.tmpdir(), "rotate-env-"));
     const envFile = path.join(work, ".env");

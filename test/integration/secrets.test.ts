@@ -2,13 +2,16 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Encode } from "../../lib/otp";
 import { startSimulator, type Simulator } from "./harness";
 import { activeToken, newUser, otpFor, provision, setPolicy, type Provisioned } from "./provision";
+import { createPostgresDatabase } from "./support/portal-db";
 
 // Secrets at rest and in logs: after a full life cycle, the raw database files hold no seed,
-// activation key or PIN, and nothing the simulator printed does either.
+// activation key or PIN, and nothing the simulator printed does either. With TEST_POSTGRES_URL the
+// simulator runs on PostgreSQL and "the raw database" is every value of every table, bytes as stored.
 
 // Eight digits, so that the PIN cannot turn up in the files by chance the way four digits could.
 const PIN = "73915284";
@@ -18,7 +21,27 @@ let sim: Simulator;
 const tokens: Provisioned[] = [];
 const passcodes: string[] = [];
 
-function rawDatabaseBytes(dataDir: string): Buffer {
+let database: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
+let databaseUrl: string | undefined;
+
+async function rawDatabaseBytes(dataDir: string): Promise<Buffer> {
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const tables = await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+      const values: Buffer[] = [];
+      for (const { name } of tables.rows) {
+        for (const row of (await client.query(`SELECT * FROM "${name}"`)).rows as Record<string, unknown>[]) {
+          for (const v of Object.values(row)) values.push(Buffer.isBuffer(v) ? v : Buffer.from(String(v)));
+        }
+      }
+      expect(tables.rows.map((t) => t.name)).toContain("tokens");
+      return Buffer.concat(values);
+    } finally {
+      await client.end();
+    }
+  }
   const files = fs.readdirSync(dataDir).filter((f) => f.startsWith("safenet.sqlite"));
   expect(files).toContain("safenet.sqlite");
   return Buffer.concat(files.map((f) => fs.readFileSync(path.join(dataDir, f))));
@@ -31,7 +54,9 @@ function seedForms(secret: Uint8Array): (string | Buffer)[] {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator();
+  database = process.env.TEST_POSTGRES_URL ? await createPostgresDatabase("safenet_secrets") : undefined;
+  databaseUrl = database?.url;
+  sim = await startSimulator(databaseUrl ? { SAFENET_DATABASE_URL: databaseUrl } : {});
   await setPolicy(sim, { pinMinLength: 4, pinMaxLength: 8 });
   for (const mode of ["time", "event"] as const) {
     const upn = await newUser(sim);
@@ -61,18 +86,22 @@ beforeAll(async () => {
   await sim.restart();
 });
 
-afterAll(async () => sim?.stop());
+afterAll(async () => {
+  await sim?.stop();
+  await database?.drop();
+});
 
 describe("secrets at rest", () => {
-  it("keeps the master key in a file readable by its owner only, outside the database", () => {
+  it("keeps the master key in a file readable by its owner only, outside the database", async () => {
     const stat = fs.statSync(path.join(sim.dataDir, "master.key"));
     expect(stat.mode & 0o777).toBe(0o600);
     const key = fs.readFileSync(path.join(sim.dataDir, "master.key"), "utf8").trim();
-    expect(rawDatabaseBytes(sim.dataDir).includes(key)).toBe(false);
+    expect((await rawDatabaseBytes(sim.dataDir)).includes(key)).toBe(false);
   });
 
-  it("stores no seed, activation key or PIN in the raw database files", () => {
-    const raw = rawDatabaseBytes(sim.dataDir);
+  it("stores no seed, activation key or PIN in the raw database files", async () => {
+    const raw = await rawDatabaseBytes(sim.dataDir);
+    expect(raw.includes(tokens[0].serial), "the tokens' rows were read").toBe(true);
     for (const t of tokens) {
       if (t.secret.length) for (const form of seedForms(t.secret)) expect(raw.includes(form), `seed of ${t.serial}`).toBe(false);
       expect(raw.includes(t.activationKey), `activation key of ${t.serial}`).toBe(false);
@@ -93,11 +122,12 @@ describe("secrets at rest", () => {
   });
 
   it("refuses to start under a different master key, and leaves the data as it was", async () => {
-    const before = fs.readFileSync(path.join(sim.dataDir, "safenet.sqlite"));
+    const before = databaseUrl ? await rawDatabaseBytes(sim.dataDir) : fs.readFileSync(path.join(sim.dataDir, "safenet.sqlite"));
     const other = crypto.randomBytes(32).toString("base64");
     await expect(sim.restart({ SAFENET_MASTER_KEY: other })).rejects.toThrow(/master key does not match/);
     await sim.restart();
-    expect(fs.readFileSync(path.join(sim.dataDir, "safenet.sqlite")).equals(before)).toBe(true);
+    const after = databaseUrl ? await rawDatabaseBytes(sim.dataDir) : fs.readFileSync(path.join(sim.dataDir, "safenet.sqlite"));
+    expect(after.equals(before)).toBe(true);
     const res = await sim.tms(`/TMSWebAPI/v1/tokens/${tokens[0].serial}`);
     expect(res.status).toBe(200);
   });
