@@ -3,8 +3,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { contractFetch } from "./support/contract-check";
+import { createPostgresDatabase } from "./support/portal-db";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
 // that talk to it over HTTP and SMTP exactly as the portal does. Every answer `tms` and `validate`
@@ -27,29 +27,6 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-/**
- * With TEST_POSTGRES_URL (an admin database on a running cluster, as `npm run test:postgres` sets
- * it), a fresh database on that cluster for one simulator, dropped again by `drop`.
- */
-export async function freshPostgresDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  const admin = process.env.TEST_POSTGRES_URL;
-  if (!admin) return undefined;
-  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const run = async (statement: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined) };
 }
 
 export interface Simulator {
@@ -75,7 +52,7 @@ export interface Simulator {
  * `extraEnv` names one in SAFENET_DATABASE_URL); otherwise on SQLite in its DATA_DIR.
  */
 export async function startSimulator(extraEnv: Record<string, string> = {}): Promise<Simulator> {
-  const database = "SAFENET_DATABASE_URL" in extraEnv ? undefined : await freshPostgresDatabase("sim");
+  const database = "SAFENET_DATABASE_URL" in extraEnv || !process.env.TEST_POSTGRES_URL ? undefined : await createPostgresDatabase("sim");
   if (database) extraEnv = { ...extraEnv, SAFENET_DATABASE_URL: database.url };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-sim-"));
   const port = await freePort();

@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { AGENT_KEY, freePort, freshPostgresDatabase, ROOT, startSimulator, TMS_KEY, type Simulator } from "../integration/harness";
+import { AGENT_KEY, freePort, ROOT, startSimulator, TMS_KEY, type Simulator } from "../integration/harness";
+import { createPostgresDatabase } from "../integration/support/portal-db";
 import { CookieJar } from "../resilience/support/portal-session";
 
 // Two simulators on one PostgreSQL database and two portals on another, as two instances of each
@@ -23,11 +24,7 @@ export interface Database {
   drop: () => Promise<void>;
 }
 
-export async function database(prefix: string): Promise<Database> {
-  const db = await freshPostgresDatabase(prefix);
-  if (!db) throw new Error("TEST_POSTGRES_URL is not set: run these tests with `npm run test:postgres -- multi-instance`.");
-  return db;
-}
+export const database = (prefix: string): Promise<Database> => createPostgresDatabase(prefix);
 
 /** Two simulators started at the same moment on one database, with the same keys. */
 export async function twoSimulators(db: Database, env: Record<string, string> = {}): Promise<[Simulator, Simulator]> {
