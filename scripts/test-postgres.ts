@@ -28,7 +28,7 @@ const bin = (name: string) => path.join(root, "node_modules/.bin", name);
  * of their own (layout, headers, CSP, redirects, keys, MobilePASS, smoke) and the TLS project.
  * Left out because they open portal.sqlite themselves to arrange or read rows: the admin-* specs
  * but events and exclusions, attacker-mail, attacker-step-up, break-glass, client-address,
- * connect, enrollment, hostile-input. TEST_POSTGRES_E2E=all runs every spec of both projects.
+ * connect, enrollment, hostile-input.
  */
 export const E2E_SPECS = [
   "sign-in.spec.ts",
@@ -102,9 +102,7 @@ function steps(adminUrl: string): Step[] {
           DATABASE_URL: await cluster.createDatabase("e2e_portal"),
           SAFENET_DATABASE_URL: await cluster.createDatabase("e2e_safenet"),
         };
-        const specs = process.env.TEST_POSTGRES_E2E === "all" ? [] : E2E_SPECS.map((s) => `e2e/${s}`);
-        const projects = process.env.TEST_POSTGRES_E2E === "all" ? [] : ["--project=chromium"];
-        return command(bin("playwright"), ["test", ...projects, ...specs], env);
+        return command(bin("playwright"), ["test", "--project=chromium", ...E2E_SPECS.map((s) => `e2e/${s}`)], env);
       },
     },
     {
