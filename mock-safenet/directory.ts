@@ -1,13 +1,41 @@
-import { and, asc, count, eq, gt, gte, inArray, lt, or, sql } from "drizzle-orm";
-import type { SimDb } from "./db";
-import { groups, repositories, userGroups, users } from "./db/schema";
+import { sql, type Fragment, type Sql } from "../lib/runtime/sql";
 import { SafeNetError, notFound } from "./errors";
 import { hashPassword, verifyPassword } from "./keys";
+import { startsWith } from "./like";
 
-// The simulated Active Directory: repositories, users, groups and the domain sign-in.
+// The simulated Active Directory: repositories, users, groups and the domain sign-in. One SQL text
+// for SQLite and PostgreSQL; UPNs, logon names and the display-name key are stored lower-cased, so
+// every comparison here is a plain one and letter case is settled before the query.
 
-export type UserRow = typeof users.$inferSelect;
-export type RepositoryRow = typeof repositories.$inferSelect;
+export interface RepositoryRow {
+  id: number;
+  name: string;
+  kind: string;
+  netbiosName: string;
+}
+
+export interface UserRow {
+  id: number;
+  repositoryId: number;
+  upn: string;
+  sam: string;
+  displayName: string;
+  displayKey: string;
+  email: string;
+  passwordHash: string;
+  safenetAccount: boolean;
+  createdAt: number;
+}
+
+type StoredUser = Omit<UserRow, "safenetAccount"> & { safenetAccount: number | boolean };
+
+const USER_COLUMNS = sql`id, repository_id AS "repositoryId", upn, sam, display_name AS "displayName", display_key AS "displayKey",
+  email, password_hash AS "passwordHash", safenet_account AS "safenetAccount", created_at AS "createdAt"`;
+
+const REPOSITORY_COLUMNS = sql`id, name, kind, netbios_name AS "netbiosName"`;
+
+// 0/1 in both schemas.
+const toUser = (r: StoredUser): UserRow => ({ ...r, safenetAccount: r.safenetAccount === 1 || r.safenetAccount === true });
 
 /** Splits `alice@corp.local`, `CORP\alice` or `alice` into what to look up; null if the domain is foreign. */
 export function parseLogonName(
@@ -27,76 +55,78 @@ export function parseLogonName(
 
 const DUMMY_HASH_PASSWORD = "no such user: spend the same time as a real check";
 
-export function makeDirectory(db: SimDb) {
-  let dummyHash: Promise<string> | undefined;
-  const byUpn = db
-    .select()
-    .from(users)
-    .where(and(eq(users.repositoryId, sql.placeholder("repo")), eq(users.upn, sql.placeholder("name"))))
-    .prepare();
-  const bySam = db
-    .select()
-    .from(users)
-    .where(and(eq(users.repositoryId, sql.placeholder("repo")), eq(users.sam, sql.placeholder("name"))))
-    .prepare();
+// The hash of a constant, made once per process: it only pads the time of an unknown user's check.
+let dummyHash: Promise<string> | undefined;
 
-  function repository(name: string): RepositoryRow {
-    const row = db.select().from(repositories).where(eq(repositories.name, name.toLowerCase())).get();
+/** Membership rows for `userId` in `groupIds`, written in one statement. */
+async function addMemberships(db: Sql, userId: number, groupIds: number[]): Promise<void> {
+  if (groupIds.length === 0) return;
+  const rows = [...new Set(groupIds)].map((g) => sql`(${userId}, ${g})`);
+  await db.run(sql`INSERT INTO user_groups (user_id, group_id) VALUES ${sql.join(rows)} ON CONFLICT DO NOTHING`);
+}
+
+/** The ids of the named groups of `repoId`, in the order of `names`, creating the missing ones. */
+export async function ensureGroupsOn(db: Sql, repoId: number, names: string[]): Promise<number[]> {
+  if (names.length === 0) return [];
+  // Sorted: two transactions creating the same groups take their row locks in the same order.
+  const distinct = [...new Set(names)].sort();
+  const values = distinct.map((name) => sql`(${repoId}, ${name})`);
+  await db.run(sql`INSERT INTO "groups" (repository_id, name) VALUES ${sql.join(values)} ON CONFLICT DO NOTHING`);
+  const rows = await db.all<{ id: number; name: string }>(
+    sql`SELECT id, name FROM "groups" WHERE repository_id = ${repoId} AND name IN (${sql.join(distinct)})`,
+  );
+  const ids = new Map(rows.map((r) => [r.name, r.id]));
+  return names.map((n) => ids.get(n)!);
+}
+
+export function makeDirectory(db: Sql) {
+  async function repository(name: string): Promise<RepositoryRow> {
+    const row = await db.get<RepositoryRow>(sql`SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE name = ${name.toLowerCase()}`);
     if (!row) throw notFound(`The user repository "${name}"`, { repository: name });
     return row;
   }
 
-  function findUser(repo: RepositoryRow, logonName: string): UserRow | undefined {
-    const parsed = parseLogonName(logonName, repo);
-    if (!parsed) return undefined;
-    return parsed.upn
-      ? byUpn.get({ repo: repo.id, name: parsed.upn })
-      : bySam.get({ repo: repo.id, name: parsed.sam });
+  async function userBy(on: Sql, repoId: number, key: { upn: string } | { sam: string }): Promise<UserRow | undefined> {
+    const where = "upn" in key ? sql`upn = ${key.upn}` : sql`sam = ${key.sam}`;
+    const row = await on.get<StoredUser>(sql`SELECT ${USER_COLUMNS} FROM users WHERE repository_id = ${repoId} AND ${where}`);
+    return row && toUser(row);
   }
 
-  function groupsOf(userIds: number[]): Map<number, string[]> {
+  async function findUser(repo: RepositoryRow, logonName: string): Promise<UserRow | undefined> {
+    const parsed = parseLogonName(logonName, repo);
+    if (!parsed) return undefined;
+    return parsed.upn !== undefined ? userBy(db, repo.id, { upn: parsed.upn }) : userBy(db, repo.id, { sam: parsed.sam });
+  }
+
+  async function groupsOf(userIds: number[]): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return out;
-    const rows = db
-      .select({ userId: userGroups.userId, name: groups.name })
-      .from(userGroups)
-      .innerJoin(groups, eq(groups.id, userGroups.groupId))
-      .where(inArray(userGroups.userId, userIds))
-      .orderBy(asc(groups.name))
-      .all();
+    const rows = await db.all<{ userId: number; name: string }>(
+      sql`SELECT ug.user_id AS "userId", g.name FROM user_groups ug JOIN "groups" g ON g.id = ug.group_id
+           WHERE ug.user_id IN (${sql.join(userIds)}) ORDER BY g.name`,
+    );
     for (const r of rows) out.get(r.userId)!.push(r.name);
     return out;
   }
 
-  function ensureGroups(repoId: number, names: string[]): number[] {
-    return names.map((name) => {
-      db.insert(groups).values({ repositoryId: repoId, name }).onConflictDoNothing().run();
-      return db
-        .select({ id: groups.id })
-        .from(groups)
-        .where(and(eq(groups.repositoryId, repoId), eq(groups.name, name)))
-        .get()!.id;
-    });
-  }
+  const ensureGroups = (repoId: number, names: string[]) => ensureGroupsOn(db, repoId, names);
 
   return {
     repository,
     findUser,
     groupsOf,
+    ensureGroups,
 
-    listRepositories() {
-      return db
-        .select({ name: repositories.name, kind: repositories.kind, users: count(users.id) })
-        .from(repositories)
-        .leftJoin(users, eq(users.repositoryId, repositories.id))
-        .groupBy(repositories.id)
-        .orderBy(asc(repositories.name))
-        .all();
+    async listRepositories(): Promise<{ name: string; kind: string; users: number }[]> {
+      return db.all(
+        sql`SELECT r.name, r.kind, COUNT(u.id) AS users FROM repositories r LEFT JOIN users u ON u.repository_id = r.id
+             GROUP BY r.id, r.name, r.kind ORDER BY r.name`,
+      );
     },
 
     /** Verifies a domain password; unknown users cost the same scrypt work as known ones. */
     async authenticate(repo: RepositoryRow, logonName: string, password: string): Promise<UserRow | null> {
-      const user = findUser(repo, logonName);
+      const user = await findUser(repo, logonName);
       if (!user) {
         dummyHash ??= hashPassword(DUMMY_HASH_PASSWORD);
         await verifyPassword(password, await dummyHash);
@@ -105,37 +135,37 @@ export function makeDirectory(db: SimDb) {
       return (await verifyPassword(password, user.passwordHash)) ? user : null;
     },
 
-    /** Prefix search on UPN or display name, paged by UPN so every page is an index range. */
-    listUsers(repo: RepositoryRow, q: { search?: string; group?: string; limit: number; cursor?: string }) {
+    /**
+     * Prefix search on UPN or display name, paged by UPN (keyset: `cursor` is the last UPN of the
+     * previous page), so that every page is a walk of the (repository, upn) index.
+     */
+    async listUsers(repo: RepositoryRow, q: { search?: string; group?: string; limit: number; cursor?: string }) {
       const term = q.search?.trim().toLowerCase();
-      const conds = [eq(users.repositoryId, repo.id)];
-      if (q.cursor) conds.push(gt(users.upn, q.cursor));
+      const conds = [sql`repository_id = ${repo.id}`];
+      if (q.cursor) conds.push(sql`upn > ${q.cursor}`);
       if (q.group) {
-        // Direct members only, as the exclusion rules match groups.
-        const members = db
-          .select({ id: userGroups.userId })
-          .from(userGroups)
-          .innerJoin(groups, eq(groups.id, userGroups.groupId))
-          .where(and(eq(groups.repositoryId, repo.id), eq(groups.name, q.group)));
-        conds.push(inArray(users.id, members));
+        // Direct members only, as the exclusion rules match groups. The group's id is looked up first:
+        // given the id, PostgreSQL can tell a group of one from one of thousands and plan for it.
+        const group = await db.get<{ id: number }>(sql`SELECT id FROM "groups" WHERE repository_id = ${repo.id} AND name = ${q.group}`);
+        if (!group) return { users: [], nextCursor: null };
+        conds.push(sql`id IN (SELECT user_id FROM user_groups WHERE group_id = ${group.id})`);
       }
       if (term) {
-        const end = term + "\uffff";
+        const like = startsWith(term);
+        // The stored keys are lower-case, so a plain LIKE decides on both databases. SQLite's LIKE
+        // never uses a binary index, so there the prefix is also given as a range; PostgreSQL turns
+        // the LIKE prefix into a range itself where its collation allows, and a range written here
+        // could drop rows under a linguistic collation.
+        const end = term + "\u{10FFFF}";
+        const range = (column: Fragment) => (db.dialect === "sqlite" ? sql` AND ${column} >= ${term} AND ${column} < ${end}` : sql.empty);
         conds.push(
-          or(
-            and(gte(users.upn, term), lt(users.upn, end)),
-            and(gte(users.displayKey, term), lt(users.displayKey, end)),
-          )!,
+          sql`((upn LIKE ${like} ESCAPE '\\'${range(sql.raw("upn"))}) OR (display_key LIKE ${like} ESCAPE '\\'${range(sql.raw("display_key"))}))`,
         );
       }
-      const rows = db
-        .select()
-        .from(users)
-        .where(and(...conds))
-        .orderBy(asc(users.upn))
-        .limit(q.limit + 1)
-        .all();
-      const page = rows.slice(0, q.limit);
+      const rows = await db.all<StoredUser>(
+        sql`SELECT ${USER_COLUMNS} FROM users WHERE ${sql.join(conds, " AND ")} ORDER BY upn LIMIT ${q.limit + 1}`,
+      );
+      const page = rows.slice(0, q.limit).map(toUser);
       return { users: page, nextCursor: rows.length > q.limit ? page[page.length - 1].upn : null };
     },
 
@@ -145,73 +175,56 @@ export function makeDirectory(db: SimDb) {
     ): Promise<UserRow> {
       const upn = input.upn.toLowerCase();
       const sam = upn.split("@")[0];
-      const refuseIfTaken = () => {
-        if (byUpn.get({ repo: repo.id, name: upn }) || bySam.get({ repo: repo.id, name: sam })) {
-          throw new SafeNetError(409, "user_exists", `A user "${upn}" (or with the logon name "${sam}") already exists.`, { upn });
-        }
-      };
-      refuseIfTaken();
+      const taken = () => new SafeNetError(409, "user_exists", `A user "${upn}" (or with the logon name "${sam}") already exists.`, { upn });
+      // A cheap refusal before the scrypt work; the insert below decides.
+      if ((await userBy(db, repo.id, { upn })) || (await userBy(db, repo.id, { sam }))) throw taken();
       const passwordHash = await hashPassword(input.password);
-      // Checked again after the (asynchronous) hash: another request may have created the user meanwhile.
-      return db.transaction((tx) => {
-        refuseIfTaken();
-        const user = tx
-          .insert(users)
-          .values({
-            repositoryId: repo.id,
-            upn,
-            sam,
-            displayName: input.displayName,
-            displayKey: input.displayName.toLowerCase(),
-            email: input.email.toLowerCase(),
-            passwordHash,
-            createdAt: Date.now(),
-          })
-          .returning()
-          .get();
-        const groupIds = ensureGroups(repo.id, [...new Set(["Domain Users", ...(input.groups ?? [])])]);
-        for (const groupId of groupIds) tx.insert(userGroups).values({ userId: user.id, groupId }).run();
+      return db.transaction(async (tx) => {
+        // Another request (or instance) may have created the user meanwhile: the unique indexes decide.
+        const row = await tx.get<StoredUser>(
+          sql`INSERT INTO users (repository_id, upn, sam, display_name, display_key, email, password_hash, safenet_account, created_at)
+              VALUES (${repo.id}, ${upn}, ${sam}, ${input.displayName}, ${input.displayName.toLowerCase()}, ${input.email.toLowerCase()},
+                      ${passwordHash}, 0, ${Date.now()})
+              ON CONFLICT DO NOTHING RETURNING ${USER_COLUMNS}`,
+        );
+        if (!row) throw taken();
+        const user = toUser(row);
+        await addMemberships(tx, user.id, await ensureGroupsOn(tx, repo.id, ["Domain Users", ...(input.groups ?? [])]));
         return user;
       });
     },
 
     /** `groups` replaces the user's memberships; every user stays in Domain Users. */
-    updateUser(user: UserRow, patch: { email?: string; displayName?: string; groups?: string[] }): UserRow {
-      return db.transaction((tx) => {
+    async updateUser(user: UserRow, patch: { email?: string; displayName?: string; groups?: string[] }): Promise<UserRow> {
+      return db.transaction(async (tx) => {
         if (patch.groups !== undefined) {
-          const groupIds = ensureGroups(user.repositoryId, [...new Set(["Domain Users", ...patch.groups])]);
-          tx.delete(userGroups).where(eq(userGroups.userId, user.id)).run();
-          for (const groupId of groupIds) tx.insert(userGroups).values({ userId: user.id, groupId }).run();
+          const groupIds = await ensureGroupsOn(tx, user.repositoryId, ["Domain Users", ...patch.groups]);
+          await tx.run(sql`DELETE FROM user_groups WHERE user_id = ${user.id}`);
+          await addMemberships(tx, user.id, groupIds);
         }
-        if (patch.email === undefined && patch.displayName === undefined) return user;
-        return tx
-          .update(users)
-          .set({
-            ...(patch.email !== undefined && { email: patch.email.toLowerCase() }),
-            ...(patch.displayName !== undefined && { displayName: patch.displayName, displayKey: patch.displayName.toLowerCase() }),
-          })
-          .where(eq(users.id, user.id))
-          .returning()
-          .get();
+        const set = [
+          ...(patch.email !== undefined ? [sql`email = ${patch.email.toLowerCase()}`] : []),
+          ...(patch.displayName !== undefined ? [sql`display_name = ${patch.displayName}`, sql`display_key = ${patch.displayName.toLowerCase()}`] : []),
+        ];
+        if (set.length === 0) return user;
+        const row = await tx.get<StoredUser>(sql`UPDATE users SET ${sql.join(set)} WHERE id = ${user.id} RETURNING ${USER_COLUMNS}`);
+        if (!row) throw notFound(`The user "${user.upn}"`, { upn: user.upn });
+        return toUser(row);
       });
     },
 
-    setAccount(user: UserRow, on: boolean): void {
-      db.update(users).set({ safenetAccount: on }).where(eq(users.id, user.id)).run();
+    /** Turns the SafeNet account on or off; true when this call changed it (so one caller records the change). */
+    async setAccount(user: UserRow, on: boolean): Promise<boolean> {
+      const flag = on ? 1 : 0;
+      return (await db.run(sql`UPDATE users SET safenet_account = ${flag} WHERE id = ${user.id} AND safenet_account <> ${flag}`)) > 0;
     },
 
-    listGroups(repo: RepositoryRow) {
-      return db
-        .select({ name: groups.name, members: count(userGroups.userId) })
-        .from(groups)
-        .leftJoin(userGroups, eq(userGroups.groupId, groups.id))
-        .where(eq(groups.repositoryId, repo.id))
-        .groupBy(groups.id)
-        .orderBy(asc(groups.name))
-        .all();
+    async listGroups(repo: RepositoryRow): Promise<{ name: string; members: number }[]> {
+      return db.all(
+        sql`SELECT g.name, COUNT(ug.user_id) AS members FROM "groups" g LEFT JOIN user_groups ug ON ug.group_id = g.id
+             WHERE g.repository_id = ${repo.id} GROUP BY g.id, g.name ORDER BY g.name`,
+      );
     },
-
-    ensureGroups,
   };
 }
 

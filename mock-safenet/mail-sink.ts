@@ -1,10 +1,9 @@
 import crypto from "node:crypto";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { simpleParser, type AddressObject } from "mailparser";
-import type { SimDb } from "./db";
-import { mailMessages } from "./db/schema";
+import { sql, type Sql } from "../lib/runtime/sql";
 import type { Keyring } from "./keys";
+import { contains } from "./like";
 import type { MailboxAttachment, MailboxMessage } from "../lib/safenet/contract";
 
 // The development mail sink: SMTP in, JSON out. Bodies and attachments carry activation keys and
@@ -35,50 +34,65 @@ export interface MailboxFilter {
   messageIds?: string[];
 }
 
-export function makeMailbox(db: SimDb, keys: Keyring) {
+interface MessageRow {
+  id: string;
+  receivedAt: number;
+  sender: string;
+  recipients: string;
+  subject: string;
+  messageId: string;
+  attachments: string;
+  sealed: Buffer;
+}
+
+const MESSAGE_COLUMNS = sql`id, received_at AS "receivedAt", sender, recipients, subject, message_id AS "messageId", attachments, sealed`;
+
+// PostgreSQL's text refuses NUL; the searchable header fields drop it (the sealed body keeps every byte).
+const clean = (text: string) => text.replace(/\0/g, "");
+
+/** The Message-ID to file the mail under; one longer than a header line may be (998) is not kept: no index takes it on every database. */
+const messageIdOf = (raw: string | undefined) => {
+  const id = clean(raw ? normalizeMessageId(raw) : "");
+  return id.length <= 998 ? id : "";
+};
+
+export function makeMailbox(db: Sql, keys: Keyring) {
+  const open = (r: Pick<MessageRow, "id" | "sealed">) => JSON.parse(keys.openMail(Buffer.from(r.sealed), r.id).toString()) as SealedMail;
+
   return {
     async store(raw: Buffer, envelopeTo: string[]): Promise<string> {
       const mail = await simpleParser(raw);
       const id = crypto.randomBytes(9).toString("base64url");
-      const to = [...new Set([...addresses(mail.to), ...addresses(mail.cc), ...envelopeTo.map((a) => a.toLowerCase())])];
+      const to = [...new Set([...addresses(mail.to), ...addresses(mail.cc), ...envelopeTo.map((a) => a.toLowerCase())])].map(clean);
       const attachments = mail.attachments.map((a, i) => ({
         filename: a.filename ?? `attachment-${i + 1}`,
         contentType: a.contentType,
         base64: a.content.toString("base64"),
       }));
       const body: SealedMail = { text: mail.text ?? "", html: typeof mail.html === "string" ? mail.html : "", attachments };
-      db.insert(mailMessages)
-        .values({
-          id,
-          receivedAt: (mail.date ?? new Date()).getTime(),
-          sender: mail.from?.value[0]?.address?.toLowerCase() ?? "",
-          recipients: `,${to.join(",")},`,
-          subject: mail.subject ?? "",
-          messageId: mail.messageId ? normalizeMessageId(mail.messageId) : "",
-          attachments: attachments.map(({ filename, contentType, base64 }) => ({ filename, contentType, size: Buffer.from(base64, "base64").length })),
-          sealed: keys.sealMail(Buffer.from(JSON.stringify(body)), id),
-        })
-        .run();
+      const dated = mail.date?.getTime();
+      const listed = attachments.map(({ filename, contentType, base64 }) => ({ filename, contentType, size: Buffer.from(base64, "base64").length }));
+      await db.run(
+        sql`INSERT INTO mail_messages (id, received_at, sender, recipients, subject, message_id, attachments, sealed)
+            VALUES (${id}, ${Number.isFinite(dated) ? dated : Date.now()}, ${clean(mail.from?.value[0]?.address?.toLowerCase() ?? "")},
+                    ${`,${to.join(",")},`}, ${clean(mail.subject ?? "")}, ${messageIdOf(mail.messageId)},
+                    ${JSON.stringify(listed)}, ${keys.sealMail(Buffer.from(JSON.stringify(body)), id)})`,
+      );
       return id;
     },
 
-    list({ to, messageIds }: MailboxFilter = {}): MailboxMessage[] {
+    async list({ to, messageIds }: MailboxFilter = {}): Promise<MailboxMessage[]> {
       const wanted = messageIds?.map(normalizeMessageId).filter(Boolean);
-      const rows = db
-        .select()
-        .from(mailMessages)
-        .where(
-          and(
-            to ? sql`instr(${mailMessages.recipients}, ${`,${to.toLowerCase()},`}) > 0` : undefined,
-            // An empty list matches nothing (not everything).
-            wanted ? (wanted.length > 0 ? inArray(mailMessages.messageId, wanted) : sql`0`) : undefined,
-          ),
-        )
-        .orderBy(desc(mailMessages.receivedAt))
-        .limit(200)
-        .all();
+      const conds = [sql`1 = 1`];
+      // Recipients are stored as ",a@x,b@y,": a whole address between commas, never part of one.
+      if (to) conds.push(sql`recipients LIKE ${contains(`,${to.toLowerCase()},`)} ESCAPE '\\'`);
+      // An empty list matches nothing (not everything).
+      if (wanted) conds.push(wanted.length > 0 ? sql`message_id IN (${sql.join(wanted)})` : sql`1 = 0`);
+      const rows = await db.all<MessageRow>(
+        sql`SELECT ${MESSAGE_COLUMNS} FROM mail_messages WHERE ${sql.join(conds, " AND ")} ORDER BY received_at DESC, id LIMIT 200`,
+      );
       return rows.map((r) => {
-        const body = JSON.parse(keys.openMail(r.sealed, r.id).toString()) as SealedMail;
+        const body = open(r);
         return {
           id: r.id,
           from: r.sender,
@@ -88,21 +102,20 @@ export function makeMailbox(db: SimDb, keys: Keyring) {
           date: new Date(r.receivedAt).toISOString(),
           text: body.text,
           html: body.html,
-          attachments: r.attachments as MailboxAttachment[],
+          attachments: JSON.parse(r.attachments) as MailboxAttachment[],
         };
       });
     },
 
-    attachment(id: string, filename: string) {
-      const row = db.select().from(mailMessages).where(eq(mailMessages.id, id)).get();
+    async attachment(id: string, filename: string) {
+      const row = await db.get<Pick<MessageRow, "id" | "sealed">>(sql`SELECT id, sealed FROM mail_messages WHERE id = ${id}`);
       if (!row) return undefined;
-      const body = JSON.parse(keys.openMail(row.sealed, row.id).toString()) as SealedMail;
-      const found = body.attachments.find((a) => a.filename === filename);
+      const found = open(row).attachments.find((a) => a.filename === filename);
       return found && { contentType: found.contentType, bytes: Buffer.from(found.base64, "base64") };
     },
 
-    clear(): number {
-      return db.delete(mailMessages).run().changes;
+    async clear(): Promise<number> {
+      return db.run(sql`DELETE FROM mail_messages`);
     },
   };
 }
@@ -115,7 +128,6 @@ export function startSmtpSink(
   host: string,
   port: number,
   log: (line: string) => void,
-  settled: () => Promise<void> = () => Promise.resolve(),
 ): Promise<SMTPServer> {
   const server = new SMTPServer({
     authOptional: true,
@@ -132,9 +144,8 @@ export function startSmtpSink(
         }
         mailbox
           .store(Buffer.concat(chunks), session.envelope.rcptTo.map((r) => r.address))
-          // The message may have joined an open group commit: accept it only once it is durable.
-          .then(async (id) => {
-            await settled();
+          // Resolves once the insert is committed: the message is accepted only when it is durable.
+          .then((id) => {
             log(`mail sink: stored message ${id} for ${session.envelope.rcptTo.length} recipient(s)`);
             callback();
           })

@@ -19,7 +19,8 @@ async function main() {
   const seconds = (performance.now() - started) / 1000;
   console.log(`Added ${added} synthetic users (${count - added} already there) in ${seconds.toFixed(1)} s.`);
   console.log(`They are user000001@corp.local … and share the password ${SYNTHETIC_PASSWORD}.`);
-  sim.db.$client.close();
+  await sim.pskc.close();
+  await sim.db.close();
 }
 
 main().catch((err: Error) => {

@@ -36,6 +36,20 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, what = "request b
   throw new SafeNetError(400, "invalid_input", `The ${what} is not valid: check ${fields}.`, details);
 }
 
+/** The first place (`body.user.name`) in `value` holding a string with a NUL character, or null. */
+export function nulField(value: unknown): string | null {
+  const stack: [string, unknown][] = [["", value]];
+  while (stack.length) {
+    const [at, v] = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\0")) return at;
+    } else if (v && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) stack.push([at ? `${at}.${k}` : k, child]);
+    }
+  }
+  return null;
+}
+
 function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: Record<string, unknown>) {
   return reply.status(status).send(errorBody(code, message, details));
 }
@@ -110,10 +124,11 @@ export function createApp(sim: Sim): FastifyInstance {
     sendError(reply, 404, "not_found", `There is no ${req.method} ${req.url.split("?")[0]} on the SafeNet simulator.`),
   );
 
-  // No answer leaves before the writes made so far are committed: a request may have written into
-  // a batch that validations opened in the same turn.
-  app.addHook("onSend", async () => {
-    await sim.batch.settled();
+  // PostgreSQL's text cannot hold NUL, and no field of the contract has a use for one: refused here,
+  // after the key checks, as a 400 on either database rather than a database error on one of them.
+  app.addHook("preValidation", async (req) => {
+    const where = nulField({ path: req.params, query: req.query, body: req.body });
+    if (where) throw new SafeNetError(400, "invalid_input", `The request is not valid: ${where} contains a NUL character. Remove it and send again.`, { [where]: "contains NUL" });
   });
 
   if (sim.config.logRequests) {

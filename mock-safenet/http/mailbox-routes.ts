@@ -18,12 +18,12 @@ export function registerMailboxRoutes(app: FastifyInstance, sim: Sim) {
     // ?messageId= may repeat, and each value may list several ids separated by commas.
     const messageIds = messageId === undefined ? undefined : [messageId].flat().flatMap((v) => v.split(",")).filter((v) => v.trim());
     if (messageIds && messageIds.length > MAX_IDS) throw badInput(`Ask for at most ${MAX_IDS} message ids at a time.`, { messageId: "too many" });
-    return { messages: sim.mailbox.list({ to, messageIds }) };
+    return { messages: await sim.mailbox.list({ to, messageIds }) };
   });
 
   app.get("/messages/:id/attachments/:filename", async (req, reply) => {
     const { id, filename } = parse(z.object({ id: z.string().max(64), filename: z.string().max(256) }), req.params, "path");
-    const found = sim.mailbox.attachment(id, filename);
+    const found = await sim.mailbox.attachment(id, filename);
     if (!found) throw notFound(`The attachment "${filename}" of message ${id}`, { id, filename });
     return reply
       .header("content-type", found.contentType)
@@ -31,5 +31,5 @@ export function registerMailboxRoutes(app: FastifyInstance, sim: Sim) {
       .send(found.bytes);
   });
 
-  app.delete("/messages", async () => ({ deleted: sim.mailbox.clear() }));
+  app.delete("/messages", async () => ({ deleted: await sim.mailbox.clear() }));
 }

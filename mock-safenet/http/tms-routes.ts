@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { SafeNetError, notFound } from "../errors";
 import type { UserRow } from "../directory";
-import { policyProblems } from "../policy";
+import { makeEventLog } from "../events";
+import { makePolicyStore, policyProblems } from "../policy";
 import type { Sim } from "../sim";
 import { DEMO_REPOSITORY } from "../seed";
 import { makeSummary } from "../summary";
@@ -68,10 +69,9 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
   const { directory, tokens, store } = sim;
   const summary = makeSummary(sim.db);
 
-  const userView = (users: UserRow[]): User[] => {
+  const userView = async (users: UserRow[]): Promise<User[]> => {
     const ids = users.map((u) => u.id);
-    const groups = directory.groupsOf(ids);
-    const owned = store.forUsers(ids);
+    const [groups, owned] = await Promise.all([directory.groupsOf(ids), store.forUsers(ids)]);
     return users.map((u) => ({
       upn: u.upn,
       displayName: u.displayName,
@@ -81,26 +81,27 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
       tokens: (owned.get(u.id) ?? []).map((t) => viewToken(t)),
     }));
   };
-  const findUser = (params: unknown) => {
+  const oneUser = async (user: UserRow): Promise<User> => (await userView([user]))[0];
+  const findUser = async (params: unknown) => {
     const { repo, upn } = parse(userParams, params, "path");
-    const repository = directory.repository(repo);
-    const user = directory.findUser(repository, upn);
+    const repository = await directory.repository(repo);
+    const user = await directory.findUser(repository, upn);
     if (!user) throw notFound(`The user "${upn}" in ${repository.name}`, { upn });
     return { repository, user };
   };
   const serialOf = (params: unknown) => parse(serialParams, params, "path").serial;
 
   app.get("/", async (): Promise<ServiceStatus> => ({ service: "TMSWebAPI", status: "ok", version: sim.version }));
-  app.get("/repositories", async (): Promise<RepositoriesAnswer> => ({ repositories: directory.listRepositories() }));
+  app.get("/repositories", async (): Promise<RepositoriesAnswer> => ({ repositories: await directory.listRepositories() }));
 
   app.post("/repositories/:repo/authenticate", async (req): Promise<AuthenticateAnswer> => {
-    const repository = directory.repository(parse(repoParams, req.params, "path").repo);
+    const repository = await directory.repository(parse(repoParams, req.params, "path").repo);
     const body = parse(authenticateRequestSchema, req.body);
     const user = await directory.authenticate(repository, body.username, body.password);
     // Filed under the UPN whenever the directory knows the name (`CORP\erin`, `erin`); the typed name stays in detail.
     const typed = body.username.trim().toLowerCase();
-    const known = user ?? directory.findUser(repository, body.username);
-    sim.events.record({
+    const known = user ?? (await directory.findUser(repository, body.username));
+    await sim.events.record({
       type: "directory.authenticate",
       user: known?.upn ?? typed,
       result: user ? "success" : "failure",
@@ -108,76 +109,80 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
       detail: known && known.upn !== typed ? { username: typed } : null,
     });
     if (!user) throw new SafeNetError(401, "invalid_credentials", "The user name or password is not right.");
-    return { user: userView([user])[0] };
+    return { user: await oneUser(user) };
   });
 
   app.get("/repositories/:repo/summary", async (req): Promise<RepositorySummary> =>
-    summary(directory.repository(parse(repoParams, req.params, "path").repo)),
+    summary(await directory.repository(parse(repoParams, req.params, "path").repo)),
   );
 
   app.get("/repositories/:repo/users", async (req): Promise<UsersPage> => {
-    const repository = directory.repository(parse(repoParams, req.params, "path").repo);
+    const repository = await directory.repository(parse(repoParams, req.params, "path").repo);
     const q = parse(
       z.object({ search: z.string().max(256).optional(), group: z.string().max(256).optional(), limit, cursor: z.string().optional() }).strict(),
       req.query,
       "query",
     );
-    const page = directory.listUsers(repository, q);
-    return { users: userView(page.users), nextCursor: page.nextCursor };
+    const page = await directory.listUsers(repository, q);
+    return { users: await userView(page.users), nextCursor: page.nextCursor };
   });
 
   app.post("/repositories/:repo/users", async (req, reply) => {
-    const repository = directory.repository(parse(repoParams, req.params, "path").repo);
+    const repository = await directory.repository(parse(repoParams, req.params, "path").repo);
+    // The password is hashed before createUser's transaction opens, so the event follows in its own.
     const user = await directory.createUser(repository, parse(createUserRequestSchema, req.body));
-    sim.events.record({ type: "user.created", user: user.upn, result: "success" });
-    return reply.status(201).send(userView([user])[0]);
+    await sim.events.record({ type: "user.created", user: user.upn, result: "success" });
+    return reply.status(201).send(await oneUser(user));
   });
 
-  app.get("/repositories/:repo/users/:upn", async (req): Promise<User> => userView([findUser(req.params).user])[0]);
+  app.get("/repositories/:repo/users/:upn", async (req): Promise<User> => oneUser((await findUser(req.params)).user));
 
   app.patch("/repositories/:repo/users/:upn", async (req): Promise<User> => {
-    const { user } = findUser(req.params);
+    const { user } = await findUser(req.params);
     const patch = parse(patchUserRequestSchema, req.body);
-    const updated = directory.updateUser(user, patch);
-    sim.events.record({ type: "user.updated", user: user.upn, result: "success", detail: { fields: Object.keys(patch) } });
-    return userView([updated])[0];
+    const updated = await sim.transaction(async (parts) => {
+      const row = await parts.directory.updateUser(user, patch);
+      await parts.events.record({ type: "user.updated", user: user.upn, result: "success", detail: { fields: Object.keys(patch) } });
+      return row;
+    });
+    return oneUser(updated);
   });
 
   app.get("/repositories/:repo/groups", async (req): Promise<GroupsAnswer> => ({
-    groups: directory.listGroups(directory.repository(parse(repoParams, req.params, "path").repo)),
+    groups: await directory.listGroups(await directory.repository(parse(repoParams, req.params, "path").repo)),
   }));
 
   app.put("/repositories/:repo/users/:upn/account", async (req): Promise<User> => {
-    const { user } = findUser(req.params);
+    const { user } = await findUser(req.params);
     parse(empty, req.body);
-    if (!user.safenetAccount) {
-      directory.setAccount(user, true);
-      sim.events.record({ type: "account.created", user: user.upn, result: "success" });
-    }
-    return userView([{ ...user, safenetAccount: true }])[0];
+    // Recorded by the one request (on any instance) whose update turned the account on.
+    await sim.transaction(async (parts) => {
+      if (await parts.directory.setAccount(user, true)) await parts.events.record({ type: "account.created", user: user.upn, result: "success" });
+    });
+    return oneUser({ ...user, safenetAccount: true });
   });
 
   app.delete("/repositories/:repo/users/:upn/account", async (req): Promise<User> => {
-    const { user } = findUser(req.params);
-    sim.db.transaction(() => {
-      for (const t of store.forUsers([user.id]).get(user.id) ?? []) tokens.remove(t.serial);
-      directory.setAccount(user, false);
-      sim.events.record({ type: "account.deleted", user: user.upn, result: "success" });
+    const { user } = await findUser(req.params);
+    // One transaction: the tokens and the account go together, or nothing changes.
+    await sim.transaction(async (parts) => {
+      for (const t of (await parts.store.forUsers([user.id])).get(user.id) ?? []) await parts.tokens.remove(t.serial);
+      await parts.directory.setAccount(user, false);
+      await parts.events.record({ type: "account.deleted", user: user.upn, result: "success" });
     });
-    return userView([{ ...user, safenetAccount: false }])[0];
+    return oneUser({ ...user, safenetAccount: false });
   });
 
   app.post("/repositories/:repo/users/:upn/tokens", async (req, reply) => {
-    const { user } = findUser(req.params);
+    const { user } = await findUser(req.params);
     const body = parse(provisionRequestSchema, req.body);
     // One transaction: a refused provisioning (a PIN the policy rejects) leaves the user untouched.
-    const answer: ProvisionAnswer = sim.db.transaction(() => {
-      if (!user.safenetAccount) {
-        directory.setAccount(user, true);
-        sim.events.record({ type: "account.created", user: user.upn, result: "success" });
+    const answer: ProvisionAnswer = await sim.transaction(async (parts) => {
+      if (await parts.directory.setAccount(user, true)) {
+        await parts.events.record({ type: "account.created", user: user.upn, result: "success" });
       }
-      const owner = body.email ? directory.updateUser(user, { email: body.email }) : user;
-      return tokens.provision(owner, body);
+      const owner = body.email ? await parts.directory.updateUser(user, { email: body.email }) : user;
+      return parts.tokens.provision(owner, body);
     });
     return reply.status(201).send(answer);
   });
@@ -186,11 +191,11 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
     const q = parse(tokenQuery, req.query, "query");
     let userId: number | undefined;
     if (q.user) {
-      const user = directory.findUser(directory.repository(DEMO_REPOSITORY.name), q.user);
+      const user = await directory.findUser(await directory.repository(DEMO_REPOSITORY.name), q.user);
       if (!user) return { tokens: [], nextCursor: null };
       userId = user.id;
     }
-    const page = store.list({ userId, state: q.state, limit: q.limit, cursor: q.cursor });
+    const page = await store.list({ userId, state: q.state, limit: q.limit, cursor: q.cursor });
     return { tokens: page.tokens.map((t) => viewToken(t)), nextCursor: page.nextCursor };
   });
 
@@ -199,38 +204,45 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
     return importPskc(sim, body.pskc, body.password ?? "");
   });
 
-  app.get("/tokens/:serial", async (req): Promise<Token> => viewToken(store.get(serialOf(req.params))));
+  app.get("/tokens/:serial", async (req): Promise<Token> => viewToken(await store.get(serialOf(req.params))));
   app.delete("/tokens/:serial", async (req, reply) => {
-    tokens.remove(serialOf(req.params));
+    await tokens.remove(serialOf(req.params));
     return reply.status(204).send();
   });
 
-  const action = (name: string, run: (serial: string, body: unknown) => Token | ProvisionAnswer) =>
+  const action = (name: string, run: (serial: string, body: unknown) => Promise<Token | ProvisionAnswer>) =>
     app.post(`/tokens/:serial/${name}`, async (req) => run(serialOf(req.params), req.body));
-  action("activate", (s, b) => tokens.activate(s, parse(activateRequestSchema, b).passcode));
-  action("suspend", (s, b) => (parse(empty, b), tokens.suspend(s)));
-  action("reactivate", (s, b) => (parse(empty, b), tokens.reactivate(s)));
-  action("unlock", (s, b) => (parse(empty, b), tokens.unlock(s)));
-  action("revoke", (s, b) => (parse(empty, b), tokens.revoke(s)));
-  action("resync", (s, b) => {
+  action("activate", async (s, b) => tokens.activate(s, parse(activateRequestSchema, b).passcode));
+  action("suspend", async (s, b) => (parse(empty, b), tokens.suspend(s)));
+  action("reactivate", async (s, b) => (parse(empty, b), tokens.reactivate(s)));
+  action("unlock", async (s, b) => (parse(empty, b), tokens.unlock(s)));
+  action("revoke", async (s, b) => (parse(empty, b), tokens.revoke(s)));
+  action("resync", async (s, b) => {
     const { otp1, otp2 } = parse(resyncRequestSchema, b);
     return tokens.resync(s, otp1, otp2);
   });
-  action("pin", (s, b) => tokens.setPin(s, parse(setPinRequestSchema, b).pin));
-  action("reissue", (s, b) => tokens.reissue(s, parse(reissueRequestSchema, b).pin));
+  action("pin", async (s, b) => tokens.setPin(s, parse(setPinRequestSchema, b).pin));
+  action("reissue", async (s, b) => tokens.reissue(s, parse(reissueRequestSchema, b).pin));
 
   app.get("/policy", async (): Promise<Policy> => sim.policy.get());
   app.put("/policy", async (req): Promise<Policy> => {
-    const before = sim.policy.get();
-    const next = { ...before, ...parse(policyPatchSchema, req.body) };
-    const problems = policyProblems(next);
-    if (Object.keys(problems).length) {
-      throw new SafeNetError(400, "invalid_input", `The policy is not consistent: check ${Object.keys(problems).join(", ")}.`, problems);
-    }
-    sim.policy.put(next);
-    const changed = Object.keys(next).filter((k) => before[k as keyof typeof before] !== next[k as keyof typeof next]);
-    sim.events.record({ type: "policy.changed", result: "success", detail: { changed, before, after: next } });
-    return next;
+    const patch = parse(policyPatchSchema, req.body);
+    // The patch is applied to the policy as it is when the lock is held: two instances' PUTs of
+    // different fields both land, and each event's `before` is what that PUT replaced.
+    return sim.db.transaction(async (tx) => {
+      await tx.lock("policy");
+      const policy = makePolicyStore(tx);
+      const before = await policy.get();
+      const next = { ...before, ...patch };
+      const problems = policyProblems(next);
+      if (Object.keys(problems).length) {
+        throw new SafeNetError(400, "invalid_input", `The policy is not consistent: check ${Object.keys(problems).join(", ")}.`, problems);
+      }
+      await policy.put(next);
+      const changed = Object.keys(next).filter((k) => before[k as keyof typeof before] !== next[k as keyof typeof next]);
+      await makeEventLog(tx).record({ type: "policy.changed", result: "success", detail: { changed, before, after: next } });
+      return next;
+    });
   });
 
   app.get("/events", async (req): Promise<EventsPage> => sim.events.list(parse(eventQuery, req.query, "query")));

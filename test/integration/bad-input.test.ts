@@ -340,6 +340,36 @@ describe("query parameters", () => {
   });
 });
 
+describe("values no database column holds", () => {
+  // PostgreSQL's text refuses NUL and its bigint stops at 2^63: such values are a 400 on either database.
+  it("refuse a NUL character in a path, query or body with 400 naming where it is, after the key check", async () => {
+    const nulPath = await send("GET", `${REPO}/users/a%00b`, { headers: BEARER });
+    expect(expectRawError(nulPath, 400, "invalid_input").details).toHaveProperty(["path.upn"]);
+    const nulQuery = await send("GET", `${REPO}/users?search=al%00`, { headers: BEARER });
+    expect(expectRawError(nulQuery, 400, "invalid_input").details).toHaveProperty(["query.search"]);
+    const nulMail = await send("GET", "/mailbox/messages?to=a%00@x.com", { headers: BEARER });
+    expect(expectRawError(nulMail, 400, "invalid_input").details).toHaveProperty(["query.to"]);
+    const body = JSON.stringify({ upn: "nul.user@corp.local", displayName: "Nul\u0000User", email: "nul.user@corp.local", password: "Test!Passw0rd" });
+    const nulBody = await send("POST", `${REPO}/users`, { headers: { ...BEARER, ...JSON_CT }, body });
+    expect(expectRawError(nulBody, 400, "invalid_input").details).toHaveProperty(["body.displayName"]);
+    expectRawError(await send("GET", `${REPO}/users/nul.user%40corp.local`, { headers: BEARER }), 404, "not_found");
+    const validate = await send("POST", VALIDATOR, { headers: { ...AGENT, ...JSON_CT }, body: JSON.stringify({ username: "al\u0000ice", passcode: "4089123456" }) });
+    expect(expectRawError(validate, 400, "invalid_input").details).toHaveProperty(["body.username"]);
+    // Without the key, the key is what is wrong.
+    expectRawError(await send("GET", `${REPO}/users/a%00b`), 401, "unauthorized");
+  });
+
+  it("refuse a token cursor or event position beyond 2^53 (zod's int() keeps to safe integers) with 400 naming the parameter", async () => {
+    for (const [p, key] of [
+      [`${TMS}/tokens?cursor=1e300`, "cursor"],
+      [`${TMS}/tokens?cursor=9223372036854775808`, "cursor"],
+      [`${TMS}/events?after=1e300`, "after"],
+    ]) {
+      expect(expectRawError(await send("GET", p, { headers: BEARER }), 400).details, p).toHaveProperty([key]);
+    }
+  });
+});
+
 describe("unknown paths", () => {
   it("answer 404 in the error shape", async () => {
     const cases: [string, string][] = [

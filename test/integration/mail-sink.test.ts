@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_KEY, startSimulator, TMS_KEY, type Simulator } from "./harness";
 import { errorShapeProblems, expectRawError, rawRequest } from "./provision";
@@ -66,6 +67,27 @@ async function list(to?: string): Promise<Message[]> {
   const body = (await res.json()) as { messages: Message[] };
   expect(Object.keys(body)).toEqual(["messages"]);
   return body.messages;
+}
+
+/**
+ * What the simulator stored: its SQLite files, or on PostgreSQL (the database its log names) every
+ * value of every mail row, text and bytes as they are.
+ */
+async function storedBytes(): Promise<Buffer> {
+  const url = /^ {2}database +(postgres(?:ql)?:\/\/\S+)$/m.exec(sim.output())?.[1];
+  if (!url) {
+    const files = ["safenet.sqlite", "safenet.sqlite-wal"].map((f) => path.join(sim.dataDir, f)).filter((f) => fs.existsSync(f));
+    expect(files).toContain(path.join(sim.dataDir, "safenet.sqlite"));
+    return Buffer.concat(files.map((f) => fs.readFileSync(f)));
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, unknown>>("SELECT * FROM mail_messages");
+    return Buffer.concat(rows.flatMap((r) => Object.values(r).map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v))))));
+  } finally {
+    await client.end();
+  }
 }
 
 const bySubject = (messages: Message[], subject: string) => messages.filter((m) => m.subject === subject);
@@ -217,12 +239,10 @@ describe("mail sink", () => {
     expect(bySubject(await list(), SUBJECT)).toHaveLength(1);
   });
 
-  it("keeps the body and the attachment sealed in the database file while the API returns them", async () => {
-    const files = ["safenet.sqlite", "safenet.sqlite-wal"].map((f) => path.join(sim.dataDir, f)).filter((f) => fs.existsSync(f));
-    expect(files).toContain(path.join(sim.dataDir, "safenet.sqlite"));
-    const disk = Buffer.concat(files.map((f) => fs.readFileSync(f)));
-    // The subject is stored in the clear (it stays searchable): finding it proves these are the right files.
-    expect(disk.includes(Buffer.from(SUBJECT)), "subject in the database files").toBe(true);
+  it("keeps the body and the attachment sealed in the database while the API returns them", async () => {
+    const disk = await storedBytes();
+    // The subject is stored in the clear (it stays searchable): finding it proves these are the right bytes.
+    expect(disk.includes(Buffer.from(SUBJECT)), "subject in the database").toBe(true);
     const secrets: [string, Buffer][] = [
       ["text body", Buffer.from(`TEXTBODY-${marker}`)],
       ["HTML body", Buffer.from(`HTMLBODY-${marker}`)],
