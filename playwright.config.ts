@@ -20,6 +20,11 @@ const sharedEnv = {
   // Sessions look at SafeNet every 2 s here (30 s by default), so the specs that change a token
   // behind the portal's back see the session end without waiting half a minute.
   SESSION_RECHECK_SECONDS: "2",
+  // On PostgreSQL when these name databases (`npm run test:postgres` makes fresh ones): the portal
+  // reads DATABASE_URL, the simulator SAFENET_DATABASE_URL. Empty means SQLite in DATA_DIR, and an
+  // empty value here also keeps a developer's .env from pointing the e2e stack at their database.
+  DATABASE_URL: process.env.DATABASE_URL ?? "",
+  SAFENET_DATABASE_URL: process.env.SAFENET_DATABASE_URL ?? "",
 };
 
 const chromium = {

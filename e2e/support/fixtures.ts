@@ -1,8 +1,5 @@
-import Database from "better-sqlite3";
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test as base, type BrowserContext, type Page } from "@playwright/test";
-import { E2E_DIR } from "./stack";
+import { portalWrite } from "./stack";
 
 // Every browser context a spec opens (the `page` fixture's and any from browser.newContext or
 // browser.newPage) records Content-Security-Policy violations, from the DOM event and from the
@@ -32,22 +29,15 @@ async function watch(context: BrowserContext): Promise<void> {
 // Every spec's browser is 127.0.0.1, so the wrong passwords the attacker specs type add up on one
 // address key (30 per 15 min) across the whole run; each test starts as a client of its own would.
 // Specs that prove the address throttle count within one test.
-function freshClientAddress(): void {
-  const file = path.join(E2E_DIR, "portal.sqlite");
-  if (!fs.existsSync(file)) return;
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    db.pragma("busy_timeout = 5000");
-    db.prepare("DELETE FROM sign_in_throttle WHERE key = 'address:127.0.0.1'").run();
-  } finally {
-    db.close();
-  }
+// SQLite or PostgreSQL, whichever the e2e portal runs on (see portalSql in stack.ts).
+function freshClientAddress(): Promise<void> {
+  return portalWrite("DELETE FROM sign_in_throttle WHERE key = 'address:127.0.0.1'");
 }
 
 export const test = base.extend<{ cspViolations: string[]; freshAddress: void }>({
   freshAddress: [
     async ({}, use) => {
-      freshClientAddress();
+      await freshClientAddress();
       await use();
     },
     { auto: true },

@@ -1,8 +1,11 @@
 import Database from "better-sqlite3";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { hotp } from "../../lib/otp";
 import { readPskc } from "../../lib/pskc";
+import { isPostgresUrl } from "../../lib/runtime/sql/types";
 
 // The e2e stack's addresses and keys (playwright.config.ts starts it), and direct TMS calls for
 // arranging what a test needs: users, tokens, policy.
@@ -136,21 +139,81 @@ export async function tokenInState(upn: string, state: ArrangedState): Promise<K
 }
 
 /**
+ * The e2e portal's database on PostgreSQL when DATABASE_URL names one (`npm run test:postgres`
+ * exports it to Playwright and its web servers); otherwise E2E_DIR/portal.sqlite.
+ */
+export const PORTAL_DATABASE_URL = isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;
+
+/** `?` placeholders as PostgreSQL's `$1, $2, …` (the statements here have no `?` inside literals). */
+const numbered = (text: string) => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+};
+
+// One statement on PostgreSQL from a child process, so that portalSql can stay synchronous.
+const PG_ONCE = `
+const pg = require(process.argv[1]);
+let input = "";
+process.stdin.on("data", (d) => (input += d)).on("end", async () => {
+  const { url, text, params } = JSON.parse(input);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try { process.stdout.write(JSON.stringify((await client.query(text, params)).rows)); }
+  finally { await client.end(); }
+});`;
+
+/**
+ * Runs one statement (with `?` placeholders) on the e2e portal's database, SQLite or PostgreSQL,
+ * and returns its rows (none for a statement without RETURNING). Synchronous, for helpers that specs
+ * call without await; write SQL that both dialects read (quote "user").
+ */
+export function portalSql<T = Record<string, unknown>>(text: string, params: unknown[] = []): T[] {
+  if (PORTAL_DATABASE_URL) {
+    const out = spawnSync(process.execPath, ["-e", PG_ONCE, require.resolve("pg")], {
+      input: JSON.stringify({ url: PORTAL_DATABASE_URL, text: numbered(text), params }),
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    if (out.status !== 0) throw new Error(`The e2e portal database refused a statement: ${out.stderr || out.error}`);
+    return JSON.parse(out.stdout) as T[];
+  }
+  const db = new Database(path.join(E2E_DIR, "portal.sqlite"), { fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 5000");
+    const statement = db.prepare(text);
+    if (statement.reader) return statement.all(...params) as T[];
+    statement.run(...params);
+    return [];
+  } finally {
+    db.close();
+  }
+}
+
+/** A write like portalSql's, without a child process, for fixtures (nothing while SQLite has no file yet). */
+export async function portalWrite(text: string, params: unknown[] = []): Promise<void> {
+  if (!PORTAL_DATABASE_URL) {
+    if (fs.existsSync(path.join(E2E_DIR, "portal.sqlite"))) portalSql(text, params);
+    return;
+  }
+  const client = new pg.Client({ connectionString: PORTAL_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(numbered(text), params);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Records a mail a test sent straight to the sink as if the portal had sent it on behalf of `upn`
  * (a row in sent_mails, as lib/mail/notifications.ts writes), so the employee's mailbox lists it.
  */
 export function recordSentMail(upn: string, mail: { messageId: string; to: string; subject: string }): void {
-  const db = new Database(path.join(E2E_DIR, "portal.sqlite"), { fileMustExist: true });
-  try {
-    db.pragma("busy_timeout = 5000");
-    db.prepare("INSERT INTO sent_mails (message_id, upn, recipient, subject, kind, sent_at) VALUES (?, ?, ?, ?, 'e2e', ?)").run(
-      mail.messageId,
-      upn.toLowerCase(),
-      mail.to,
-      mail.subject,
-      Date.now(),
-    );
-  } finally {
-    db.close();
-  }
+  portalSql("INSERT INTO sent_mails (message_id, upn, recipient, subject, kind, sent_at) VALUES (?, ?, ?, ?, 'e2e', ?)", [
+    mail.messageId,
+    upn.toLowerCase(),
+    mail.to,
+    mail.subject,
+    Date.now(),
+  ]);
 }

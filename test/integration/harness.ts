@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { contractFetch } from "./support/contract-check";
+import { createPostgresDatabase } from "./support/portal-db";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
 // that talk to it over HTTP and SMTP exactly as the portal does. Every answer `tms` and `validate`
@@ -46,7 +47,13 @@ export interface Simulator {
   stop: () => Promise<void>;
 }
 
+/**
+ * With TEST_POSTGRES_URL set, the simulator runs on a fresh PostgreSQL database of its own (unless
+ * `extraEnv` names one in SAFENET_DATABASE_URL); otherwise on SQLite in its DATA_DIR.
+ */
 export async function startSimulator(extraEnv: Record<string, string> = {}): Promise<Simulator> {
+  const database = "SAFENET_DATABASE_URL" in extraEnv || !process.env.TEST_POSTGRES_URL ? undefined : await createPostgresDatabase("sim");
+  if (database) extraEnv = { ...extraEnv, SAFENET_DATABASE_URL: database.url };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-sim-"));
   const port = await freePort();
   const smtpPort = await freePort();
@@ -136,6 +143,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
     stop: async () => {
       await stopChild();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }
