@@ -7,6 +7,18 @@ import { portalWrite } from "./stack";
 
 const violations: string[] = [];
 const watched = new WeakSet<BrowserContext>();
+const livePages = new Set<Page>();
+
+/**
+ * The browser fires securitypolicyviolation as a queued task and reports it through a binding: a test
+ * that ends right after `load` could be checked before its report arrives. A round trip to every open
+ * page that first lets queued tasks run brings the reports in.
+ */
+async function collectPendingReports(): Promise<void> {
+  await Promise.all(
+    [...livePages].map((page) => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50))).catch(() => undefined)),
+  );
+}
 
 async function watch(context: BrowserContext): Promise<void> {
   if (watched.has(context)) return;
@@ -18,10 +30,13 @@ async function watch(context: BrowserContext): Promise<void> {
       report?.(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.documentURI}`);
     });
   });
-  const listen = (page: Page) =>
+  const listen = (page: Page) => {
+    livePages.add(page);
+    page.once("close", () => livePages.delete(page));
     page.on("console", (message) => {
       if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
     });
+  };
   context.pages().forEach(listen);
   context.on("page", listen);
 }
@@ -62,6 +77,7 @@ export const test = base.extend<{ cspViolations: string[]; freshAddress: void }>
     async ({}, use, testInfo) => {
       violations.length = 0;
       await use(violations);
+      await collectPendingReports();
       if (violations.length) await testInfo.attach("csp-violations", { body: [...new Set(violations)].join("\n") });
       expect([...new Set(violations)], "Content-Security-Policy violations in the browser").toEqual([]);
     },
