@@ -73,8 +73,10 @@ export const test = base.extend<{ cspViolations: string[]; freshAddress: void }>
     await watch(context);
     await use(context);
   },
+  // Depends on the context so that its check runs before the context (and its pages) close: the
+  // reports still on their way are collected from open pages.
   cspViolations: [
-    async ({}, use, testInfo) => {
+    async ({ context }, use, testInfo) => {
       violations.length = 0;
       await use(violations);
       await collectPendingReports();
