@@ -5,13 +5,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import nodemailer from "nodemailer";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addExclusionRule, listExclusionRules } from "../../db/queries/exclusions";
 import { readSetting, writeSetting } from "../../db/queries/settings";
 import { migrateTarget, openSql, sql } from "../../lib/runtime/sql";
 import { dependencyOrder, PARTS } from "../../scripts/copy-to-postgres";
 import { ROOT, startSimulator, TMS, type Simulator } from "./harness";
+import { createPostgresDatabase } from "./support/portal-db";
 import { activeToken, newUser, otpFor, type Provisioned } from "./provision";
 
 // `npm run db:copy`: an installation that ran on SQLite moves to PostgreSQL and goes on where it
@@ -25,9 +25,8 @@ const MASTER_KEY = randomBytes(32).toString("base64");
 // enough to check that the command never prints it.
 const PASSWORD = "pw-Never-Printed-7f3a";
 
-function withDatabase(admin: string, database: string, password = PASSWORD): string {
-  const u = new URL(admin);
-  u.pathname = `/${database}`;
+function withPassword(url: string, password = PASSWORD): string {
+  const u = new URL(url);
   u.password = password;
   return u.toString();
 }
@@ -98,23 +97,18 @@ describe("npm run db:copy without a database to copy into", () => {
 });
 
 describe.skipIf(!ADMIN_URL)("moving an installation from SQLite to PostgreSQL (npm run db:copy)", () => {
-  const names = { portal: `copy_${process.pid}_portal`, safenet: `copy_${process.pid}_safenet`, busy: `copy_${process.pid}_busy`, older: `copy_${process.pid}_older` };
-  const urls = {} as Record<keyof typeof names, string>;
+  const targets = ["portal", "safenet", "busy", "older"] as const;
+  const urls = {} as Record<(typeof targets)[number], string>;
+  const made: { drop(): Promise<void> }[] = [];
   let sim: Simulator;
   let upn: string;
   let token: Provisioned;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    try {
-      for (const [key, name] of Object.entries(names) as [keyof typeof names, string][]) {
-        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-        await admin.query(`CREATE DATABASE ${name}`);
-        urls[key] = withDatabase(ADMIN_URL!, name);
-      }
-    } finally {
-      await admin.end();
+    for (const key of targets) {
+      const database = await createPostgresDatabase(`copy_${key}`);
+      made.push(database);
+      urls[key] = withPassword(database.url);
     }
     // On SQLite, whatever the harness's default: SAFENET_DATABASE_URL empty.
     sim = await startSimulator({ SAFENET_MASTER_KEY: MASTER_KEY, SAFENET_DATABASE_URL: "" });
@@ -136,6 +130,7 @@ describe.skipIf(!ADMIN_URL)("moving an installation from SQLite to PostgreSQL (n
 
   afterAll(async () => {
     await sim?.stop();
+    await Promise.all(made.map((d) => d.drop()));
   });
 
   it("refuses while the simulator runs on DATA_DIR, and changes nothing", async () => {

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile, isPostgresUrl, openSql, redactUrl, sql, type Sql } from "@/lib/runtime/sql";
+import { createPostgresDatabase } from "../integration/support/portal-db";
 
 // The SQL kit both processes' data layers stand on: one text for both dialects, transactions that
 // hold on SQLite although its driver is synchronous, group commit, and PostgreSQL when a test
@@ -60,20 +60,13 @@ const dialects: [string, () => Promise<{ db: Sql; done: () => Promise<void> }>][
     },
   ],
 ];
-const admin = process.env.TEST_POSTGRES_URL;
-if (admin) {
+if (process.env.TEST_POSTGRES_URL) {
   dialects.push([
     "postgres",
     async () => {
-      const name = `kit_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      const client = new pg.Client({ connectionString: admin });
-      await client.connect();
-      await client.query(`CREATE DATABASE ${name}`);
-      await client.end();
-      const url = new URL(admin);
-      url.pathname = `/${name}`;
-      const db = openSql({ dialect: "postgres", url: url.toString() });
-      return { db, done: () => db.close() };
+      const database = await createPostgresDatabase("kit");
+      const db = openSql({ dialect: "postgres", url: database.url });
+      return { db, done: async () => (await db.close(), await database.drop()) };
     },
   ]);
 }

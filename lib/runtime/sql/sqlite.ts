@@ -13,11 +13,11 @@ interface Batch {
   reject: (err: unknown) => void;
 }
 
-export function openSqlite(file: string, options: { mustExist?: boolean; synchronous?: "NORMAL" | "FULL" } = {}): Sql & { client: Database.Database } {
+export function openSqlite(file: string, options: { mustExist?: boolean } = {}): Sql & { client: Database.Database } {
   const db = new Database(file, { fileMustExist: options.mustExist ?? false });
   // WAL with synchronous=NORMAL: every commit survives a crash of the process; one fsync per checkpoint.
   db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
+  db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
 
