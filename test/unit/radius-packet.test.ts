@@ -80,8 +80,12 @@ describe("Message-Authenticator (RFC 3579 §3.2)", () => {
 
   it("is absent from the RFC 2865 example; two of them, or a short one, are bad", () => {
     expect(checkMessageAuthenticator(parsed(RFC_REQUEST), SECRET)).toBe("absent");
+    // Two, each holding the right HMAC (over the packet with both zeroed): still refused.
     const ma = { type: ATTR.messageAuthenticator, value: Buffer.alloc(16) };
-    const twice = encodeAccessRequest({ identifier: 1, secret: SECRET, attributes: [ma, ma], messageAuthenticator: false });
+    const twice = encodeAccessRequest({ identifier: 1, secret: SECRET, attributes: [ma, ma] });
+    const mac = crypto.createHmac("md5", SECRET).update(twice).digest();
+    mac.copy(twice, 22);
+    mac.copy(twice, 40);
     expect(checkMessageAuthenticator(parsed(twice), SECRET)).toBe("bad");
     const short = encodeAccessRequest({ identifier: 1, secret: SECRET, attributes: [{ type: ATTR.messageAuthenticator, value: Buffer.alloc(15) }] });
     expect(checkMessageAuthenticator(parsed(short), SECRET)).toBe("bad");
@@ -154,6 +158,12 @@ describe("User-Password (RFC 2865 §5.2)", () => {
     for (const n of [0, 15, 17, 144]) expect(decodeUserPassword(Buffer.alloc(n), SECRET, auth).ok, `${n}`).toBe(false);
   });
 
+  it("refuses a password whose padding is not zeros", () => {
+    const hidden = encodeUserPassword("4089123456", SECRET, auth);
+    hidden[15] ^= 1; // one block: the last plaintext octet flips, the text stays
+    expect(decodeUserPassword(hidden, SECRET, auth).ok).toBe(false);
+  });
+
   it("refuses a password hidden with another secret (its padding decodes to noise)", () => {
     const hidden = encodeUserPassword("4089123456", "another-secret", auth);
     expect(decodeUserPassword(hidden, SECRET, auth).ok).toBe(false);
@@ -168,10 +178,17 @@ describe("parsePacket: strict lengths (RFC 2865 §3)", () => {
     Buffer.from(rest).copy(b, 20);
     return b;
   };
+  const tooLong = () => {
+    const b = Buffer.alloc(4097);
+    b[0] = 1;
+    b.writeUInt16BE(4097, 2);
+    for (let at = 20, i = 0; i < 16; i++, at += 255) [b[at], b[at + 1]] = [26, i < 15 ? 255 : 252];
+    return b;
+  };
   it.each([
     ["a datagram shorter than 20 octets", Buffer.alloc(19)],
     ["Length below 20", header(1, 19)],
-    ["Length above 4096", header(1, 4097)],
+    ["Length above 4096 (attributes well formed)", tooLong()],
     ["Length longer than the datagram", RFC_REQUEST.subarray(0, RFC_REQUEST.length - 1)],
     ["an attribute of length 0", header(1, 22, [1, 0])],
     ["an attribute of length 1", header(1, 22, [1, 1])],
