@@ -20,6 +20,15 @@ const nodes: AuthNode[] = [node];
 const events: RadiusDropEvent[] = [];
 let clock = Date.now();
 let gate: Promise<void> | undefined;
+let openGate = () => {};
+/** Holds every validation until the returned function is called (or the test ends). */
+const holdValidations = () => {
+  gate = new Promise((r) => (openGate = r));
+  return () => {
+    gate = undefined;
+    openGate();
+  };
+};
 
 const validate = vi.fn(async (req: RadiusValidateRequest): Promise<RadiusValidateAnswer> => {
   if (gate) await gate;
@@ -48,6 +57,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 afterEach(() => {
+  gate = undefined;
+  openGate();
   validate.mockClear();
   events.length = 0;
   node.requireMessageAuthenticator = true;
@@ -126,15 +137,13 @@ describe("attackers: what is dropped, silently and counted", () => {
   });
 
   it("a flood from one address cannot queue unbounded work: past 4 outstanding requests the rest are dropped", async () => {
-    let open!: () => void;
-    gate = new Promise((r) => (open = r));
+    const open = holdValidations();
     const flood = Array.from({ length: 10 }, (_, i) => accessRequest({ ...alice(), identifier: i }));
     const answers = exchange(server.port, flood, { waitMs: 1500, answers: 4 });
     await vi.waitFor(() => expect(validate).toHaveBeenCalledTimes(4));
     await new Promise((r) => setTimeout(r, 100));
     expect(validate).toHaveBeenCalledTimes(4);
     expect(reasons().filter((r) => r === "overloaded")).toHaveLength(6);
-    gate = undefined;
     open();
     expect(await answers).toHaveLength(4);
     expect((await ask(server.port, alice())).response?.code).toBe(CODE.accessAccept);
@@ -155,12 +164,10 @@ describe("duplicates (RFC 5080 §2.2.2)", () => {
   });
 
   it("retransmissions while the first is being validated get one answer, after one validation", async () => {
-    let open!: () => void;
-    gate = new Promise((r) => (open = r));
+    const open = holdValidations();
     const request = accessRequest({ ...alice(), identifier: 43 });
     const answers = exchange(server.port, [request, request, request], { waitMs: 600 });
     await vi.waitFor(() => expect(validate).toHaveBeenCalledTimes(1));
-    gate = undefined;
     open();
     expect(await answers).toHaveLength(1);
     expect(validate).toHaveBeenCalledTimes(1);
