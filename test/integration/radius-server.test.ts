@@ -32,6 +32,7 @@ const holdValidations = () => {
 
 const validate = vi.fn(async (req: RadiusValidateRequest): Promise<RadiusValidateAnswer> => {
   if (gate) await gate;
+  if (req.username === "boom") throw new Error("database is locked");
   if (req.username !== "alice") return { code: 0, message: FAILED };
   if (req.state === "resync-1") return req.passcode === NEXT ? { code: 1, message: OK } : { code: 0, message: FAILED };
   if (req.state !== undefined) return { code: 0, message: FAILED };
@@ -126,6 +127,16 @@ describe("attackers: what is dropped, silently and counted", () => {
     expect(await exchange(server.port, junk)).toEqual([]);
     expect((server.dropped().malformed ?? 0) - before).toBe(junk.length);
     expect(validate).not.toHaveBeenCalled();
+    expect((await ask(server.port, alice())).response?.code).toBe(CODE.accessAccept);
+  });
+
+  it("a validator that fails: no answer (the NAS retries, and the retry is validated afresh), logged, and the server carries on", async () => {
+    const request = accessRequest({ username: "boom", password: PIN_OTP, secret: SECRET });
+    const fromPort = await freeUdpPort();
+    expect(await exchange(server.port, [request], { fromPort })).toEqual([]);
+    expect(await exchange(server.port, [request], { fromPort })).toEqual([]);
+    expect(validate).toHaveBeenCalledTimes(2);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining("database is locked"));
     expect((await ask(server.port, alice())).response?.code).toBe(CODE.accessAccept);
   });
 
