@@ -287,3 +287,30 @@ describe("FreeRADIUS's clients", () => {
     expect(reasons()).toContain("missing_message_authenticator");
   });
 });
+
+describe("the limit across all addresses", () => {
+  it("past `total` outstanding requests, a second address is turned away too", async () => {
+    const release = holdValidations();
+    const lan: AuthNode = { ...node, name: "loopback", address: "127.0.0.0/8" };
+    const small = await startRadiusServer({
+      host: "127.0.0.1",
+      port: 0,
+      nodes: { forAddress: async (ip) => nodeForAddress([lan], ip) },
+      validate,
+      record: async (e) => void events.push(e),
+      log,
+      limits: { perAddress: 10, total: 2, eventWindowMs: 0 },
+    });
+    try {
+      const two = exchange(small.port, [0, 1].map((identifier) => accessRequest({ ...alice(), identifier })), { waitMs: 1500, answers: 2 });
+      await vi.waitFor(() => expect(validate).toHaveBeenCalledTimes(2));
+      expect((await ask(small.port, { ...alice(), from: "127.0.0.2" })).response).toBeNull();
+      expect(events).toMatchObject([{ reason: "overloaded", clientIp: "127.0.0.2" }]);
+      release();
+      expect(await two).toHaveLength(2);
+      expect((await ask(small.port, { ...alice(), from: "127.0.0.2" })).response?.code).toBe(CODE.accessAccept);
+    } finally {
+      await small.close();
+    }
+  });
+});
