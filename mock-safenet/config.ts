@@ -10,6 +10,10 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).def
 const simulatorEnvSchema = z.object({
   SAFENET_PORT: port(4010),
   SMTP_SINK_PORT: port(2525),
+  // UDP; 0 turns the RADIUS front end off (tools that need only HTTP).
+  SAFENET_RADIUS_PORT: z.coerce.number().int().min(0).max(65535).default(1812),
+  // The secret of the auth node for 127.0.0.1 that the first start creates; npm start writes one into .env.
+  SAFENET_RADIUS_SECRET: z.string().min(16, "must be at least 16 characters (RFC 2865 §3; npm start writes one into .env)").optional(),
   SAFENET_HOST: z.string().default("127.0.0.1"),
   DATA_DIR: z.string().min(1).default("data"),
   // Unset or empty: SQLite in DATA_DIR. A postgres:// URL: that database, which several simulators may share.
@@ -31,6 +35,9 @@ const simulatorEnvSchema = z.object({
 export type SimulatorConfig = {
   port: number;
   smtpPort: number;
+  /** UDP port of the RADIUS front end; 0 when it is off. */
+  radiusPort: number;
+  radiusSecret?: string;
   host: string;
   dataDir: string;
   /** A PostgreSQL URL, or undefined for SQLite in `dataDir`. */
@@ -61,6 +68,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfi
   return {
     port: e.SAFENET_PORT,
     smtpPort: e.SMTP_SINK_PORT,
+    radiusPort: e.SAFENET_RADIUS_PORT,
+    radiusSecret: e.SAFENET_RADIUS_SECRET || undefined,
     host: e.SAFENET_HOST,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.SAFENET_DATABASE_URL?.trim() || undefined,

@@ -8,6 +8,8 @@ import { parseEnv } from "node:util";
 const generators = {
   SAFENET_TMS_API_KEY: () => randomBytes(32).toString("base64url"),
   SAFENET_AGENT_KEY: () => randomBytes(32).toString("base64url"),
+  // Printable, 43 characters: the RADIUS secret of the auth node for 127.0.0.1 (radtest takes it on the command line).
+  SAFENET_RADIUS_SECRET: () => randomBytes(32).toString("base64url"),
   SAFENET_MASTER_KEY: () => randomBytes(32).toString("base64"),
   NEXTAUTH_SECRET: () => randomBytes(32).toString("base64url"),
 } as const;

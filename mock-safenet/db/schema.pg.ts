@@ -17,6 +17,22 @@ export const repositories = pgTable("repositories", {
   name: text("name").notNull().unique(),
   kind: text("kind").notNull(),
   netbiosName: text("netbios_name").notNull(),
+  url: text("url"),
+  bindDn: text("bind_dn"),
+  bindPasswordSealed: bytea("bind_password_sealed"),
+  baseDn: text("base_dn"),
+  userFilter: text("user_filter"),
+  attributes: text("attributes"),
+  createdAt: ms("created_at"),
+});
+
+export const authNodes = pgTable("auth_nodes", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  address: text("address").notNull(),
+  requireMessageAuthenticator: integer("require_message_authenticator").notNull().default(1),
+  secretSealed: bytea("secret_sealed").notNull(),
+  createdAt: ms("created_at").notNull(),
 });
 
 export const users = pgTable(

@@ -14,6 +14,26 @@ export const repositories = sqliteTable("repositories", {
   name: text("name").notNull().unique(),
   kind: text("kind").notNull(),
   netbiosName: text("netbios_name").notNull(),
+  // LDAP repositories (kind "LDAP"); null for the built-in directory. The bind password is sealed
+  // under the master key like a seed; attributes is the JSON map {upn, displayName, email, groups}.
+  url: text("url"),
+  bindDn: text("bind_dn"),
+  bindPasswordSealed: blob("bind_password_sealed", { mode: "buffer" }),
+  baseDn: text("base_dn"),
+  userFilter: text("user_filter"),
+  attributes: text("attributes"),
+  createdAt: integer("created_at"),
+});
+
+/** RADIUS clients ("auth nodes"): who may send Access-Requests, and the shared secret, sealed. */
+export const authNodes = sqliteTable("auth_nodes", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  // Normalised: an address ("192.0.2.7", "2001:db8::1") or a CIDR block ("10.0.0.0/8").
+  address: text("address").notNull(),
+  requireMessageAuthenticator: integer("require_message_authenticator").notNull().default(1),
+  secretSealed: blob("secret_sealed", { mode: "buffer" }).notNull(),
+  createdAt: integer("created_at").notNull(),
 });
 
 export const users = sqliteTable(

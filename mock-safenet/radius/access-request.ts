@@ -1,6 +1,6 @@
 import type { Result } from "../../lib/net/ip";
 import { canonicalIp } from "./nodes";
-import { ATTR, valuesOf, type Packet } from "./packet";
+import { ATTR, valuesOf, type Packet } from "../../lib/radius/packet";
 
 // What the server reads from an Access-Request. Attributes that RFC 2865 §5.44 allows once appear at
 // most once; a packet that repeats one is malformed.

@@ -3,7 +3,7 @@ import net from "node:net";
 import { readAccessRequest } from "./access-request";
 import { DropLog, DuplicateCache, type DropReason, type RadiusDropEvent } from "./server-state";
 import { canonicalIp, type AuthNodeLookup } from "./nodes";
-import { ATTR, CODE, checkMessageAuthenticator, decodeUserPassword, encodeResponse, parsePacket, textAttributes, type Packet } from "./packet";
+import { ATTR, CODE, checkMessageAuthenticator, decodeUserPassword, encodeResponse, parsePacket, textAttributes, type Packet } from "../../lib/radius/packet";
 
 // The simulator's RADIUS front end (RFC 2865 over UDP): PAP Access-Requests from auth nodes become
 // validator calls. It keeps no state another instance would need: resync states live with the

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ATTR, CODE, checkMessageAuthenticator, parsePacket } from "../../mock-safenet/radius/packet";
+import { ATTR, CODE, checkMessageAuthenticator, parsePacket } from "../../lib/radius/packet";
 import { nodeForAddress, type AuthNode } from "../../mock-safenet/radius/nodes";
 import { startRadiusServer, type RadiusDropEvent, type RadiusServer, type RadiusValidateAnswer, type RadiusValidateRequest } from "../../mock-safenet/radius/server";
 import { accessRequest, ask, exchange, freeUdpPort, radclient, radtest, text } from "./support/radius-client";

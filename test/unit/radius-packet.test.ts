@@ -14,7 +14,7 @@ import {
   valuesOf,
   verifyResponse,
   type Packet,
-} from "../../mock-safenet/radius/packet";
+} from "../../lib/radius/packet";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
 const SECRET = "xyzzy5461"; // RFC 2865 §7's shared secret

@@ -50,7 +50,7 @@ describe("ensureEnvFile", () => {
     const dir = tempRoot();
     fs.writeFileSync(path.join(dir, ".env"), "SAFENET_TMS_API_KEY=mine-and-long-enough-0123456789\nSAFENET_AGENT_KEY=\nPORT=3300");
     const result = ensureEnvFile(dir);
-    expect(result.added.sort()).toEqual(["NEXTAUTH_SECRET", "SAFENET_AGENT_KEY", "SAFENET_MASTER_KEY"]);
+    expect(result.added.sort()).toEqual(["NEXTAUTH_SECRET", "SAFENET_AGENT_KEY", "SAFENET_MASTER_KEY", "SAFENET_RADIUS_SECRET"]);
     const env = read(dir);
     expect(env.SAFENET_TMS_API_KEY).toBe("mine-and-long-enough-0123456789");
     expect(env.PORT).toBe("3300");

@@ -3,6 +3,7 @@
 // Client components import the zod-free files (states, policy-rules, errors) directly instead of
 // this index, so the browser bundle does not carry the schemas.
 
+export * from "./authnodes";
 export * from "./check";
 export * from "./directory";
 export * from "./error-body";

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import dgram from "node:dgram";
-import { ATTR, encodeAccessRequest, encodeUserPassword, parsePacket, verifyResponse, type Attribute, type Packet } from "../../../mock-safenet/radius/packet";
+import { ATTR, encodeAccessRequest, encodeUserPassword, parsePacket, verifyResponse, type Attribute, type Packet } from "../../../lib/radius/packet";
 
 // A RADIUS client for tests: raw datagrams in, the parsed answer (or null after a timeout) out; and
 // FreeRADIUS's own radclient, for an implementation that is not ours.

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { Result } from "../../lib/net/ip";
+import type { Result } from "../net/ip";
 
 // RADIUS packets (RFC 2865 §3), PAP passwords (§5.2) and Message-Authenticator (RFC 3579 §3.2).
 // Parsing never throws: every malformed datagram is an error value, so the server can drop it.
