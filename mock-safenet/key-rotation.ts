@@ -32,6 +32,12 @@ export async function rotateMasterKey(db: Sql, oldMaster: Buffer, newMaster: Buf
     for (const m of mails) {
       await tx.run(sql`UPDATE mail_messages SET sealed = ${after.sealMail(before.openMail(m.sealed, m.id), m.id)} WHERE id = ${m.id}`);
     }
+    // Auth nodes' RADIUS secrets (AAD: the node's id, see authnodes.ts).
+    const nodes = await tx.all<{ id: string; sealed: Buffer }>(sql`SELECT id, secret_sealed AS sealed FROM auth_nodes${tx.forUpdate}`);
+    for (const n of nodes) {
+      const aad = `auth-node:${n.id}`;
+      await tx.run(sql`UPDATE auth_nodes SET secret_sealed = ${after.seal(before.open(Buffer.from(n.sealed), aad), aad)} WHERE id = ${n.id}`);
+    }
     for (const [key, value] of [
       ["pin_pepper", sealPepper(newMaster, pepper).toString("base64")],
       ["key_check", after.keyCheck()],
@@ -45,7 +51,7 @@ export async function rotateMasterKey(db: Sql, oldMaster: Buffer, newMaster: Buf
   if (db.dialect === "sqlite") {
     await db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
   } else {
-    await db.exec("VACUUM tokens, mail_messages, meta");
+    await db.exec("VACUUM tokens, mail_messages, meta, auth_nodes");
   }
   return result;
 }

@@ -4,6 +4,7 @@ import { startSmtpSink } from "./mail-sink";
 import { createSim } from "./sim";
 import { lockInstance } from "./data-dir-lock";
 import { describeDatabase } from "./db";
+import { startRadiusFrontEnd } from "./radius/front-end";
 
 // `npm run safenet`: the SafeNet simulator (TMS Web API, OTP validator, mailbox API) and its SMTP sink.
 
@@ -19,6 +20,7 @@ async function main() {
   const app = createApp(sim);
   await app.listen({ port: config.port, host: config.host });
   const smtp = await startSmtpSink(sim.mailbox, config.host, config.smtpPort, log);
+  const radius = await startRadiusFrontEnd(sim);
 
   const base = config.publicUrl;
   log(`SafeNet simulator ${sim.version} listening on ${base}`);
@@ -26,6 +28,7 @@ async function main() {
   log(`  OTP validator    ${base}/TokenValidator/TokenValidator.asmx`);
   log(`  mailbox API      ${base}/mailbox/messages`);
   log(`  SMTP mail sink   smtp://${config.host}:${config.smtpPort}`);
+  log(radius ? `  RADIUS           udp://${config.host}:${radius.port}` : "  RADIUS           off (SAFENET_RADIUS_PORT=0)");
   log(`  data             ${config.dataDir}`);
   log(`  database         ${describeDatabase(config)}`);
   log("Demo accounts (repository corp.local):");
@@ -36,7 +39,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
-    await Promise.allSettled([app.close(), new Promise<void>((r) => smtp.close(() => r()))]);
+    await Promise.allSettled([app.close(), new Promise<void>((r) => smtp.close(() => r())), radius?.close()]);
     await sim.db.close();
     await release();
     process.exit(0);

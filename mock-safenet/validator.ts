@@ -37,6 +37,11 @@ const success = (serial: string): ValidationAnswer => ({ code: 1, ...VALIDATION_
 
 const challenge = (serial: string, state: string): ValidationAnswer => ({ code: 5, ...VALIDATION_CODES[5], serial, state });
 
+/** How a validation arrived when not over HTTP: the RADIUS front end names the node and the NAS. */
+export interface ValidationVia {
+  radius: { node: string; from: string; nasIp?: string; nasIdentifier?: string; callingStationId?: string };
+}
+
 export interface ValidatorDeps {
   db: Sql;
   keys: Keyring;
@@ -113,7 +118,7 @@ export function makeValidator(d: ValidatorDeps) {
     return answer;
   }
 
-  const run = async (tx: Sql, req: ValidationRequest, nowMs: number): Promise<ValidationAnswer> => {
+  const run = async (tx: Sql, req: ValidationRequest, nowMs: number, via?: ValidationVia): Promise<ValidationAnswer> => {
     const user = await findUser(tx, req);
     const answer = user ? await decide(tx, user.id, req, nowMs) : failure("unknown_user");
     await recordEvent(
@@ -126,7 +131,7 @@ export function makeValidator(d: ValidatorDeps) {
         code: answer.code,
         reason: answer.reason,
         clientIp: req.clientIp,
-        detail: req.state ? { resync: true } : null,
+        detail: req.state || via ? { ...(req.state && { resync: true }), ...via } : null,
       },
       nowMs,
     );
@@ -135,8 +140,8 @@ export function makeValidator(d: ValidatorDeps) {
 
   return {
     /** Answers once the validation's writes are committed (on SQLite with those of its batch). */
-    validate(req: ValidationRequest, nowMs = Date.now()): Promise<ValidationAnswer> {
-      return d.db.transaction((tx) => run(tx, req, nowMs), { batch: true });
+    validate(req: ValidationRequest, nowMs = Date.now(), via?: ValidationVia): Promise<ValidationAnswer> {
+      return d.db.transaction((tx) => run(tx, req, nowMs, via), { batch: true });
     },
   };
 }

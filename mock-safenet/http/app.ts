@@ -6,6 +6,7 @@ import { constantTimeEqual } from "../../lib/crypto/constant-time";
 import type { Sim } from "../sim";
 import { registerMailboxRoutes } from "./mailbox-routes";
 import { registerTmsRoutes } from "./tms-routes";
+import { registerAuthNodeRoutes } from "./authnode-routes";
 import { registerValidatorRoutes } from "./validator-routes";
 
 // The simulator's HTTP face: one error shape, strict bodies, keys checked before any work.
@@ -145,6 +146,7 @@ export function createApp(sim: Sim): FastifyInstance {
 
   registerValidatorRoutes(app, sim);
   app.register(async (scope) => registerTmsRoutes(scope, sim), { prefix: "/TMSWebAPI/v1" });
+  app.register(async (scope) => registerAuthNodeRoutes(scope, sim), { prefix: "/TMSWebAPI/v1" });
   app.register(async (scope) => registerMailboxRoutes(scope, sim), { prefix: "/mailbox" });
   return app;
 }

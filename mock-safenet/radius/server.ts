@@ -16,7 +16,7 @@ export interface RadiusValidateRequest {
   state?: string;
   clientIp?: string;
   /** Who asked, for the validator's event: the node and what the NAS said about itself. */
-  radius?: { node: string; nasIp?: string; nasIdentifier?: string; callingStationId?: string };
+  radius: { node: string; from: string; nasIp?: string; nasIdentifier?: string; callingStationId?: string };
 }
 
 export interface RadiusValidateAnswer {
@@ -119,7 +119,7 @@ export async function startRadiusServer(o: RadiusServerOptions): Promise<RadiusS
       passcode: passcode.value,
       ...(f.state !== undefined && { state: f.state }),
       clientIp: caller ?? ip,
-      radius: { node: node.name, nasIp: f.nasIp, nasIdentifier: f.nasIdentifier, callingStationId: f.callingStationId },
+      radius: { node: node.name, from: ip, nasIp: f.nasIp, nasIdentifier: f.nasIdentifier, callingStationId: f.callingStationId },
     });
     if (v.code === 1) return reply(CODE.accessAccept, v.message);
     if (v.code === 5 && v.state) return reply(CODE.accessChallenge, v.message, v.state);

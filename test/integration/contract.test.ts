@@ -95,6 +95,13 @@ describe("the simulator's answers match the contract", () => {
     await expectError(await contractFetch(`${sim.base}/mailbox/messages`, { headers: { authorization: `Bearer not-${TMS_KEY}` } }), 401, "unauthorized");
   });
 
+  it("auth nodes: add, list, remove (contract v2)", async () => {
+    const node = await ok(post(`${TMS}/authnodes`, { name: "contract-nas", address: "192.0.2.0/24", secret: "contract-nas-secret-0123456789" }), 201);
+    expect(node).toMatchObject({ name: "contract-nas", address: "192.0.2.0/24", requireMessageAuthenticator: true });
+    expect((await ok(sim.tms(`${TMS}/authnodes`))).authNodes.map((n: { id: string }) => n.id)).toContain(node.id);
+    expect((await sim.tms(`${TMS}/authnodes/${node.id}`, { method: "DELETE" })).status).toBe(204);
+  });
+
   it("the check itself refuses an answer that breaks the contract", async () => {
     const answer = (status: number, body: unknown, type = "application/json") => new Response(JSON.stringify(body), { status, headers: { "content-type": type } });
     const at = (p: string) => `${sim.base}${p}`;

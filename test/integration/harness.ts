@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import dgram from "node:dgram";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -29,9 +30,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A UDP port free on 127.0.0.1 now (the RADIUS front end's; also for a client sending twice from one port). */
+export async function freeUdpPort(): Promise<number> {
+  const socket = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
 export interface Simulator {
   base: string;
   smtpPort: number;
+  /** The RADIUS front end's UDP port (a free one per simulator, so that simulators never share 1812). */
+  radiusPort: number;
   dataDir: string;
   /** Everything the process printed so far, stdout and stderr. */
   output: () => string;
@@ -57,6 +69,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-sim-"));
   const port = await freePort();
   const smtpPort = await freePort();
+  const radiusPort = await freeUdpPort();
   const base = `http://127.0.0.1:${port}`;
   let output = "";
   let child: ChildProcess | undefined;
@@ -71,6 +84,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
         HOME: process.env.HOME,
         SAFENET_PORT: String(port),
         SMTP_SINK_PORT: String(smtpPort),
+        SAFENET_RADIUS_PORT: String(radiusPort),
         DATA_DIR: dataDir,
         SAFENET_TMS_API_KEY: TMS_KEY,
         SAFENET_AGENT_KEY: AGENT_KEY,
@@ -107,6 +121,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
   return {
     base,
     smtpPort,
+    radiusPort,
     dataDir,
     output: () => output,
     tms: (p, init = {}) => {

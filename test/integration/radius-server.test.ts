@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { ATTR, CODE, checkMessageAuthenticator, parsePacket } from "../../lib/radius/packet";
 import { nodeForAddress, type AuthNode } from "../../mock-safenet/radius/nodes";
 import { startRadiusServer, type RadiusDropEvent, type RadiusServer, type RadiusValidateAnswer, type RadiusValidateRequest } from "../../mock-safenet/radius/server";
-import { accessRequest, ask, exchange, freeUdpPort, radclient, radtest, text } from "./support/radius-client";
+import { freeUdpPort } from "./harness";
+import { accessRequest, ask, exchange, radclient, radtest, text } from "./support/radius-client";
 
 // The RADIUS front end on a real UDP socket, driven by FreeRADIUS's radtest/radclient and by our own
 // client. validate() is a stub here: this file tests the server, not the validator behind it.

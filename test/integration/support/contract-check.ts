@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import {
+  authNodeSchema,
+  authNodesAnswerSchema,
   authenticateAnswerSchema,
   checkAnswer,
   errorBodySchema,
@@ -72,6 +74,9 @@ export const CONTRACT_ROUTES: readonly ContractRoute[] = [
   route("GET", `${TMS}/policy`, policySchema),
   route("PUT", `${TMS}/policy`, policySchema),
   route("GET", `${TMS}/events`, eventsPageSchema),
+  route("GET", `${TMS}/authnodes`, authNodesAnswerSchema),
+  route("POST", `${TMS}/authnodes`, authNodeSchema),
+  route("DELETE", `${TMS}/authnodes/${seg}`, "empty"),
   route("GET", "/mailbox/messages", mailboxAnswerSchema),
   route("DELETE", "/mailbox/messages", mailboxClearedSchema),
   route("GET", `/mailbox/messages/${seg}/attachments/${seg}`, "bytes"),

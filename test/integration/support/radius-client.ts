@@ -12,15 +12,6 @@ export interface Sent {
   raw: Buffer | null;
 }
 
-/** A UDP port free on 127.0.0.1 now, for sending twice from the same address and port. */
-export async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
-
 export async function exchange(
   port: number,
   datagrams: Buffer[],
