@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Encode } from "../../lib/otp";
 import { ROOT, startSimulator, VALIDATOR, type Simulator } from "./harness";
 import { activeToken, otpFor, type Provisioned } from "./provision";
+import { ask } from "./support/radius-client";
 
 // `npm run safenet:rotate-key` on a DATA_DIR whose key lives in master.key: refused while the
 // simulator runs; afterwards the token still validates with PIN + OTP (seed and PIN pepper moved to
@@ -14,6 +15,7 @@ import { activeToken, otpFor, type Provisioned } from "./provision";
 // SQLite in DATA_DIR always (its file lock is what refuses); rotate-key-postgres.test.ts is the PostgreSQL case.
 
 const SQLITE = { SAFENET_DATABASE_URL: "" };
+const RADIUS_SECRET = "rotate-key-radius-secret-0123456789";
 
 let sim: Simulator;
 let token: Provisioned;
@@ -26,7 +28,7 @@ function rotate(cwd = sim.dataDir, dataDir = sim.dataDir) {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator(SQLITE);
+  sim = await startSimulator({ ...SQLITE, SAFENET_RADIUS_SECRET: RADIUS_SECRET });
   token = await activeToken(sim, "alice@corp.local", "event", "4089");
   const mailer = nodemailer.createTransport({ host: "127.0.0.1", port: sim.smtpPort, secure: false, ignoreTLS: true });
   await mailer.sendMail({ from: "portal@corp.local", to: "alice@corp.local", subject: "Activation", text: "sealed body 7Kq2" });
@@ -67,6 +69,9 @@ describe("rotating the seed master key", () => {
     expect(await wrongPin.json()).toMatchObject({ code: 0, reason: "wrong_pin" });
     const mail = await sim.tms("/mailbox/messages?to=alice@corp.local");
     expect(JSON.stringify(await mail.json())).toContain("sealed body 7Kq2");
+    // The auth node's RADIUS secret moved to the new key too: the node still answers.
+    const radius = await ask(sim.radiusPort, { username: "alice@corp.local", password: "4089" + otpFor(token, { counter: 3 }), secret: RADIUS_SECRET });
+    expect(radius.response?.code).toBe(2);
 
     await expect(sim.restart({ SAFENET_MASTER_KEY: oldKey })).rejects.toThrow(/master key does not match/);
     await sim.restart();

@@ -16,6 +16,8 @@ import { createPostgresDatabase } from "./support/portal-db";
 // Eight digits, so that the PIN cannot turn up in the files by chance the way four digits could.
 const PIN = "73915284";
 const NEW_PIN = "62804175";
+// RADIUS shared secrets: the first start's (SAFENET_RADIUS_SECRET) and one given to POST /authnodes.
+const RADIUS_SECRETS = ["first-start-radius-secret-73915284", "posted-auth-node-secret-62804175"];
 
 let sim: Simulator;
 const tokens: Provisioned[] = [];
@@ -56,7 +58,9 @@ function seedForms(secret: Uint8Array): (string | Buffer)[] {
 beforeAll(async () => {
   database = process.env.TEST_POSTGRES_URL ? await createPostgresDatabase("safenet_secrets") : undefined;
   databaseUrl = database?.url;
-  sim = await startSimulator(databaseUrl ? { SAFENET_DATABASE_URL: databaseUrl } : {});
+  sim = await startSimulator({ SAFENET_RADIUS_SECRET: RADIUS_SECRETS[0], ...(databaseUrl && { SAFENET_DATABASE_URL: databaseUrl }) });
+  const node = await sim.tms("/TMSWebAPI/v1/authnodes", { method: "POST", json: { name: "vpn", address: "192.0.2.0/24", secret: RADIUS_SECRETS[1] } });
+  expect(node.status).toBe(201);
   await setPolicy(sim, { pinMinLength: 4, pinMaxLength: 8 });
   for (const mode of ["time", "event"] as const) {
     const upn = await newUser(sim);
@@ -109,6 +113,8 @@ describe("secrets at rest", () => {
     expect(raw.includes(PIN)).toBe(false);
     expect(raw.includes(NEW_PIN)).toBe(false);
     for (const p of passcodes) expect(raw.includes(p)).toBe(false);
+    expect(raw.includes("192.0.2.0/24"), "the auth nodes' rows were read").toBe(true);
+    for (const s of RADIUS_SECRETS) expect(raw.includes(s), "a RADIUS secret").toBe(false);
   });
 
   it("prints no secret in its log", () => {
@@ -118,7 +124,7 @@ describe("secrets at rest", () => {
       if (t.secret.length) for (const form of seedForms(t.secret)) if (typeof form === "string") expect(log).not.toContain(form);
       expect(log).not.toContain(t.activationKey);
     }
-    for (const secret of [PIN, NEW_PIN, ...passcodes]) expect(log).not.toContain(secret);
+    for (const secret of [PIN, NEW_PIN, ...passcodes, ...RADIUS_SECRETS]) expect(log).not.toContain(secret);
   });
 
   it("refuses to start under a different master key, and leaves the data as it was", async () => {
