@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E, PORTAL_URL as portalUrl, SAFENET_URL as safenetUrl, TLS_CERT_DIR, TLS_PORTAL_URL as tlsPortalUrl } from "./e2e/support/stack";
+import { E2E, RADIUS_SECRET, PORTAL_URL as portalUrl, SAFENET_URL as safenetUrl, TLS_CERT_DIR, TLS_PORTAL_URL as tlsPortalUrl } from "./e2e/support/stack";
 
 const ci = Boolean(process.env.CI);
 
@@ -9,6 +9,8 @@ const sharedEnv = {
   DATA_DIR: E2E.dataDir,
   SAFENET_PORT: String(E2E.safenetPort),
   SMTP_SINK_PORT: String(E2E.smtpPort),
+  SAFENET_RADIUS_PORT: String(E2E.radiusPort),
+  SAFENET_RADIUS_SECRET: RADIUS_SECRET,
   SAFENET_URL: safenetUrl,
   SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
   SAFENET_TMS_API_KEY: "e2e-tms-api-key-0123456789",

@@ -36,7 +36,7 @@ function runLoad(job: object): Promise<LoadResult> {
 async function oneRun(thread: "worker" | "main", withImports: boolean) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-import-bench-"));
   const port = 4592;
-  const env = { ...process.env, DATA_DIR: dataDir, SAFENET_PORT: String(port), SMTP_SINK_PORT: "2592", SAFENET_TMS_API_KEY: TMS_KEY, SAFENET_AGENT_KEY: AGENT_KEY, SAFENET_LOG: "off", SAFENET_IMPORT_THREAD: thread } as NodeJS.ProcessEnv;
+  const env = { ...process.env, DATA_DIR: dataDir, SAFENET_PORT: String(port), SMTP_SINK_PORT: "2592", SAFENET_RADIUS_PORT: "0", SAFENET_TMS_API_KEY: TMS_KEY, SAFENET_AGENT_KEY: AGENT_KEY, SAFENET_LOG: "off", SAFENET_IMPORT_THREAD: thread } as NodeJS.ProcessEnv;
   execFileSync(TSX, ["mock-safenet/seed-cli.ts", "--users", String(TOKENS)], { cwd: ROOT, env });
   const sim = spawn(process.execPath, ["--import", "tsx", "mock-safenet/server.ts"], { cwd: ROOT, env, stdio: "ignore" });
   const base = `http://127.0.0.1:${port}`;

@@ -113,6 +113,8 @@ async function startSim(extra: Record<string, string>, seed: boolean): Promise<{
     DATA_DIR: dataDir,
     SAFENET_PORT: String(port),
     SMTP_SINK_PORT: String(smtp),
+    // Only HTTP is measured here; RADIUS off, so that several runs never contend for UDP 1812.
+    SAFENET_RADIUS_PORT: "0",
     SAFENET_TMS_API_KEY: TMS_KEY,
     SAFENET_AGENT_KEY: AGENT_KEY,
     SAFENET_MASTER_KEY: MASTER_KEY,

@@ -15,6 +15,8 @@ export interface StackEnv {
   portalPort: string;
   safenetPort: string;
   smtpPort: string;
+  /** UDP; "0" when the RADIUS front end is off. */
+  radiusPort: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -35,6 +37,7 @@ export function prepare(): StackEnv {
     portalPort: process.env.PORT || "3000",
     safenetPort: process.env.SAFENET_PORT || "4010",
     smtpPort: process.env.SMTP_SINK_PORT || "2525",
+    radiusPort: process.env.SAFENET_RADIUS_PORT || "1812",
     env,
   };
 }
@@ -95,6 +98,7 @@ export function printBanner(stack: StackEnv): void {
       `    OTP validator    ${safenet}/TokenValidator/TokenValidator.asmx`,
       `    Mailbox          ${safenet}/mailbox/messages`,
       `  SMTP sink          127.0.0.1:${stack.smtpPort}`,
+      stack.radiusPort === "0" ? "  RADIUS             off (SAFENET_RADIUS_PORT=0)" : `  RADIUS             udp://127.0.0.1:${stack.radiusPort} (secret SAFENET_RADIUS_SECRET in .env)`,
       "  Demo accounts are printed by the simulator below. Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -15,6 +15,8 @@ export const E2E = {
   portalPort: 3100 + slot,
   safenetPort: 4110 + slot,
   smtpPort: 2625 + slot,
+  /** UDP: the simulator's RADIUS front end (the connection test sends its OTP step there too). */
+  radiusPort: 1912 + slot,
   /** A second portal on the same data and simulator, reached only through the TLS terminator. */
   tlsPortalPort: 3200 + slot,
   tlsPort: 3400 + slot,
@@ -26,6 +28,8 @@ export const PORTAL_URL = `http://127.0.0.1:${E2E.portalPort}`;
 export const TLS_PORTAL_URL = `https://127.0.0.1:${E2E.tlsPort}`;
 export const TMS_KEY = "e2e-tms-api-key-0123456789";
 export const AGENT_KEY = "e2e-agent-key-0123456789";
+/** The secret of the simulator's first auth node (127.0.0.1), which the portal uses as a RADIUS client. */
+export const RADIUS_SECRET = "e2e-radius-secret-0123456789";
 export const E2E_DIR = path.resolve(__dirname, "../..", E2E.dataDir);
 export const TLS_CERT_DIR = path.join(E2E_DIR, "tls");
 /** Each state holds the sessions of both portals: cookies ignore ports, and each portal reads only its own cookie name. */
