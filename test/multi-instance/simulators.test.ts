@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../integration/harness";
 import { activeToken, newUser, otpFor, setPolicy, tokenState } from "../integration/provision";
+import { ask } from "../integration/support/radius-client";
 import { database, ENABLED, twoSimulators, type Database } from "./stack";
+
+const RADIUS_SECRET = "multi-instance-radius-secret-0123456789";
 
 // Two simulators on one PostgreSQL database: whichever instance a validation reaches, a passcode
 // is accepted once, failures add up to the lock, and a resync started on one finishes on the other.
@@ -20,7 +23,7 @@ const check = async (sim: Simulator, username: string, passcode: string, extra: 
 describe.skipIf(!ENABLED)("two simulators on one database", () => {
   beforeAll(async () => {
     db = await database("multi_sim");
-    [a, b] = await twoSimulators(db);
+    [a, b] = await twoSimulators(db, { SAFENET_RADIUS_SECRET: RADIUS_SECRET });
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -34,6 +37,23 @@ describe.skipIf(!ENABLED)("two simulators on one database", () => {
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => check(i % 2 ? b : a, upn, passcode)));
     expect(answers.filter((x) => x.code === 1)).toHaveLength(1);
     expect(answers.filter((x) => x.code === 0 && x.reason === "replayed")).toHaveLength(49);
+  });
+
+  it("RADIUS: one first-start node for both; a node added on one answers on the other, removed there it is dropped on both", async () => {
+    const list = (await (await a.tms("/TMSWebAPI/v1/authnodes")).json()) as { authNodes: { name: string }[] };
+    expect(list.authNodes.filter((n) => n.name === "localhost")).toHaveLength(1);
+    const created = await a.tms("/TMSWebAPI/v1/authnodes", { method: "POST", json: { name: "shared-nas", address: "127.0.0.5", secret: "shared-nas-secret-0123456789" } });
+    expect(created.status).toBe(201);
+    const node = (await created.json()) as { id: string };
+    const upn = await newUser(a);
+    const t = await activeToken(a, upn, "event");
+    const viaB = await ask(b.radiusPort, { username: upn, password: "4089" + otpFor(t, { counter: 1 }), secret: "shared-nas-secret-0123456789", from: "127.0.0.5" });
+    expect(viaB.response?.code).toBe(2);
+    // Single use across instances and paths: the code B accepted over RADIUS is refused by A over HTTP.
+    expect(await check(a, upn, "4089" + otpFor(t, { counter: 1 }))).toMatchObject({ code: 0, reason: "replayed" });
+    expect((await b.tms(`/TMSWebAPI/v1/authnodes/${node.id}`, { method: "DELETE" })).status).toBe(204);
+    const afterRemoval = await ask(a.radiusPort, { username: upn, password: "4089" + otpFor(t, { counter: 2 }), secret: "shared-nas-secret-0123456789", from: "127.0.0.5" });
+    expect(afterRemoval.response).toBeNull();
   });
 
   it("locks the token at the policy's threshold, counting the failures of both", async () => {
