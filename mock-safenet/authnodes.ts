@@ -79,7 +79,6 @@ export function makeAuthNodes(db: Sql, keys: Keyring) {
       const input: CreateAuthNodeRequest = parsed.data;
       const address = parseNodeAddress(input.address);
       if (!address.ok) throw badInput(`The address is not valid: ${address.error}`, { address: address.error });
-      if (address.value.kind === "range") throw badInput("The address is a range; write one address like 192.0.2.10 or a block like 192.0.2.0/24.", { address: "is a range" });
       const node = await db.transaction((tx) =>
         insert(tx, { name: parsed.data.name, address: address.value.normalized, secret: parsed.data.secret, requireMessageAuthenticator: parsed.data.requireMessageAuthenticator }, nowMs),
       );

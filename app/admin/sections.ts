@@ -6,4 +6,5 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/invitations", label: "Invitations" },
   { href: "/admin/policy", label: "SafeNet policy" },
   { href: "/admin/events", label: "Events" },
+  { href: "/admin/auth-nodes", label: "Auth nodes" },
 ];

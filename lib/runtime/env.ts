@@ -21,6 +21,10 @@ const portalEnvSchema = z
     SAFENET_AGENT_KEY: required("SAFENET_AGENT_KEY"),
     SMTP_URL: z.url({ error: "must be a URL such as smtp://127.0.0.1:2525" }).default("smtp://127.0.0.1:2525"),
     SMTP_SINK_PORT: port(2525),
+    // The connection test's RADIUS path: SafeNet's RADIUS port on the OTP Service URL's host, and the
+    // secret of the auth node covering the portal (npm start writes the simulator's into .env). 0 = off.
+    SAFENET_RADIUS_PORT: z.coerce.number(portError).int(portError).min(0, portError).max(65535, portError).default(1812),
+    SAFENET_RADIUS_SECRET: z.string().optional(),
     MAIL_FROM: z.string().min(1).default("SafeNet Login portal <safenet@corp.local>"),
     DATA_DIR: z.string().default("data"),
     NEXTAUTH_SECRET: required("NEXTAUTH_SECRET"),

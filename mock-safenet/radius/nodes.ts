@@ -1,4 +1,7 @@
-import { formatIp, parseIp, parseIpRule, unmapIpv4, type IpRule, type Result } from "../../lib/net/ip";
+import { formatIp, parseIp, unmapIpv4 } from "../../lib/net/ip";
+import { parseNodeAddress } from "../../lib/radius/node-address";
+
+export { parseNodeAddress };
 
 // Auth nodes: the RADIUS clients (NAS, RAS gateways) allowed to ask, each with its shared secret.
 
@@ -15,12 +18,6 @@ export interface AuthNode {
 /** How the server finds the node for a source address; the wiring reads the authnodes table. */
 export interface AuthNodeLookup {
   forAddress(ip: string): Promise<AuthNode | undefined>;
-}
-
-/** A node's address: one IP or a CIDR block (no ranges: a node is a host or a network). */
-export function parseNodeAddress(text: string): Result<IpRule> {
-  if (text.includes("-")) return { ok: false, error: `"${text.trim()}" is a range; write one address like 192.0.2.10 or a block like 192.0.2.0/24.` };
-  return parseIpRule(text);
 }
 
 /** The address as the server compares it: IPv4-mapped IPv6 becomes IPv4, IPv6 in canonical form. */

@@ -16,10 +16,11 @@ import { store } from "@/lib/server/store";
 
 export type StepUpOutcome = { ok: true } | { ok: false; message: string };
 
-export async function requireRecentStepUp(viewer: Viewer, passcodeInput: unknown, now = Date.now()): Promise<StepUpOutcome> {
+/** `change` names what is being confirmed, in the refusal's sentence ("Changing a SafeNet service URL"). */
+export async function requireRecentStepUp(viewer: Viewer, passcodeInput: unknown, now = Date.now(), change = "Changing a SafeNet service URL"): Promise<StepUpOutcome> {
   if (stepUpIsRecent(viewer.stepUpAt, now)) return { ok: true };
   if (typeof passcodeInput !== "string" || passcodeInput.trim() === "") {
-    return { ok: false, message: "Changing a SafeNet service URL needs your PIN and one-time password from the last five minutes: enter them here." };
+    return { ok: false, message: `${change} needs your PIN and one-time password from the last five minutes: enter them here.` };
   }
   const passcode = readPasscode(passcodeInput);
   if (!passcode) return { ok: false, message: PASSCODE_HINT };

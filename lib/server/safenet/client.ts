@@ -2,6 +2,8 @@ import "server-only";
 import type { z } from "zod";
 import { env } from "@/lib/runtime/env";
 import {
+  authNodeSchema,
+  authNodesAnswerSchema,
   authenticateAnswerSchema,
   checkAnswer,
   errorBodySchema,
@@ -18,6 +20,7 @@ import {
   usersPageSchema,
   validationAnswerSchema,
   type AuthenticateRequest,
+  type CreateAuthNodeRequest,
   type Policy,
   type ProvisionRequest,
   type Token,
@@ -160,6 +163,10 @@ export function safenetClient(endpoints: SafeNetEndpoints) {
     policy: () => tms(policySchema, fixed("/policy")),
     setPolicy: (p: Partial<Policy>) => tms(policySchema, fixed("/policy"), { method: "PUT", json: p }),
     events: (after: number, limit = 1000) => tms(eventsPageSchema, fixed("/events", `?${query({ after, limit })}`)),
+    // Auth nodes (contract v2): the secret goes in with createAuthNode and never comes back.
+    listAuthNodes: async () => (await tms(authNodesAnswerSchema, fixed("/authnodes"))).authNodes,
+    createAuthNode: (body: CreateAuthNodeRequest) => post(authNodeSchema, fixed("/authnodes"), body),
+    deleteAuthNode: (id: string): Promise<void> => tms(null, { path: `/authnodes/${encodeURIComponent(id)}`, label: "/authnodes/{id}" }, { method: "DELETE" }),
     validate: (body: Omit<ValidationRequest, "organization">) =>
       call("POST to the OTP Service URL", endpoints.otpServiceUrl, validationAnswerSchema, {
         method: "POST",
