@@ -15,7 +15,12 @@ import { mailIfLocked } from "@/lib/server/mail/lock-notice";
 import { PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 import { defineAction } from "@/lib/server/action";
 import { store } from "@/lib/server/store";
-import { safenet } from "@/lib/server/safenet/endpoints";
+import { endpoints, safenet } from "@/lib/server/safenet/endpoints";
+import { radiusAuthenticate } from "@/lib/server/safenet/radius-client";
+import { remainingBudget } from "@/lib/server/safenet/deadline";
+import { radiusAnswer, radiusLine, radiusTimeoutSentence, radiusUnavailable } from "@/lib/connect/radius";
+import type { SafeNetClient } from "@/lib/server/safenet/client";
+import type { Ticket } from "@/lib/connect/ticket";
 
 // The Parallels Client's logon, played out: credentials and connection → decision; passcode → the
 // OTP service's answer. Each action checks the session and who may be tested itself.
@@ -64,7 +69,8 @@ export const sendPasscode = defineAction({
     const client = await safenet();
     const policy = await client.policy().catch(() => null);
     const problem = policy ? passcodeProblem(passcode, policy) : readPasscode(passcode) ? null : PASSCODE_HINT;
-    if (problem) return { status: "error", message: "Not sent: see the message next to the passcode.", fieldErrors: { passcode: problem }, resyncState: state };
+    if (problem) return { status: "error", message: "Not sent: see the message next to the passcode.", fieldErrors: { passcode: problem }, resyncState: state, via: data.via };
+    if (data.via === "radius") return sendOverRadius(viewer.upn, ticket, passcode, state, client);
 
     // An OTP service that cannot be asked is an answer this test shows, keeping the resync state.
     let answer: ValidationAnswer;
@@ -106,3 +112,50 @@ export const sendPasscode = defineAction({
     };
   },
 });
+
+/**
+ * The same passcode over RADIUS, the portal as a RADIUS client to the OTP Service URL's host on
+ * SAFENET_RADIUS_PORT: an administrator sees both paths give the same answer. The State of an
+ * Access-Challenge travels through the form as base64url and goes back with the next passcode.
+ */
+async function sendOverRadius(actor: string, ticket: Ticket, passcode: string, state: string | undefined, client: SafeNetClient): Promise<OtpState> {
+  const e = env();
+  const off = radiusUnavailable(e.SAFENET_RADIUS_PORT, e.SAFENET_RADIUS_SECRET);
+  if (off || !e.SAFENET_RADIUS_SECRET) return { status: "error", message: off ?? "", resyncState: state, via: "radius" };
+  const host = new URL((await endpoints()).otpServiceUrl).hostname;
+  const reply = await radiusAuthenticate(
+    { host, port: e.SAFENET_RADIUS_PORT, secret: e.SAFENET_RADIUS_SECRET },
+    { username: ticket.user, password: passcode, state: state === undefined ? undefined : Buffer.from(state, "base64url"), callingStationId: ticket.clientIp || undefined },
+    { deadlineMs: Math.max(1000, await remainingBudget()) },
+  );
+  if (reply.kind === "timeout") return { status: "error", message: radiusTimeoutSentence(host, e.SAFENET_RADIUS_PORT, reply.waitedMs), resyncState: state, via: "radius" };
+  if (reply.kind === "unreachable") {
+    return { status: "error", message: `RADIUS could not be sent to ${host}:${e.SAFENET_RADIUS_PORT} (${reply.error}); the passcode was not checked. Check the OTP Service URL's host.`, resyncState: state, via: "radius" };
+  }
+  const answer = radiusAnswer(reply.kind, reply.message);
+  await store.recordEvent({
+    type: "connect.otp",
+    kind: "decision",
+    actor,
+    user: ticket.user,
+    serial: null,
+    result: answer.code === 1 ? "success" : "failure",
+    reason: answer.reason ?? (answer.code === 5 ? "outer_window" : null),
+    clientIp: ticket.clientIp || null,
+    detail: { code: answer.code, message: answer.message, via: "radius" },
+  });
+  // RADIUS names no token: a plain failure that locked one is found on the user, for the lock notice.
+  if (answer.code === 0 && !answer.reason) {
+    const user = await client.getUser(ticket.user).catch(() => null);
+    await mailIfLocked(client, user?.tokens.find((t) => t.state === "Locked") ?? null, clientAddress(await headers()));
+  }
+  return {
+    status: "answered",
+    message: radiusLine(reply.kind, answer),
+    answer,
+    explanation: answerExplanation(answer, state !== undefined),
+    resyncState: reply.kind === "challenge" && reply.state ? reply.state.toString("base64url") : undefined,
+    done: answer.code === 1,
+    via: "radius",
+  };
+}

@@ -22,6 +22,8 @@ export interface ConnectFlowProps {
   canTestAnyone: boolean;
   gateways: GatewayOption[];
   defaults: { clientIp: string; clientMac: string; gateway: string };
+  /** Why the OTP step cannot use RADIUS, or null when it can. */
+  radiusUnavailable: string | null;
 }
 
 export function ConnectFlow(props: ConnectFlowProps) {
@@ -74,7 +76,7 @@ export function ConnectFlow(props: ConnectFlowProps) {
         />
       )}
       {run && step >= 2 && <DecisionStep run={run} current={step === 2} onContinue={() => go(3)} onRestart={() => go(1)} />}
-      {run && step === 3 && <OtpStep key={run.id} run={run} onRestart={() => go(1)} />}
+      {run && step === 3 && <OtpStep key={run.id} run={run} onRestart={() => go(1)} radiusUnavailable={props.radiusUnavailable} />}
     </>
   );
 }

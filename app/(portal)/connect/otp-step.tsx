@@ -1,22 +1,29 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { PasscodeField } from "@/app/components/passcode-field";
 import { sendPasscode } from "./actions";
-import type { OtpState, RunView } from "./schemas";
+import type { OtpState, RunView, Transport } from "./schemas";
 import styles from "./connect.module.css";
 
 // Step 3, the OTP prompt: the passcode goes to the OTP service with the connection's client IP and
 // SafeNet's answer is shown as the client receives it. After code 5 the next passcode carries `state`.
+// The passcode can go over RADIUS instead (the portal as a RADIUS client), answered by the same engine;
+// after a challenge the next passcode stays on the path that issued the state.
 
 const IDLE: OtpState = { status: "idle" };
 
-export function OtpStep({ run, onRestart }: { run: RunView; onRestart: () => void }) {
+export function OtpStep({ run, onRestart, radiusUnavailable }: { run: RunView; onRestart: () => void; radiusUnavailable: string | null }) {
   const [state, action, pending] = useActionState(sendPasscode, IDLE);
+  const [chosen, setChosen] = useState<Transport>("http");
   const inputRef = useRef<HTMLInputElement>(null);
   const doneRef = useRef<HTMLHeadingElement>(null);
   const done = state.status === "answered" && state.done;
   const resync = state.status === "idle" ? undefined : state.resyncState;
+  // A resync state belongs to the path that issued it.
+  const held: Transport | undefined = resync ? (state.status !== "idle" && state.via) || "http" : undefined;
+  const via = held ?? chosen;
+  const where = via === "radius" ? "SafeNet's RADIUS service" : "the OTP service";
   const errors = state.status === "error" ? (state.fieldErrors ?? {}) : {};
   const hint = run.otp?.hint ?? "Enter your PIN followed by the one-time password.";
 
@@ -33,13 +40,43 @@ export function OtpStep({ run, onRestart }: { run: RunView; onRestart: () => voi
         Step 3 of 3: OTP prompt
       </h2>
       <p>
-        SafeNet asks <strong>{run.user.upn}</strong> for a passcode. It goes to the OTP service
+        SafeNet asks <strong>{run.user.upn}</strong> for a passcode. It goes to {where}
         {run.connection.clientIp ? ` with the client IP ${run.connection.clientIp}` : ""}.
       </p>
       {!done && (
         <form action={action} noValidate aria-labelledby="connect-step-3-title">
           <input type="hidden" name="ticket" value={run.ticket ?? ""} />
           {resync && <input type="hidden" name="state" value={resync} />}
+          {held && <input type="hidden" name="via" value={held} />}
+          <fieldset className="field" disabled={!!held} aria-describedby={held ? "connect-via-held" : radiusUnavailable ? "connect-via-off" : undefined}>
+            <legend>Send the passcode over</legend>
+            <div className={styles.option}>
+              <input type="radio" id="connect-via-http" name={held ? undefined : "via"} value="http" checked={via === "http"} onChange={() => setChosen("http")} />
+              <label htmlFor="connect-via-http">OTP service (HTTP)</label>
+            </div>
+            <div className={styles.option}>
+              <input
+                type="radio"
+                id="connect-via-radius"
+                name={held ? undefined : "via"}
+                value="radius"
+                checked={via === "radius"}
+                disabled={!!radiusUnavailable}
+                onChange={() => setChosen("radius")}
+              />
+              <label htmlFor="connect-via-radius">RADIUS</label>
+            </div>
+            {held && (
+              <p id="connect-via-held" className="hint">
+                The next passcode goes over {held === "radius" ? "RADIUS" : "HTTP"}, with the state SafeNet sent there.
+              </p>
+            )}
+            {!held && radiusUnavailable && (
+              <p id="connect-via-off" className="hint">
+                {radiusUnavailable}
+              </p>
+            )}
+          </fieldset>
           <PasscodeField
             id="connect-passcode"
             label={resync ? "Next passcode" : "Passcode"}
@@ -58,7 +95,7 @@ export function OtpStep({ run, onRestart }: { run: RunView; onRestart: () => voi
         </h3>
       )}
       <div role="status" aria-live="polite" aria-label="SafeNet's answer">
-        {pending && <p className={styles.busy}>Sending the passcode to the OTP service…</p>}
+        {pending && <p className={styles.busy}>Sending the passcode to {where}…</p>}
         {!pending && state.status === "error" && <p className="form-error">{state.message}</p>}
         {!pending && state.status === "answered" && (
           <div className={styles.answer} data-code={state.answer.code}>

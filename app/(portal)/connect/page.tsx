@@ -3,6 +3,8 @@ import { headers } from "next/headers";
 import { requireUser } from "@/lib/server/auth/session";
 import { gatewayOptions } from "@/lib/connect/connection";
 import { clientAddress } from "@/lib/runtime/request-info";
+import { env } from "@/lib/runtime/env";
+import { radiusUnavailable } from "@/lib/connect/radius";
 import { ConnectFlow } from "./connect-flow";
 import { canTestAnyone } from "./logon";
 import { store } from "@/lib/server/store";
@@ -31,6 +33,7 @@ export default async function ConnectPage() {
         gateways={gateways}
         // The client as it really is: a made-up MAC or a gateway taken from a rule would make a plain test "allowed".
         defaults={{ clientIp: clientIpOf(clientAddress(await headers())), clientMac: "", gateway: "" }}
+        radiusUnavailable={radiusUnavailable(env().SAFENET_RADIUS_PORT, env().SAFENET_RADIUS_SECRET)}
       />
     </section>
   );

@@ -19,13 +19,17 @@ export const sendPasscodeSchema = z.object({
     .string()
     .default("")
     .transform((s) => s.replace(/\s+/g, "")),
-  // SafeNet's opaque resync state, echoed back once after code 5.
+  // SafeNet's opaque resync state, echoed back once after code 5 (over RADIUS: the State's octets, base64url).
   state: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,200}$/)
+    .regex(/^[A-Za-z0-9_-]{1,400}$/)
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  // How the passcode goes to SafeNet: the OTP service over HTTP, or RADIUS (the portal as a RADIUS client).
+  via: z.enum(["http", "radius"]).catch("http"),
 });
+
+export type Transport = "http" | "radius";
 
 export interface RunView {
   /** New for every decision, so the steps after it start fresh. */
@@ -44,7 +48,7 @@ export type DecideState = { status: "idle" } | ActionFailure | { status: "decide
 
 export type OtpState =
   | { status: "idle" }
-  | { status: "error"; message: string; fieldErrors?: Record<string, string>; resyncState?: string; expired?: boolean }
+  | { status: "error"; message: string; fieldErrors?: Record<string, string>; resyncState?: string; expired?: boolean; via?: Transport }
   | {
       status: "answered";
       /** "1 AUTH_SUCCESS — SafeNet authentication OK." */
@@ -55,4 +59,6 @@ export type OtpState =
       /** Set after code 5: the next passcode goes with it. */
       resyncState?: string;
       done: boolean;
+      /** The path this answer came by; a resync continues on it. */
+      via?: Transport;
     };
