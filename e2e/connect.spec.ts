@@ -5,7 +5,7 @@ import path from "node:path";
 import { base32Decode, hotp } from "../lib/otp";
 import { normalizeEntry, type ListKind } from "../lib/mfa/rules";
 import { defaultMfaSettings, type MfaSettings } from "../lib/mfa/settings";
-import { activeEventToken, ADMIN_STATE, createUser, E2E_DIR, EMPLOYEE, MEMBER, MEMBER_STATE, mailSubjects, nextPasscode, PIN, SAFENET_URL, tms, type KnownToken } from "./support/stack";
+import { activeEventToken, ADMIN_STATE, createUser, E2E_DIR, EMPLOYEE, MEMBER, MEMBER_STATE, mailSubjects, nextPasscode, PIN, portalSql, SAFENET_URL, tms, type KnownToken } from "./support/stack";
 import { expectNoSeriousViolations } from "./support/a11y";
 
 // The Parallels Client logon played out on /connect, one test per outcome. Rules and settings are
@@ -281,6 +281,56 @@ test("an event token past its look-ahead answers code 5, then the next passcode 
   const next = await send(prompt, code(counter + 31), "Next passcode");
   await expect(next).toContainText("1 AUTH_SUCCESS — SafeNet authentication OK.");
   await expect(next).toContainText("resynchronised");
+});
+
+test.describe("the OTP step over RADIUS", () => {
+  const overRadius = (prompt: Locator) => prompt.getByRole("radio", { name: "RADIUS" }).check();
+
+  test("gives the same answers as over HTTP: accept, then the used code refused on both paths", async ({ page }) => {
+    const t = await tokenUser("connradius");
+    const passcode = nextPasscode(t.upn);
+    const prompt = await openPrompt(page, await connect(page, { user: t.upn, password: PASSWORD, ip: "198.51.100.8" }));
+    await expect(prompt.getByRole("radio", { name: "OTP service (HTTP)" })).toBeChecked();
+    await overRadius(prompt);
+    await expect(prompt).toContainText("It goes to SafeNet's RADIUS service with the client IP 198.51.100.8");
+    await noSeriousViolations(page);
+    const answer = await send(prompt, passcode);
+    await expect(answer).toContainText("Access-Accept — SafeNet authentication OK. (over HTTP: 1 AUTH_SUCCESS)");
+    await expect(answer).toContainText("The logon is complete");
+    await expect(prompt.getByRole("heading", { name: "Logon complete" })).toBeFocused();
+
+    // Single use across both paths: the same code over HTTP, then over RADIUS again.
+    const http = await send(await openPrompt(page, await connect(page, { user: t.upn, password: PASSWORD })), passcode);
+    await expect(http).toContainText("0 AUTH_FAILURE — SafeNet authentication failed.");
+    const again = await openPrompt(page, await connect(page, { user: t.upn, password: PASSWORD }));
+    await overRadius(again);
+    await expect(await send(again, passcode)).toContainText("Access-Reject — SafeNet authentication failed. (over HTTP: 0 AUTH_FAILURE)");
+
+    // The portal's timeline says which path; SafeNet recorded the test's client IP and the portal as the NAS.
+    const rows = portalSql<{ detail: string }>("SELECT detail FROM events WHERE \"user\" = ? AND type = 'connect.otp' ORDER BY id", [t.upn]);
+    expect(rows.map((r) => JSON.parse(r.detail).via ?? "http")).toEqual(["radius", "http", "radius"]);
+    const sim = await tms<{ events: { type: string; clientIp: string; detail: { radius?: { nasIdentifier?: string } } | null }[] }>(`/events?user=${encodeURIComponent(t.upn)}&type=auth`);
+    expect(sim.events.at(-3)).toMatchObject({ clientIp: "198.51.100.8", detail: { radius: { nasIdentifier: "safenet-login-portal" } } });
+    expect(JSON.stringify(rows) + JSON.stringify(sim)).not.toContain(passcode);
+  });
+
+  test("an outer-window code is an Access-Challenge; the next passcode goes back over RADIUS with its State", async ({ page }) => {
+    const t = await tokenUser("connradresync");
+    const { counter, secretHex } = known(t.sam);
+    const code = (c: number) => PIN + hotp(Buffer.from(secretHex, "hex"), c);
+    const prompt = await openPrompt(page, await connect(page, { user: t.upn, password: PASSWORD }));
+    await overRadius(prompt);
+    const answer = await send(prompt, code(counter + 30));
+    await expect(answer).toContainText("Access-Challenge — Please re-authenticate, using the next response. (over HTTP: 5 OUTER_WINDOW_AUTH)");
+    // The path is held: the state belongs to RADIUS.
+    await expect(prompt.getByRole("radio", { name: "RADIUS" })).toBeDisabled();
+    await expect(prompt.getByRole("radio", { name: "RADIUS" })).toBeChecked();
+    await expect(prompt.getByLabel("Next passcode", { exact: true })).toBeFocused();
+    await noSeriousViolations(page);
+    const next = await send(prompt, code(counter + 31), "Next passcode");
+    await expect(next).toContainText("Access-Accept — SafeNet authentication OK.");
+    await expect(next).toContainText("resynchronised");
+  });
 });
 
 test.describe("as an employee", () => {
