@@ -320,6 +320,9 @@ test.describe("the OTP step over RADIUS", () => {
     const code = (c: number) => PIN + hotp(Buffer.from(secretHex, "hex"), c);
     const prompt = await openPrompt(page, await connect(page, { user: t.upn, password: PASSWORD }));
     await overRadius(prompt);
+    // After an answer the choice stays (React resets the form after its action).
+    await expect(await send(prompt, wrongPasscode(t.sam))).toContainText("Access-Reject — SafeNet authentication failed.");
+    await expect(prompt.getByRole("radio", { name: "RADIUS" })).toBeChecked();
     const answer = await send(prompt, code(counter + 30));
     await expect(answer).toContainText("Access-Challenge — Please re-authenticate, using the next response. (over HTTP: 5 OUTER_WINDOW_AUTH)");
     // The path is held: the state belongs to RADIUS.

@@ -48,10 +48,11 @@ export function OtpStep({ run, onRestart, radiusUnavailable }: { run: RunView; o
           <input type="hidden" name="ticket" value={run.ticket ?? ""} />
           {resync && <input type="hidden" name="state" value={resync} />}
           {held && <input type="hidden" name="via" value={held} />}
+          {/* Uncontrolled radios: React resets a form after its action, to each input's default, so the default follows the choice. */}
           <fieldset className="field" disabled={!!held} aria-describedby={held ? "connect-via-held" : radiusUnavailable ? "connect-via-off" : undefined}>
             <legend>Send the passcode over</legend>
             <div className={styles.option}>
-              <input type="radio" id="connect-via-http" name={held ? undefined : "via"} value="http" checked={via === "http"} onChange={() => setChosen("http")} />
+              <input type="radio" id="connect-via-http" name={held ? undefined : "via"} value="http" defaultChecked={via === "http"} onChange={() => setChosen("http")} />
               <label htmlFor="connect-via-http">OTP service (HTTP)</label>
             </div>
             <div className={styles.option}>
@@ -60,7 +61,7 @@ export function OtpStep({ run, onRestart, radiusUnavailable }: { run: RunView; o
                 id="connect-via-radius"
                 name={held ? undefined : "via"}
                 value="radius"
-                checked={via === "radius"}
+                defaultChecked={via === "radius"}
                 disabled={!!radiusUnavailable}
                 onChange={() => setChosen("radius")}
               />
