@@ -51,22 +51,14 @@ export function OtpStep({ run, onRestart, radiusUnavailable }: { run: RunView; o
           {/* Uncontrolled radios: React resets a form after its action, to each input's default, so the default follows the choice. */}
           <fieldset className="field" disabled={!!held} aria-describedby={held ? "connect-via-held" : radiusUnavailable ? "connect-via-off" : undefined}>
             <legend>Send the passcode over</legend>
-            <div className={styles.option}>
-              <input type="radio" id="connect-via-http" name={held ? undefined : "via"} value="http" defaultChecked={via === "http"} onChange={() => setChosen("http")} />
-              <label htmlFor="connect-via-http">OTP service (HTTP)</label>
-            </div>
-            <div className={styles.option}>
-              <input
-                type="radio"
-                id="connect-via-radius"
-                name={held ? undefined : "via"}
-                value="radius"
-                defaultChecked={via === "radius"}
-                disabled={!!radiusUnavailable}
-                onChange={() => setChosen("radius")}
-              />
-              <label htmlFor="connect-via-radius">RADIUS</label>
-            </div>
+            <label className={styles.option}>
+              <input type="radio" name={held ? undefined : "via"} value="http" defaultChecked={via === "http"} onChange={() => setChosen("http")} />
+              OTP service (HTTP)
+            </label>
+            <label className={styles.option}>
+              <input type="radio" name={held ? undefined : "via"} value="radius" defaultChecked={via === "radius"} disabled={!!radiusUnavailable} onChange={() => setChosen("radius")} />
+              RADIUS
+            </label>
             {held && (
               <p id="connect-via-held" className="hint">
                 The next passcode goes over {held === "radius" ? "RADIUS" : "HTTP"}, with the state SafeNet sent there.

@@ -1,8 +1,9 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { FormStatus } from "@/app/components/form-field";
 import { PasscodeField } from "@/app/components/passcode-field";
+import { RemoveButtons } from "@/app/components/remove-buttons";
 import { IDLE } from "@/lib/forms/state";
 import { formatUtc } from "@/lib/events/format";
 import type { AuthNode } from "@/lib/safenet/contract/authnodes";
@@ -32,12 +33,6 @@ export function AuthNodeList({ nodes }: { nodes: AuthNode[] }) {
     setConfirming(null);
     requestAnimationFrame(() => listRef.current?.querySelector<HTMLButtonElement>(`[data-remove="${id}"]`)?.focus());
   }
-  function onKeyDown(e: KeyboardEvent, id: string) {
-    if (e.key === "Escape") {
-      e.preventDefault();
-      cancel(id);
-    }
-  }
 
   return (
     <>
@@ -54,7 +49,7 @@ export function AuthNodeList({ nodes }: { nodes: AuthNode[] }) {
                   Message-Authenticator {n.requireMessageAuthenticator ? "required" : "not required"}; added {formatUtc(Date.parse(n.createdAt))} UTC
                 </span>
                 {confirming === n.id ? (
-                  <span key="confirm" className={styles.confirm} onKeyDown={(ev) => onKeyDown(ev, n.id)}>
+                  <span key="confirm" className={styles.confirm}>
                     <PasscodeField
                       id={`remove-step-up-${n.id}`}
                       name="stepUpPasscode"
@@ -62,21 +57,10 @@ export function AuthNodeList({ nodes }: { nodes: AuthNode[] }) {
                       error={stepUpError}
                       hint="Needed unless you signed in or confirmed in the last five minutes."
                     />
-                    <span className={styles.actions}>
-                      <button ref={confirmRef} type="submit" name="id" value={n.id} className="danger" disabled={removing} aria-busy={removing} aria-label={`Confirm removal of ${n.name}`}>
-                        {removing ? "Removing…" : "Confirm removal"}
-                      </button>
-                      <button type="button" className="secondary" onClick={() => cancel(n.id)} disabled={removing}>
-                        Cancel
-                      </button>
-                    </span>
+                    <RemoveButtons id={n.id} what={n.name} confirming removing={removing} confirmRef={confirmRef} onAsk={() => {}} onCancel={() => cancel(n.id)} className={styles.actions} />
                   </span>
                 ) : (
-                  <span key="ask" className={styles.actions}>
-                    <button type="button" className="secondary danger" data-remove={n.id} aria-label={`Remove ${n.name}`} onClick={() => setConfirming(n.id)}>
-                      Remove
-                    </button>
-                  </span>
+                  <RemoveButtons id={n.id} what={n.name} confirming={false} removing={removing} confirmRef={confirmRef} onAsk={() => setConfirming(n.id)} onCancel={() => {}} className={styles.actions} />
                 )}
               </li>
             ))}

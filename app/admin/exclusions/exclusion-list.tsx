@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { FormField, FormStatus } from "@/app/components/form-field";
+import { RemoveButtons } from "@/app/components/remove-buttons";
 import { IDLE } from "@/lib/forms/state";
 import type { ListKind } from "@/lib/mfa/rules";
 import { addExclusion, removeExclusion } from "./actions";
@@ -53,12 +54,6 @@ export function ExclusionList(props: {
     requestAnimationFrame(() => listRef.current?.querySelector<HTMLButtonElement>(`[data-remove="${id}"]`)?.focus());
   }
 
-  function onKeyDown(e: KeyboardEvent, id: number) {
-    if (e.key === "Escape") {
-      e.preventDefault();
-      cancel(id);
-    }
-  }
 
   const values = addState.status === "error" ? (addState.values ?? {}) : {};
   const valueError = addState.status === "error" ? addState.fieldErrors?.value : undefined;
@@ -101,23 +96,16 @@ export function ExclusionList(props: {
                 <span className={styles.meta}>
                   {e.label}, added by {e.createdBy}
                 </span>
-                {/* Distinct keys: reusing the clicked button's node as the submit button would submit at once. */}
-                {confirming === e.id ? (
-                  <span key="confirm" className={styles.actions} onKeyDown={(ev) => onKeyDown(ev, e.id)}>
-                    <button ref={confirmRef} type="submit" name="id" value={e.id} className="danger" disabled={removing} aria-busy={removing} aria-label={`Confirm removal of ${e.value}`}>
-                      {removing ? "Removing…" : "Confirm removal"}
-                    </button>
-                    <button type="button" className="secondary" onClick={() => cancel(e.id)} disabled={removing}>
-                      Cancel
-                    </button>
-                  </span>
-                ) : (
-                  <span key="ask" className={styles.actions}>
-                    <button type="button" className="secondary danger" data-remove={e.id} aria-label={`Remove ${e.value}`} onClick={() => setConfirming(e.id)}>
-                      Remove
-                    </button>
-                  </span>
-                )}
+                <RemoveButtons
+                  id={e.id}
+                  what={e.value}
+                  confirming={confirming === e.id}
+                  removing={removing}
+                  confirmRef={confirmRef}
+                  onAsk={() => setConfirming(e.id)}
+                  onCancel={() => cancel(e.id)}
+                  className={styles.actions}
+                />
               </li>
             ))}
           </ul>
