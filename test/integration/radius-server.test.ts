@@ -252,7 +252,7 @@ describe("answers", () => {
     const nas = [{ type: ATTR.nasIpAddress, value: Buffer.from([192, 0, 2, 1]) }];
     await ask(server.port, { ...alice(), extra: [...nas, { type: ATTR.callingStationId, value: Buffer.from("198.51.100.7") }] });
     expect(validate).toHaveBeenLastCalledWith(
-      expect.objectContaining({ clientIp: "198.51.100.7", radius: { node: "localhost", nasIp: "192.0.2.1", nasIdentifier: "test-nas", callingStationId: "198.51.100.7" } }),
+      expect.objectContaining({ clientIp: "198.51.100.7", radius: { node: "localhost", from: "127.0.0.1", nasIp: "192.0.2.1", nasIdentifier: "test-nas", callingStationId: "198.51.100.7" } }),
     );
     await ask(server.port, { ...alice(), identifier: 2, extra: [{ type: ATTR.callingStationId, value: Buffer.from("00-14-22-01-23-45") }] });
     expect(validate).toHaveBeenLastCalledWith(expect.objectContaining({ clientIp: "127.0.0.1" }));
