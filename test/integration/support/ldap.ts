@@ -1,4 +1,9 @@
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import fs from "node:fs";
+import tls from "node:tls";
+import { selfSignedCertificate } from "../../../e2e/support/tls-proxy";
 import type { Slapd } from "../../support/slapd";
 
 // Helpers for the LDAP repository tests: the create body for a test slapd, and TCP endpoints that
@@ -81,6 +86,32 @@ export async function switchableProxy(targetPort: number): Promise<Proxy> {
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** ldaps:// in front of a plain LDAP port, with a self-signed certificate nobody trusts. */
+export async function untrustedTlsFront(targetPort: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ldaps-cert-"));
+  const sockets = new Set<net.Socket>();
+  const server = tls.createServer(selfSignedCertificate(dir), (socket) => {
+    const upstream = net.connect(targetPort, "127.0.0.1");
+    for (const s of [socket, upstream]) {
+      sockets.add(s);
+      s.on("error", () => undefined);
+      s.on("close", () => sockets.delete(s));
+    }
+    socket.pipe(upstream).pipe(socket);
+  });
+  server.on("tlsClientError", () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `ldaps://127.0.0.1:${port}`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
