@@ -247,3 +247,20 @@ export function syntheticUsersLdif(count: number): string {
   entries.push(`dn: cn=Domain Users,ou=Groups,${BASE_DN}\nchangetype: modify\nadd: member\n${members}`);
   return entries.join("\n\n") + "\n";
 }
+
+// `tsx test/support/slapd.ts [port]`: runs the demo directory until SIGINT/SIGTERM (a Playwright
+// webServer, or by hand); prints the settings a repository needs as one JSON line.
+if (require.main === module) {
+  const port = process.argv[2] ? Number(process.argv[2]) : undefined;
+  startSlapd({ port }).then(
+    (slapd) => {
+      const { url, baseDn, bindDn, bindPassword, userFilter } = slapd;
+      console.log(JSON.stringify({ url, baseDn, bindDn, bindPassword, userFilter }));
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void slapd.stop().then(() => process.exit(0)));
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
