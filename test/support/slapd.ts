@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "ldapts";
+import { freePort } from "./free-port";
 
 // A throwaway OpenLDAP server (Debian's /usr/sbin/slapd) for tests and e2e: a slapd.conf-style
 // configuration and an mdb database in a temp dir, listening on 127.0.0.1 only, loaded with the demo
@@ -73,17 +73,6 @@ export interface SlapdOptions {
   extraLdif?: string[];
   /** How long to wait for slapd to answer a bind (ms). */
   readyTimeoutMs?: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function config(dir: string): string {

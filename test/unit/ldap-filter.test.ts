@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { and, equals, escapeFilterValue, filterProblem, firstRdnValue, isAttributeName, or, startsWith } from "../../mock-safenet/ldap/filter";
 import { describeFailure } from "../../mock-safenet/ldap/client";
 import { normalizeLdapUrl } from "../../mock-safenet/ldap/settings";
-import { InvalidCredentialsError, ResultCodeError } from "ldapts";
+import { InvalidCredentialsError, UnknownStatusCodeError } from "ldapts";
 
 // LDAP filters built from typed text (RFC 4515), DN values, and how failures are told.
 
@@ -68,7 +68,7 @@ describe("describeFailure", () => {
     expect(describeFailure(refused, s)).toMatchObject({ status: "unreachable", message: expect.stringMatching(/cannot be reached \(ECONNREFUSED\)\. Check/) });
     expect(describeFailure(new Error("BindRequest: Operation timed out"), s)).toMatchObject({ status: "timeout", message: expect.stringMatching(/within 5 seconds/) });
     expect(describeFailure(new InvalidCredentialsError("bad"), s).status).toBe("bind_failed");
-    expect(describeFailure(new (class extends ResultCodeError {})(10, "Referral"), s).status).toBe("referral");
+    expect(describeFailure(new UnknownStatusCodeError(10, "Referral"), s).status).toBe("referral");
     const untrusted = Object.assign(new Error("self-signed certificate"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
     expect(describeFailure(untrusted, s)).toMatchObject({ status: "tls_untrusted", message: expect.stringMatching(/NODE_EXTRA_CA_CERTS/) });
   });
