@@ -32,7 +32,7 @@ describe.each(DIALECTS)("directory on %s", (dialect) => {
 
   it("seeds once: a second seed creates nothing and lists no account", async () => {
     expect(await seedDemoDirectory(t.db, directory)).toEqual([]);
-    expect(await directory.listRepositories()).toEqual([{ name: "corp.local", kind: "ActiveDirectory", users: 5 }]);
+    expect(await directory.listRepositories()).toEqual([{ name: "corp.local", kind: "ActiveDirectory", users: 5, status: "ok" }]);
     expect(await directory.listGroups(repo)).toEqual([
       { name: "Contractors", members: 1 },
       { name: "Domain Users", members: 5 },
@@ -92,7 +92,7 @@ describe.each(DIALECTS)("directory on %s", (dialect) => {
       }
     };
     const everyone = await all({});
-    const total = (await directory.listRepositories())[0].users;
+    const total = (await directory.listRepositories())[0].users!;
     expect(everyone.upns).toHaveLength(total);
     expect(everyone.upns).toEqual([...everyone.upns].sort());
     expect(new Set(everyone.upns).size).toBe(total);
@@ -155,7 +155,7 @@ describe.each(DIALECTS)("directory on %s", (dialect) => {
   });
 
   it("adds synthetic users in bulk, once", async () => {
-    const before = (await directory.listRepositories())[0].users;
+    const before = (await directory.listRepositories())[0].users!;
     expect(await seedSyntheticUsers(t.db, directory, 2500)).toBe(2500);
     expect(await seedSyntheticUsers(t.db, directory, 2600)).toBe(100);
     expect((await directory.listRepositories())[0].users).toBe(before + 2600);

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import dgram from "node:dgram";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { contractFetch } from "./support/contract-check";
 import { createPostgresDatabase } from "./support/portal-db";
+import { freePort } from "../support/free-port";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
 // that talk to it over HTTP and SMTP exactly as the portal does. Every answer `tms` and `validate`
@@ -19,16 +19,7 @@ export const VALIDATOR = "/TokenValidator/TokenValidator.asmx";
 export const TMS = "/TMSWebAPI/v1";
 export const REPO = `${TMS}/repositories/corp.local`;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** A UDP port free on 127.0.0.1 now (the RADIUS front end's; also for a client sending twice from one port). */
 export async function freeUdpPort(): Promise<number> {
