@@ -5,5 +5,6 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/users", label: "Users and tokens" },
   { href: "/admin/invitations", label: "Invitations" },
   { href: "/admin/policy", label: "SafeNet policy" },
+  { href: "/admin/repositories", label: "User repositories" },
   { href: "/admin/events", label: "Events" },
 ];
