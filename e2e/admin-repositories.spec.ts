@@ -69,9 +69,19 @@ async function expectNowhere(page: Page, secret: string) {
   }
 }
 
+/** The bodies of the page's POSTs (server actions), for what the portal sends back. */
+function actionAnswers(page: Page): () => Promise<string[]> {
+  const bodies: Promise<string>[] = [];
+  page.on("response", (res) => {
+    if (res.request().method() === "POST") bodies.push(res.text().catch(() => ""));
+  });
+  return () => Promise.all(bodies);
+}
+
 test("Test connection shows the directory's counts; adding it needs a recent PIN + OTP and never shows the bind password again", async ({ page }) => {
   await signInAdmin(page);
   ageStepUp(adminUpn);
+  const answers = actionAnswers(page);
   await page.goto("/admin/repositories");
   await expect(page.getByRole("heading", { level: 1, name: "User repositories" })).toBeVisible();
   await expect(page.getByTestId("repository-corp.local")).toContainText("ActiveDirectory");
@@ -102,6 +112,9 @@ test("Test connection shows the directory's counts; adding it needs a recent PIN
   await expect(field(page, "Bind password")).toHaveValue("");
   await expect(field(page, "URL")).toHaveValue(slapd.url);
   await expectNowhere(page, slapd.bindPassword);
+  const sent = await answers();
+  expect(sent.length).toBeGreaterThanOrEqual(2);
+  expect(sent.filter((body) => body.includes(slapd.bindPassword))).toEqual([]);
   expect((await tms<{ repositories: { name: string }[] }>("/repositories")).repositories.map((r) => r.name)).not.toContain(REPOSITORY);
 
   await field(page, "Bind password").fill(slapd.bindPassword);
