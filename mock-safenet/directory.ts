@@ -1,17 +1,33 @@
 import { sql, type Fragment, type Sql } from "../lib/runtime/sql";
+import type { Repository } from "../lib/safenet/contract";
 import { SafeNetError, notFound } from "./errors";
-import { hashPassword, verifyPassword } from "./keys";
+import { hashPassword, verifyPassword, type Keyring } from "./keys";
+import { LdapFailure, makeLdapDirectory, type LdapUser } from "./ldap/client";
+import { settingsOf, shownSettings } from "./ldap/settings";
 import { startsWith } from "./like";
 
 // The simulated Active Directory: repositories, users, groups and the domain sign-in. One SQL text
 // for SQLite and PostgreSQL; UPNs, logon names and the display-name key are stored lower-cased, so
 // every comparison here is a plain one and letter case is settled before the query.
+//
+// A repository of kind "LDAP" is a real directory (ldap/client.ts): its users, groups and passwords
+// are read from it on every call. SafeNet accounts and tokens stay here, keyed by UPN: an LDAP user
+// gets a local `users` row (no usable password hash) when an account or token is made for them
+// (`materialize`), so tokens, the validator and events work as for the built-in directory; the row's
+// display name and email are refreshed from the directory whenever the user is read.
 
 export interface RepositoryRow {
   id: number;
   name: string;
   kind: string;
   netbiosName: string;
+  /** LDAP repositories only (null for the built-in directory). */
+  url: string | null;
+  bindDn: string | null;
+  bindPasswordSealed: Buffer | Uint8Array | null;
+  baseDn: string | null;
+  userFilter: string | null;
+  attributes: string | null;
 }
 
 export interface UserRow {
@@ -25,6 +41,8 @@ export interface UserRow {
   passwordHash: string;
   safenetAccount: boolean;
   createdAt: number;
+  /** An LDAP user's groups, as the directory says now; a built-in user's are rows (groupsOf). */
+  groups?: string[];
 }
 
 type StoredUser = Omit<UserRow, "safenetAccount"> & { safenetAccount: number | boolean };
@@ -32,7 +50,20 @@ type StoredUser = Omit<UserRow, "safenetAccount"> & { safenetAccount: number | b
 const USER_COLUMNS = sql`id, repository_id AS "repositoryId", upn, sam, display_name AS "displayName", display_key AS "displayKey",
   email, password_hash AS "passwordHash", safenet_account AS "safenetAccount", created_at AS "createdAt"`;
 
-const REPOSITORY_COLUMNS = sql`id, name, kind, netbios_name AS "netbiosName"`;
+const REPOSITORY_COLUMNS = sql`id, name, kind, netbios_name AS "netbiosName", url, bind_dn AS "bindDn",
+  bind_password_sealed AS "bindPasswordSealed", base_dn AS "baseDn", user_filter AS "userFilter", attributes`;
+
+export const LDAP_KIND = "LDAP";
+/** The password hash of an LDAP user's local row: no scrypt hash, so it never verifies. */
+const NO_LOCAL_PASSWORD = "!ldap: the directory checks the password";
+/** How long GET /repositories waits for an LDAP directory's bind and count. */
+export const STATUS_TIMEOUT_MS = 2500;
+
+/** A directory failure as the API answers it: 503 with the sentence saying what to fix. */
+export function directoryUnavailable(err: unknown, repository: string): unknown {
+  if (!(err instanceof LdapFailure)) return err;
+  return new SafeNetError(503, `directory_${err.status}`, err.message, { repository, status: err.status });
+}
 
 // 0/1 in both schemas.
 const toUser = (r: StoredUser): UserRow => ({ ...r, safenetAccount: r.safenetAccount === 1 || r.safenetAccount === true });
@@ -79,7 +110,8 @@ export async function ensureGroupsOn(db: Sql, repoId: number, names: string[]): 
   return names.map((n) => ids.get(n)!);
 }
 
-export function makeDirectory(db: Sql) {
+/** `keys` opens LDAP repositories' bind passwords; without it only the built-in directory can be read. */
+export function makeDirectory(db: Sql, keys?: Keyring) {
   async function repository(name: string): Promise<RepositoryRow> {
     const row = await db.get<RepositoryRow>(sql`SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE name = ${name.toLowerCase()}`);
     if (!row) throw notFound(`The user repository "${name}"`, { repository: name });
@@ -111,21 +143,120 @@ export function makeDirectory(db: Sql) {
 
   const ensureGroups = (repoId: number, names: string[]) => ensureGroupsOn(db, repoId, names);
 
+  const isLdap = (repo: Pick<RepositoryRow, "kind">) => repo.kind === LDAP_KIND;
+
+  function ldapOf(repo: RepositoryRow, timeoutMs?: number) {
+    if (!keys) throw new Error("An LDAP repository needs the keyring to open its bind password.");
+    return makeLdapDirectory(settingsOf(repo, keys), timeoutMs);
+  }
+
+  /** Runs an LDAP read, turning a directory failure into a 503 with its sentence. */
+  async function fromLdap<T>(repo: RepositoryRow, work: (ldap: ReturnType<typeof ldapOf>) => Promise<T>): Promise<T> {
+    try {
+      return await work(ldapOf(repo));
+    } catch (err) {
+      throw directoryUnavailable(err, repo.name);
+    }
+  }
+
+  /**
+   * LDAP users with their local rows (SafeNet account, token owner), refreshing a row's display name
+   * and email when the directory changed them. A user without a row gets id 0 and no account.
+   */
+  async function withLocal(repo: RepositoryRow, found: LdapUser[]): Promise<UserRow[]> {
+    if (found.length === 0) return [];
+    const rows = await db.all<StoredUser>(
+      sql`SELECT ${USER_COLUMNS} FROM users WHERE repository_id = ${repo.id} AND upn IN (${sql.join(found.map((u) => u.upn))})`,
+    );
+    const byUpn = new Map(rows.map((r) => [r.upn, toUser(r)]));
+    return Promise.all(
+      found.map(async (u): Promise<UserRow> => {
+        const local = byUpn.get(u.upn);
+        if (!local) {
+          return {
+            id: 0, repositoryId: repo.id, upn: u.upn, sam: u.sam, displayName: u.displayName, displayKey: u.displayName.toLowerCase(),
+            email: u.email, passwordHash: NO_LOCAL_PASSWORD, safenetAccount: false, createdAt: 0, groups: u.groups,
+          };
+        }
+        if (local.displayName !== u.displayName || local.email !== u.email) {
+          await db.run(
+            sql`UPDATE users SET display_name = ${u.displayName}, display_key = ${u.displayName.toLowerCase()}, email = ${u.email} WHERE id = ${local.id}`,
+          );
+        }
+        return { ...local, displayName: u.displayName, displayKey: u.displayName.toLowerCase(), email: u.email, groups: u.groups };
+      }),
+    );
+  }
+
+  async function findLdapUser(repo: RepositoryRow, logonName: string): Promise<UserRow | undefined> {
+    const parsed = parseLogonName(logonName, repo);
+    if (!parsed) return undefined;
+    const found = await fromLdap(repo, (ldap) => ldap.findUser(parsed.upn ?? parsed.sam));
+    return found ? (await withLocal(repo, [found]))[0] : undefined;
+  }
+
+  /** What GET /repositories shows of one repository: LDAP ones with a live status, checked now. */
+  async function listing(r: RepositoryRow & { users: number }): Promise<Repository> {
+    if (!isLdap(r)) return { name: r.name, kind: r.kind, users: Number(r.users), status: "ok" };
+    const shown = shownSettings(r);
+    try {
+      const users = await ldapOf(r, STATUS_TIMEOUT_MS).countUsers();
+      return { ...shown, users, status: "ok" };
+    } catch (err) {
+      if (!(err instanceof LdapFailure)) throw err;
+      return { ...shown, users: null, status: err.status, message: err.message };
+    }
+  }
+
   return {
     repository,
-    findUser,
     groupsOf,
     ensureGroups,
+    isLdap,
 
-    async listRepositories(): Promise<{ name: string; kind: string; users: number }[]> {
-      return db.all(
-        sql`SELECT r.name, r.kind, COUNT(u.id) AS users FROM repositories r LEFT JOIN users u ON u.repository_id = r.id
-             GROUP BY r.id, r.name, r.kind ORDER BY r.name`,
+    async findUser(repo: RepositoryRow, logonName: string): Promise<UserRow | undefined> {
+      return isLdap(repo) ? findLdapUser(repo, logonName) : findUser(repo, logonName);
+    },
+
+    /**
+     * The user's local row, made now for an LDAP user who has none (before an account or token is
+     * created for them). Two requests at once end with one row: the unique (repository, upn) decides.
+     */
+    async materialize(user: UserRow): Promise<UserRow> {
+      if (user.id !== 0) return user;
+      const insert = (sam: string) =>
+        db.get<StoredUser>(
+          sql`INSERT INTO users (repository_id, upn, sam, display_name, display_key, email, password_hash, safenet_account, created_at)
+              VALUES (${user.repositoryId}, ${user.upn}, ${sam}, ${user.displayName}, ${user.displayKey}, ${user.email}, ${NO_LOCAL_PASSWORD}, 0, ${Date.now()})
+              ON CONFLICT DO NOTHING RETURNING ${USER_COLUMNS}`,
+        );
+      const row = (await insert(user.sam)) ?? (await userBy(db, user.repositoryId, { upn: user.upn })) ?? (await insert(user.upn));
+      if (!row) throw new SafeNetError(409, "user_exists", `The user "${user.upn}" could not be recorded: another user has the same logon name.`, { upn: user.upn });
+      return { ...toUser(row), groups: user.groups };
+    },
+
+    /** Users in the repository: the directory's count for LDAP, the rows for the built-in one. */
+    async countUsers(repo: RepositoryRow): Promise<number | null> {
+      return isLdap(repo) ? fromLdap(repo, (ldap) => ldap.countUsers()) : null;
+    },
+
+    async listRepositories(): Promise<Repository[]> {
+      const rows = await db.all<RepositoryRow & { users: number }>(
+        sql`SELECT ${REPOSITORY_COLUMNS}, (SELECT COUNT(*) FROM users u WHERE u.repository_id = repositories.id) AS users
+              FROM repositories ORDER BY name`,
       );
+      // Every directory is asked at once: the slowest one sets the time the listing takes.
+      return Promise.all(rows.map((r) => listing(r)));
     },
 
     /** Verifies a domain password; unknown users cost the same scrypt work as known ones. */
     async authenticate(repo: RepositoryRow, logonName: string, password: string): Promise<UserRow | null> {
+      if (isLdap(repo)) {
+        const parsed = parseLogonName(logonName, repo);
+        if (!parsed) return null;
+        const user = await fromLdap(repo, (ldap) => ldap.authenticate(parsed.upn ?? parsed.sam, password));
+        return user ? (await withLocal(repo, [user]))[0] : null;
+      }
       const user = await findUser(repo, logonName);
       if (!user) {
         dummyHash ??= hashPassword(DUMMY_HASH_PASSWORD);
@@ -140,6 +271,10 @@ export function makeDirectory(db: Sql) {
      * previous page), so that every page is a walk of the (repository, upn) index.
      */
     async listUsers(repo: RepositoryRow, q: { search?: string; group?: string; limit: number; cursor?: string }) {
+      if (isLdap(repo)) {
+        const page = await fromLdap(repo, (ldap) => ldap.listUsers(q));
+        return { users: await withLocal(repo, page.users), nextCursor: page.nextCursor };
+      }
       const term = q.search?.trim().toLowerCase();
       const conds = [sql`repository_id = ${repo.id}`];
       if (q.cursor) conds.push(sql`upn > ${q.cursor}`);
@@ -220,6 +355,7 @@ export function makeDirectory(db: Sql) {
     },
 
     async listGroups(repo: RepositoryRow): Promise<{ name: string; members: number }[]> {
+      if (isLdap(repo)) return fromLdap(repo, (ldap) => ldap.listGroups());
       return db.all(
         sql`SELECT g.name, COUNT(ug.user_id) AS members FROM "groups" g LEFT JOIN user_groups ug ON ug.group_id = g.id
              WHERE g.repository_id = ${repo.id} GROUP BY g.id, g.name ORDER BY g.name`,

@@ -1,10 +1,12 @@
 import { sql, type Sql } from "../lib/runtime/sql";
 import { pinPepper } from "./db";
 import { createKeyring, KeyError, sealPepper } from "./keys";
+import { openBindPassword, sealBindPassword } from "./ldap/settings";
 
 // Re-seals everything the master key protects under a new one, in one transaction: token seeds
-// (AAD: the serial), the mail sink's sealed bodies (AAD: the message id), the PIN pepper, and the
-// key-check record. Either all of it moves to the new key or none does.
+// (AAD: the serial), the mail sink's sealed bodies (AAD: the message id), LDAP repositories' bind
+// passwords (AAD: the repository's name), the PIN pepper, and the key-check record. Either all of it
+// moves to the new key or none does.
 
 export const ROTATION_LOCK = "safenet-key-rotation";
 
@@ -32,6 +34,13 @@ export async function rotateMasterKey(db: Sql, oldMaster: Buffer, newMaster: Buf
     for (const m of mails) {
       await tx.run(sql`UPDATE mail_messages SET sealed = ${after.sealMail(before.openMail(m.sealed, m.id), m.id)} WHERE id = ${m.id}`);
     }
+    const binds = await tx.all<{ id: number; name: string; sealed: Buffer }>(
+      sql`SELECT id, name, bind_password_sealed AS sealed FROM repositories WHERE bind_password_sealed IS NOT NULL${tx.forUpdate}`,
+    );
+    for (const r of binds) {
+      const resealed = sealBindPassword(after, r.name, openBindPassword(before, r.name, r.sealed));
+      await tx.run(sql`UPDATE repositories SET bind_password_sealed = ${resealed} WHERE id = ${r.id}`);
+    }
     for (const [key, value] of [
       ["pin_pepper", sealPepper(newMaster, pepper).toString("base64")],
       ["key_check", after.keyCheck()],
@@ -45,7 +54,7 @@ export async function rotateMasterKey(db: Sql, oldMaster: Buffer, newMaster: Buf
   if (db.dialect === "sqlite") {
     await db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
   } else {
-    await db.exec("VACUUM tokens, mail_messages, meta");
+    await db.exec("VACUUM tokens, mail_messages, meta, repositories");
   }
   return result;
 }

@@ -56,7 +56,7 @@ export async function createSim(config: SimulatorConfig, log: (line: string) => 
   await checkMasterKey(db, createKeyring(master).keyCheck());
   const keys = createKeyring(master, await pinPepper(db, master));
   const partsOn = (handle: Sql): SimParts => ({
-    directory: makeDirectory(handle),
+    directory: makeDirectory(handle, keys),
     store: makeTokenStore(handle),
     tokens: makeTokens({ db: handle, keys, publicUrl: config.publicUrl, repositoryName: DEMO_REPOSITORY.name }),
     events: makeEventLog(handle),

@@ -9,7 +9,9 @@ import { DEMO_REPOSITORY } from "../seed";
 import { makeSummary } from "../summary";
 import { viewToken } from "../token-store";
 import { importPskc } from "../token-import";
+import { noLdapWrites } from "../ldap/repositories";
 import { bearerGuard, parse } from "./app";
+import { registerRepositoryRoutes } from "./repository-routes";
 import {
   activateRequestSchema,
   authenticateRequestSchema,
@@ -76,7 +78,7 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
       upn: u.upn,
       displayName: u.displayName,
       email: u.email,
-      groups: groups.get(u.id) ?? [],
+      groups: u.groups ?? groups.get(u.id) ?? [],
       safenetAccount: u.safenetAccount,
       tokens: (owned.get(u.id) ?? []).map((t) => viewToken(t)),
     }));
@@ -93,6 +95,7 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
 
   app.get("/", async (): Promise<ServiceStatus> => ({ service: "TMSWebAPI", status: "ok", version: sim.version }));
   app.get("/repositories", async (): Promise<RepositoriesAnswer> => ({ repositories: await directory.listRepositories() }));
+  registerRepositoryRoutes(app, sim);
 
   app.post("/repositories/:repo/authenticate", async (req): Promise<AuthenticateAnswer> => {
     const repository = await directory.repository(parse(repoParams, req.params, "path").repo);
@@ -112,9 +115,12 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
     return { user: await oneUser(user) };
   });
 
-  app.get("/repositories/:repo/summary", async (req): Promise<RepositorySummary> =>
-    summary(await directory.repository(parse(repoParams, req.params, "path").repo)),
-  );
+  app.get("/repositories/:repo/summary", async (req): Promise<RepositorySummary> => {
+    const repository = await directory.repository(parse(repoParams, req.params, "path").repo);
+    // An LDAP repository's users are the directory's; its accounts and tokens are counted here.
+    const [counts, ldapUsers] = await Promise.all([summary(repository), directory.countUsers(repository)]);
+    return ldapUsers === null ? counts : { ...counts, users: ldapUsers };
+  });
 
   app.get("/repositories/:repo/users", async (req): Promise<UsersPage> => {
     const repository = await directory.repository(parse(repoParams, req.params, "path").repo);
@@ -129,6 +135,8 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
 
   app.post("/repositories/:repo/users", async (req, reply) => {
     const repository = await directory.repository(parse(repoParams, req.params, "path").repo);
+    const readOnly = noLdapWrites(repository, "add the user");
+    if (readOnly) throw readOnly;
     // The password is hashed before createUser's transaction opens, so the event follows in its own.
     const user = await directory.createUser(repository, parse(createUserRequestSchema, req.body));
     await sim.events.record({ type: "user.created", user: user.upn, result: "success" });
@@ -138,7 +146,9 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
   app.get("/repositories/:repo/users/:upn", async (req): Promise<User> => oneUser((await findUser(req.params)).user));
 
   app.patch("/repositories/:repo/users/:upn", async (req): Promise<User> => {
-    const { user } = await findUser(req.params);
+    const { repository, user } = await findUser(req.params);
+    const readOnly = noLdapWrites(repository, "change the user's name, email or groups");
+    if (readOnly) throw readOnly;
     const patch = parse(patchUserRequestSchema, req.body);
     const updated = await sim.transaction(async (parts) => {
       const row = await parts.directory.updateUser(user, patch);
@@ -153,7 +163,8 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
   }));
 
   app.put("/repositories/:repo/users/:upn/account", async (req): Promise<User> => {
-    const { user } = await findUser(req.params);
+    // An LDAP user gets the local row their account lives in.
+    const user = await directory.materialize((await findUser(req.params)).user);
     parse(empty, req.body);
     // Recorded by the one request (on any instance) whose update turned the account on.
     await sim.transaction(async (parts) => {
@@ -174,8 +185,15 @@ export function registerTmsRoutes(app: FastifyInstance, sim: Sim) {
   });
 
   app.post("/repositories/:repo/users/:upn/tokens", async (req, reply) => {
-    const { user } = await findUser(req.params);
+    const found = await findUser(req.params);
     const body = parse(provisionRequestSchema, req.body);
+    // The directory holds an LDAP user's address: the token's mail goes where the directory says.
+    if (body.email !== undefined && directory.isLdap(found.repository)) {
+      throw new SafeNetError(400, "read_only_directory", `The email address of an LDAP user is read from the directory: change it there, and leave "email" out.`, {
+        email: "is read from the LDAP directory",
+      });
+    }
+    const user = await directory.materialize(found.user);
     // One transaction: a refused provisioning (a PIN the policy rejects) leaves the user untouched.
     const answer: ProvisionAnswer = await sim.transaction(async (parts) => {
       if (await parts.directory.setAccount(user, true)) {

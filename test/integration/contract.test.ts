@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hotp } from "../../lib/otp";
 import { FIXTURES, REPO, startSimulator, TMS, TMS_KEY, type Simulator } from "./harness";
 import { activeToken, expectError, expectJson, newUser, provision } from "./provision";
+import { startSlapd } from "../support/slapd";
 import { assertContractAnswer, checkedRoutes, CONTRACT_ROUTES, contractFetch } from "./support/contract-check";
 
 // Every endpoint of the simulator once, each answer held to the contract's schema by the harness
@@ -40,6 +41,19 @@ describe("the simulator's answers match the contract", () => {
     await expectError(await post(`${REPO}/authenticate`, { username: upn, password: "wrong" }), 401, "invalid_credentials");
     expect(await ok(sim.tms(`${REPO}/users/${upn}/account`, { method: "PUT" }))).toMatchObject({ safenetAccount: true });
     expect(await ok(sim.tms(`${REPO}/users/${upn}/account`, { method: "DELETE" }))).toMatchObject({ safenetAccount: false });
+  });
+
+  it("LDAP repositories: add, try, change, remove (against a real slapd)", async () => {
+    const ldap = await startSlapd();
+    try {
+      const body = { name: "contract-ldap", kind: "LDAP", url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, baseDn: ldap.baseDn, userFilter: ldap.userFilter };
+      expect(await ok(post(`${TMS}/repositories`, body), 201)).toMatchObject({ name: "contract-ldap", kind: "LDAP", status: "ok", users: 5 });
+      expect(await ok(post(`${TMS}/repositories/test`, { name: "contract-ldap" }))).toMatchObject({ ok: true, users: 5, groups: 4 });
+      expect(await ok(sim.tms(`${TMS}/repositories/contract-ldap`, { method: "PATCH", json: { baseDn: `ou=People,${ldap.baseDn}` } }))).toMatchObject({ users: 5 });
+      expect((await sim.tms(`${TMS}/repositories/contract-ldap`, { method: "DELETE" })).status).toBe(204);
+    } finally {
+      await ldap.stop();
+    }
   });
 
   it("every validator answer: success, failure with its reason, and code 5 with its state", async () => {

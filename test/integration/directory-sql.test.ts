@@ -92,7 +92,7 @@ describe.each(DIALECTS)("directory on %s", (dialect) => {
       }
     };
     const everyone = await all({});
-    const total = (await directory.listRepositories())[0].users;
+    const total = (await directory.listRepositories())[0].users!;
     expect(everyone.upns).toHaveLength(total);
     expect(everyone.upns).toEqual([...everyone.upns].sort());
     expect(new Set(everyone.upns).size).toBe(total);
@@ -155,7 +155,7 @@ describe.each(DIALECTS)("directory on %s", (dialect) => {
   });
 
   it("adds synthetic users in bulk, once", async () => {
-    const before = (await directory.listRepositories())[0].users;
+    const before = (await directory.listRepositories())[0].users!;
     expect(await seedSyntheticUsers(t.db, directory, 2500)).toBe(2500);
     expect(await seedSyntheticUsers(t.db, directory, 2600)).toBe(100);
     expect((await directory.listRepositories())[0].users).toBe(before + 2600);

@@ -20,6 +20,9 @@ import { Client } from "ldapts";
 // - `allow bind_anon_dn`: like many directories, this one accepts an unauthenticated bind (a DN with
 //   an empty password, RFC 4513 5.1.2) as anonymous. So the simulator's own refusal of empty
 //   passwords is what the tests exercise, not slapd's default.
+// - `sizelimit` 100 for a search that is not paged, unlimited for a paged one: a directory of more
+//   users than that shows whether the reader pages. A base DN outside dc=corp,dc=local is answered
+//   with a referral to REFERRAL_URL.
 // - Anonymous users may bind and nothing else; the service account (bindDn) reads the directory;
 //   userPassword is readable by nobody. The rootdn (adminDn) loads data.
 // Works as root (CI) and as a normal user: nothing outside the temp dir is written.
@@ -33,6 +36,10 @@ const SERVICE_DN = `cn=svc-safenet,ou=Service,${BASE_DN}`;
 const SERVICE_PASSWORD = "Service!2026";
 const ADMIN_DN = `cn=admin,${BASE_DN}`;
 const ADMIN_PASSWORD = "Admin!2026-slapd";
+/** Where this server refers searches outside its suffix. */
+export const REFERRAL_URL = "ldap://ldap.example.org/";
+/** A search without paging stops after this many entries (slapd's sizelimit). */
+export const UNPAGED_LIMIT = 100;
 const SLAPD = "/usr/sbin/slapd";
 const LDAPADD = "/usr/bin/ldapadd";
 const SCHEMA_DIR = "/etc/ldap/schema";
@@ -92,7 +99,10 @@ function config(dir: string): string {
     "moduleload back_mdb",
     "moduleload memberof",
     "allow bind_anon_dn",
-    "sizelimit 1000",
+    // A base DN outside this server's suffix gets a referral (tests of how a referral is reported).
+    `referral ${REFERRAL_URL}`,
+    // Like AD's MaxPageSize: one search returns at most 100 entries unless it is paged (RFC 2696).
+    "sizelimit size.soft=100 size.hard=100 size.prtotal=unlimited",
     "database mdb",
     `suffix "${BASE_DN}"`,
     `rootdn "${ADMIN_DN}"`,
