@@ -107,9 +107,9 @@ export const testRepositoryConnection = defineAction({
   authorize: "admin",
   schema: testRepositorySchema,
   run: async ({ data, fail }): Promise<TestState> => {
-    const { name, ...form } = data;
+    const { mode, name, ...form } = data;
     const client = await safenet();
-    if (!name) {
+    if (mode === "add") {
       if (!form.bindPassword) return fail("Not tested: see the message next to the bind password.", { bindPassword: "Enter the bind password of that DN to test it." });
       const { name: _unnamed, kind, ...body } = createBody({ ...form, name: "" });
       return { status: "tested", answer: await client.testRepository({ kind, ...body }) };

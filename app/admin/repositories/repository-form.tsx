@@ -81,6 +81,7 @@ export function RepositoryForm(props: { mode: "add" | "edit"; saved?: Repository
 
   return (
     <form ref={formRef} action={formAction} noValidate aria-busy={saving} className={styles.form}>
+      <input type="hidden" name="mode" value={props.mode} />
       {editing ? <input type="hidden" name="name" value={values.name} /> : field("name", "Name", { hint: "How the MFA page's User Repository list names it, for example example.com." })}
       {field("url", "URL", { hint: urlHint, type: "url" })}
       {field("bindDn", "Bind DN", { hint: "The account SafeNet reads the directory with, for example cn=reader,dc=example,dc=com." })}

@@ -64,15 +64,19 @@ export const addRepositorySchema = z.object({ name: repositoryName, ...directory
 /** An edit names the repository it changes (a hidden field); an empty bind password keeps the saved one. */
 export const editRepositorySchema = z.object({ name: z.string().trim().min(1, "The repository is missing. Reload the page.").max(64).prefault(""), ...directoryShape });
 
-/** Test connection: the add form (no name yet) or the edit form (the saved repository's name). */
-export const testRepositorySchema = z.object({ name: z.string().trim().max(64).prefault(""), ...directoryShape });
+/** Test connection: the add form (its name is not saved yet) or the edit form (the saved repository's name). */
+export const testRepositorySchema = z.object({
+  mode: z.enum(["add", "edit"], { error: "Reload the page and try again." }),
+  name: z.string().trim().max(64).prefault(""),
+  ...directoryShape,
+});
 
 export const removeRepositorySchema = z.object({ name: z.string().trim().min(1, "Choose the repository to remove.").max(64).prefault("") });
 
 /** The fields a failed form shows again: never the bind password nor the passcode. */
 export const ECHO = ["name", "url", "bindDn", "baseDn", "userFilter", ...Object.values(ATTRIBUTE_FIELDS)] as const;
 
-type DirectoryForm = Omit<z.output<typeof testRepositorySchema>, "name" | "stepUpPasscode">;
+type DirectoryForm = Omit<z.output<typeof testRepositorySchema>, "mode" | "name" | "stepUpPasscode">;
 
 const attributesOf = (f: DirectoryForm): LdapAttributes => ({
   upn: f[ATTRIBUTE_FIELDS.upn],
