@@ -38,6 +38,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   // The setting goes back first (keepMfaSettings), then the repository, then the directory.
+  await removeAccounts().catch(() => undefined);
   await tms(`/repositories/${encodeURIComponent(REPOSITORY)}`, { method: "DELETE" }).catch(() => undefined);
   await slapd?.stop();
 });
@@ -219,6 +220,7 @@ test("a person of the directory signs in with the directory password, enrolls, l
   expect((await tms<{ state: string }>(`/tokens/${serial}`)).state).toBe("Active");
 
   await page.getByRole("navigation", { name: "Account" }).getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
   await fillCredentials(page, PERSON.upn, PERSON.password);
   await expect(page).toHaveURL(/\/login\/otp/);
   await page.getByLabel("Passcode (PIN + one-time password)").fill(PIN + (await nextCode()));
@@ -259,14 +261,28 @@ test("a person of the directory signs in with the directory password, enrolls, l
   expect(savedMfaSettings().userRepository).toBe("corp.local");
 });
 
-test("a repository not in use is removed after a confirmation", async ({ page }) => {
+/** Removes the person's tokens and SafeNet account: a repository that holds accounts is not removed. */
+async function removeAccounts() {
+  const user = await tms<{ tokens: { serial: string }[] }>(`/repositories/${encodeURIComponent(REPOSITORY)}/users/${encodeURIComponent(PERSON.upn)}`);
+  for (const t of user.tokens) await tms(`/tokens/${t.serial}`, { method: "DELETE" });
+  await tms(`/repositories/${encodeURIComponent(REPOSITORY)}/users/${encodeURIComponent(PERSON.upn)}/account`, { method: "DELETE" });
+}
+
+test("a repository not in use is removed after a confirmation, once it holds no SafeNet accounts", async ({ page }) => {
   await signInAdmin(page);
   await page.goto("/admin/repositories");
+  await expect(row(page)).not.toContainText("In use for sign-in");
   await row(page).getByRole("button", { name: `Remove ${REPOSITORY}` }).click();
   const confirm = row(page).getByRole("button", { name: `Remove ${REPOSITORY}` });
   await expect(confirm).toBeFocused();
   await expect(confirm).toHaveClass(/danger/);
   await confirm.click();
+  // SafeNet keeps a repository whose people still have accounts and tokens, and says what to do.
+  await expect(row(page).getByRole("status")).toContainText("Delete those accounts first, then remove the repository.");
+
+  await removeAccounts();
+  await row(page).getByRole("button", { name: `Remove ${REPOSITORY}` }).click();
+  await row(page).getByRole("button", { name: `Remove ${REPOSITORY}` }).click();
   await expect(row(page)).toHaveCount(0);
   expect((await tms<{ repositories: { name: string }[] }>("/repositories")).repositories.map((r) => r.name)).not.toContain(REPOSITORY);
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useRef, useState, useTransition } from "react";
+import { startTransition, useActionState, useRef, useState, useTransition, type FormEvent } from "react";
 import { FormStatus, InputField } from "@/app/components/form-field";
 import { PasscodeField } from "@/app/components/passcode-field";
 import { IDLE, type ActionState } from "@/lib/forms/state";
@@ -50,6 +50,15 @@ export function RepositoryForm(props: { mode: "add" | "edit"; saved?: Repository
   const set = (field: Field, value: string) => setValues((v) => ({ ...v, [field]: value }));
   const errors = { ...(test.status === "error" ? test.fieldErrors : {}), ...(state.status === "error" ? state.fieldErrors : {}) };
 
+  // Submitted by hand rather than through the form's action: React resets a form after its action,
+  // which could put back a value typed while the answer was on its way.
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (saving) return;
+    const form = new FormData(e.currentTarget);
+    startTransition(() => formAction(form));
+  }
+
   function runTest() {
     if (testing || !formRef.current) return;
     const form = new FormData(formRef.current);
@@ -80,7 +89,7 @@ export function RepositoryForm(props: { mode: "add" | "edit"; saved?: Repository
   );
 
   return (
-    <form ref={formRef} action={formAction} noValidate aria-busy={saving} className={styles.form}>
+    <form ref={formRef} onSubmit={submit} noValidate aria-busy={saving} className={styles.form}>
       <input type="hidden" name="mode" value={props.mode} />
       {editing ? <input type="hidden" name="name" value={values.name} /> : field("name", "Name", { hint: "How the MFA page's User Repository list names it, for example example.com." })}
       {field("url", "URL", { hint: urlHint, type: "url" })}
