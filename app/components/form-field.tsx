@@ -6,7 +6,7 @@ export function FormField(props: {
   label: string;
   error?: string;
   hint?: ReactNode;
-  /** Not an error (the form still saves): a caution about the value chosen, announced when it appears. */
+  /** Not an error (the form still saves): a caution about the value chosen, announced as it appears. */
   warning?: ReactNode;
   children: (aria: { id: string; "aria-invalid": boolean; "aria-describedby"?: string }) => ReactNode;
 }) {
@@ -28,8 +28,8 @@ export function FormField(props: {
           {props.error}
         </p>
       )}
-      {props.warning !== undefined && (
-        <p id={warningId} role="status" aria-live="polite" className={props.warning ? "notice" : undefined}>
+      {props.warning && (
+        <p id={warningId} role="alert" className="notice">
           {props.warning}
         </p>
       )}

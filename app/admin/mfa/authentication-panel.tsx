@@ -90,7 +90,7 @@ export function AuthenticationPanel(props: {
         warning={
           notUsable
             ? `${notUsable.name} cannot be used now (${statusLabel(notUsable.status)}): ${notUsable.message ?? "SafeNet did not say why."} Until it answers, its users cannot sign in; fix it under User repositories or choose another.`
-            : ""
+            : undefined
         }
       >
         {(aria) => (
