@@ -3,7 +3,7 @@ import type { Repository } from "../lib/safenet/contract";
 import { SafeNetError, notFound } from "./errors";
 import { hashPassword, verifyPassword, type Keyring } from "./keys";
 import { LdapFailure, makeLdapDirectory, type LdapUser } from "./ldap/client";
-import { settingsOf, shownSettings } from "./ldap/settings";
+import { settingsOf, shownSettings, type StoredLdapColumns } from "./ldap/settings";
 import { startsWith } from "./like";
 
 // The simulated Active Directory: repositories, users, groups and the domain sign-in. One SQL text
@@ -16,18 +16,11 @@ import { startsWith } from "./like";
 // (`materialize`), so tokens, the validator and events work as for the built-in directory; the row's
 // display name and email are refreshed from the directory whenever the user is read.
 
-export interface RepositoryRow {
+/** The LDAP columns (ldap/settings.ts) are null for the built-in directory. */
+export interface RepositoryRow extends StoredLdapColumns {
   id: number;
-  name: string;
   kind: string;
   netbiosName: string;
-  /** LDAP repositories only (null for the built-in directory). */
-  url: string | null;
-  bindDn: string | null;
-  bindPasswordSealed: Buffer | Uint8Array | null;
-  baseDn: string | null;
-  userFilter: string | null;
-  attributes: string | null;
 }
 
 export interface UserRow {

@@ -48,8 +48,18 @@ export function filterProblem(filter: string): string | null {
 export function firstRdnValue(dn: string): string {
   const m = /^\s*[A-Za-z0-9.-]+\s*=\s*((?:\\.|[^,+\\])*)/.exec(dn);
   if (!m) return dn;
-  return m[1]
-    .replace(/\\([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
-    .replace(/\\(.)/g, "$1")
-    .trim();
+  // RFC 4514: `\,` stands for the character, `\c3\a9` for the UTF-8 bytes of one.
+  const bytes: number[] = [];
+  const chars = Array.from(m[1]);
+  for (let i = 0; i < chars.length; i++) {
+    const pair = chars[i] === "\\" ? (chars[i + 1] ?? "") + (chars[i + 2] ?? "") : "";
+    if (/^[0-9a-fA-F]{2}$/.test(pair)) {
+      bytes.push(parseInt(pair, 16));
+      i += 2;
+    } else {
+      if (chars[i] === "\\" && i + 1 < chars.length) i++;
+      bytes.push(...Buffer.from(chars[i]));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8").trim();
 }

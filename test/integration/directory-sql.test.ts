@@ -32,7 +32,7 @@ describe.each(DIALECTS)("directory on %s", (dialect) => {
 
   it("seeds once: a second seed creates nothing and lists no account", async () => {
     expect(await seedDemoDirectory(t.db, directory)).toEqual([]);
-    expect(await directory.listRepositories()).toEqual([{ name: "corp.local", kind: "ActiveDirectory", users: 5 }]);
+    expect(await directory.listRepositories()).toEqual([{ name: "corp.local", kind: "ActiveDirectory", users: 5, status: "ok" }]);
     expect(await directory.listGroups(repo)).toEqual([
       { name: "Contractors", members: 1 },
       { name: "Domain Users", members: 5 },

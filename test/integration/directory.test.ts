@@ -78,7 +78,7 @@ describe("health and the TMS Web API key", () => {
 describe("repositories and groups of the demo directory", () => {
   it("lists corp.local as an ActiveDirectory repository with its user count", async () => {
     const body = await json(await sim.tms(`${TMS}/repositories`));
-    expect(body).toEqual({ repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 5 }] });
+    expect(body).toEqual({ repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 5, status: "ok" }] });
   });
 
   it("lists the four demo groups with their member counts", async () => {

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { contractFetch } from "./support/contract-check";
 import { createPostgresDatabase } from "./support/portal-db";
+import { freePort } from "../support/free-port";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
 // that talk to it over HTTP and SMTP exactly as the portal does. Every answer `tms` and `validate`
@@ -18,16 +18,7 @@ export const VALIDATOR = "/TokenValidator/TokenValidator.asmx";
 export const TMS = "/TMSWebAPI/v1";
 export const REPO = `${TMS}/repositories/corp.local`;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface Simulator {
   base: string;

@@ -212,6 +212,16 @@ describe("a directory in trouble", () => {
     expect(repos.find((r) => r.name === NAME)).toMatchObject({ status: "ok", users: TOTAL });
   }, 20_000);
 
+  it("that no longer accepts the saved service password answers 503 saying to enter it again", async () => {
+    const dn = `cn=svc-two,ou=Service,${ldap.baseDn}`;
+    await ldap.addLdif(`dn: ${dn}\nobjectClass: person\ncn: svc-two\nsn: svc-two\nuserPassword: Two!2026\n`);
+    await expectJson(await post(`${TMS}/repositories`, { ...repositoryBody(ldap, "revoked"), bindDn: dn, bindPassword: "Two!2026" }), 201);
+    await ldap.addLdif(`dn: ${dn}\nchangetype: modify\nreplace: userPassword\nuserPassword: Changed!2026\n`);
+    const refused = await expectError(await signIn("alice", "Alice!2026", `${TMS}/repositories/revoked`), 503, "directory_bind_failed");
+    expect(refused.message).toMatch(/refused the bind DN and password\. Enter the service account's DN and password again\./);
+    expect((await listing()).find((r) => r.name === "revoked")).toMatchObject({ status: "bind_failed", users: null });
+  });
+
   it("that is a plain TCP listener fails the connection test with a time-out, not a hang", async () => {
     const listener = await silentListener();
     try {

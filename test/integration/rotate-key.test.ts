@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { base32Encode } from "../../lib/otp";
 import { ROOT, startSimulator, VALIDATOR, type Simulator } from "./harness";
 import { activeToken, otpFor, type Provisioned } from "./provision";
+import { repositoryBody } from "./support/ldap";
+import { startSlapd, type Slapd } from "../support/slapd";
 
 // `npm run safenet:rotate-key` on a DATA_DIR whose key lives in master.key: refused while the
 // simulator runs; afterwards the token still validates with PIN + OTP (seed and PIN pepper moved to
@@ -16,6 +18,7 @@ import { activeToken, otpFor, type Provisioned } from "./provision";
 const SQLITE = { SAFENET_DATABASE_URL: "" };
 
 let sim: Simulator;
+let ldap: Slapd;
 let token: Provisioned;
 const keyFile = () => path.join(sim.dataDir, "master.key");
 
@@ -26,12 +29,18 @@ function rotate(cwd = sim.dataDir, dataDir = sim.dataDir) {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator(SQLITE);
+  [sim, ldap] = await Promise.all([startSimulator(SQLITE), startSlapd()]);
   token = await activeToken(sim, "alice@corp.local", "event", "4089");
+  // An LDAP repository's bind password is sealed under the master key too.
+  const created = await sim.tms("/TMSWebAPI/v1/repositories", { method: "POST", json: repositoryBody(ldap, "ldap-rotate") });
+  expect(created.status, await created.clone().text()).toBe(201);
   const mailer = nodemailer.createTransport({ host: "127.0.0.1", port: sim.smtpPort, secure: false, ignoreTLS: true });
   await mailer.sendMail({ from: "portal@corp.local", to: "alice@corp.local", subject: "Activation", text: "sealed body 7Kq2" });
 });
-afterAll(async () => sim?.stop());
+afterAll(async () => {
+  await sim?.stop();
+  await ldap?.stop();
+});
 
 // Each slow test restarts the simulator twice; on a loaded 2-core machine that alone can take 20 s.
 describe("rotating the seed master key", () => {
@@ -43,7 +52,7 @@ describe("rotating the seed master key", () => {
     expect(fs.readFileSync(keyFile(), "utf8")).toBe(before);
   });
 
-  it("re-seals seeds, mail and the PIN pepper; the token validates under the new key and the old key is refused", async () => {
+  it("re-seals seeds, mail, bind passwords and the PIN pepper; the token validates under the new key and the old key is refused", async () => {
     const oldKey = fs.readFileSync(keyFile(), "utf8").trim();
     let run: ReturnType<typeof rotate> | undefined;
     await sim.restart({}, () => {
@@ -67,6 +76,8 @@ describe("rotating the seed master key", () => {
     expect(await wrongPin.json()).toMatchObject({ code: 0, reason: "wrong_pin" });
     const mail = await sim.tms("/mailbox/messages?to=alice@corp.local");
     expect(JSON.stringify(await mail.json())).toContain("sealed body 7Kq2");
+    const signIn = await sim.tms("/TMSWebAPI/v1/repositories/ldap-rotate/authenticate", { method: "POST", json: { username: "bob", password: "Bob!2026" } });
+    expect(signIn.status, "the bind password opens under the new key").toBe(200);
 
     await expect(sim.restart({ SAFENET_MASTER_KEY: oldKey })).rejects.toThrow(/master key does not match/);
     await sim.restart();

@@ -8,9 +8,11 @@ import { base32Encode } from "../../lib/otp";
 import { startSimulator, type Simulator } from "./harness";
 import { activeToken, newUser, otpFor, provision, setPolicy, type Provisioned } from "./provision";
 import { createPostgresDatabase } from "./support/portal-db";
+import { repositoryBody } from "./support/ldap";
+import { startSlapd, type Slapd } from "../support/slapd";
 
 // Secrets at rest and in logs: after a full life cycle, the raw database files hold no seed,
-// activation key or PIN, and nothing the simulator printed does either. With TEST_POSTGRES_URL the
+// activation key, PIN or LDAP bind password, and nothing the simulator printed does either. With TEST_POSTGRES_URL the
 // simulator runs on PostgreSQL and "the raw database" is every value of every table, bytes as stored.
 
 // Eight digits, so that the PIN cannot turn up in the files by chance the way four digits could.
@@ -18,6 +20,7 @@ const PIN = "73915284";
 const NEW_PIN = "62804175";
 
 let sim: Simulator;
+let ldap: Slapd;
 const tokens: Provisioned[] = [];
 const passcodes: string[] = [];
 
@@ -56,7 +59,12 @@ function seedForms(secret: Uint8Array): (string | Buffer)[] {
 beforeAll(async () => {
   database = process.env.TEST_POSTGRES_URL ? await createPostgresDatabase("safenet_secrets") : undefined;
   databaseUrl = database?.url;
-  sim = await startSimulator(databaseUrl ? { SAFENET_DATABASE_URL: databaseUrl } : {});
+  [sim, ldap] = await Promise.all([startSimulator(databaseUrl ? { SAFENET_DATABASE_URL: databaseUrl } : {}), startSlapd()]);
+  // An LDAP repository: its bind password is sealed like a seed; a changed one replaces it.
+  const created = await sim.tms("/TMSWebAPI/v1/repositories", { method: "POST", json: repositoryBody(ldap, "ldap-secrets") });
+  expect(created.status, await created.clone().text()).toBe(201);
+  const patched = await sim.tms("/TMSWebAPI/v1/repositories/ldap-secrets", { method: "PATCH", json: { bindPassword: ldap.bindPassword } });
+  expect(patched.status, await patched.clone().text()).toBe(200);
   await setPolicy(sim, { pinMinLength: 4, pinMaxLength: 8 });
   for (const mode of ["time", "event"] as const) {
     const upn = await newUser(sim);
@@ -88,6 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sim?.stop();
+  await ldap?.stop();
   await database?.drop();
 });
 
@@ -107,6 +116,8 @@ describe("secrets at rest", () => {
       expect(raw.includes(t.activationKey), `activation key of ${t.serial}`).toBe(false);
     }
     expect(raw.includes(PIN)).toBe(false);
+    expect(raw.includes("ldap-secrets"), "the repositories' rows were read").toBe(true);
+    expect(raw.includes(ldap.bindPassword), "LDAP bind password").toBe(false);
     expect(raw.includes(NEW_PIN)).toBe(false);
     for (const p of passcodes) expect(raw.includes(p)).toBe(false);
   });
@@ -118,7 +129,7 @@ describe("secrets at rest", () => {
       if (t.secret.length) for (const form of seedForms(t.secret)) if (typeof form === "string") expect(log).not.toContain(form);
       expect(log).not.toContain(t.activationKey);
     }
-    for (const secret of [PIN, NEW_PIN, ...passcodes]) expect(log).not.toContain(secret);
+    for (const secret of [PIN, NEW_PIN, ldap.bindPassword, ...passcodes]) expect(log).not.toContain(secret);
   });
 
   it("refuses to start under a different master key, and leaves the data as it was", async () => {

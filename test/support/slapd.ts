@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "ldapts";
+import { freePort } from "./free-port";
 
 // A throwaway OpenLDAP server (Debian's /usr/sbin/slapd) for tests and e2e: a slapd.conf-style
 // configuration and an mdb database in a temp dir, listening on 127.0.0.1 only, loaded with the demo
@@ -73,17 +73,6 @@ export interface SlapdOptions {
   extraLdif?: string[];
   /** How long to wait for slapd to answer a bind (ms). */
   readyTimeoutMs?: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function config(dir: string): string {
@@ -246,4 +235,21 @@ export function syntheticUsersLdif(count: number): string {
   const members = dns.map((dn) => `member: ${dn}`).join("\n");
   entries.push(`dn: cn=Domain Users,ou=Groups,${BASE_DN}\nchangetype: modify\nadd: member\n${members}`);
   return entries.join("\n\n") + "\n";
+}
+
+// `tsx test/support/slapd.ts [port]`: runs the demo directory until SIGINT/SIGTERM (a Playwright
+// webServer, or by hand); prints the settings a repository needs as one JSON line.
+if (require.main === module) {
+  const port = process.argv[2] ? Number(process.argv[2]) : undefined;
+  startSlapd({ port }).then(
+    (slapd) => {
+      const { url, baseDn, bindDn, bindPassword, userFilter } = slapd;
+      console.log(JSON.stringify({ url, baseDn, bindDn, bindPassword, userFilter }));
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void slapd.stop().then(() => process.exit(0)));
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
 }
