@@ -261,6 +261,28 @@ test("a person of the directory signs in with the directory password, enrolls, l
   expect(savedMfaSettings().userRepository).toBe("corp.local");
 });
 
+test("a directory that stops answering is flagged in the list and next to the User Repository choice", async ({ page }) => {
+  await signInAdmin(page);
+  await slapd.stop();
+  try {
+    await page.goto("/admin/repositories");
+    await expect(row(page)).toContainText("Not usable (");
+    await page.goto("/admin/mfa");
+    await page.getByRole("tab", { name: "Authentication" }).click();
+    const choice = field(page, "User Repository");
+    const alert = page.getByRole("tabpanel", { name: "Authentication" }).getByRole("alert");
+    await expect(choice.locator(`option[value="${REPOSITORY}"]`)).not.toContainText("status ok");
+    await expect(alert).toHaveCount(0);
+    await choice.selectOption(REPOSITORY);
+    await expect(choice).toHaveAccessibleDescription(new RegExp(`${REPOSITORY} cannot be used now \\(.+\\): .+ Until it answers, its users cannot sign in`));
+    await expect(alert).toContainText(`${REPOSITORY} cannot be used now`);
+    await choice.selectOption("corp.local");
+    await expect(alert).toHaveCount(0);
+  } finally {
+    slapd = await startDirectory([PERSON]);
+  }
+});
+
 /** Removes the person's tokens and SafeNet account: a repository that holds accounts is not removed. */
 async function removeAccounts() {
   const user = await tms<{ tokens: { serial: string }[] }>(`/repositories/${encodeURIComponent(REPOSITORY)}/users/${encodeURIComponent(PERSON.upn)}`);
