@@ -142,11 +142,13 @@ test("a changed URL needs the bind password again, so the saved one never goes t
 
   const elsewhere = `ldap://127.0.0.1:${slapd.port + 100}`;
   await field(page, "URL").fill(elsewhere);
-  await page.getByRole("button", { name: "Test connection" }).click();
-  await expect(field(page, "Bind password")).toHaveAccessibleDescription(/The URL changed: enter the bind password again/);
   await page.getByRole("button", { name: `Save ${REPOSITORY}` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Not saved: see the message next to the bind password." })).toBeVisible();
   await expect(field(page, "Bind password")).toHaveAccessibleDescription(/The URL changed: enter the bind password again/);
   expect((await tms<{ repositories: { name: string; url?: string }[] }>("/repositories")).repositories.find((r) => r.name === REPOSITORY)?.url).toBe(slapd.url);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.locator("#edit-test-status")).toHaveText("Not tested: see the message next to the bind password.");
+  await expect(field(page, "Bind password")).toHaveAccessibleDescription(/The URL changed: enter the bind password again/);
 
   // The same server: the saved password is kept, and the test binds with it.
   await field(page, "URL").fill(slapd.url);
