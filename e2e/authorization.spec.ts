@@ -26,7 +26,7 @@ const userActions = Object.entries(manifest.node)
   .filter(([, a]) => a.filename.startsWith("app/(portal)/"))
   .map(([id, a]) => ({ id, name: `${a.filename}#${a.exportedName}`, page: pagePath(Object.keys(a.workers)[0]).replace(/\/\([^)]+\)/g, "") }));
 
-const ADMIN_ROUTES = ["/admin", "/admin/mfa", "/admin/exclusions", "/admin/users", "/admin/users/alice%40corp.local", "/admin/policy", "/admin/events", "/admin/auth-nodes"];
+const ADMIN_ROUTES = ["/admin", "/admin/mfa", "/admin/exclusions", "/admin/users", "/admin/users/alice%40corp.local", "/admin/policy", "/admin/events", "/admin/auth-nodes", "/admin/repositories"];
 const ADMIN_HANDLERS = fs.existsSync(path.resolve(__dirname, "../app/api/admin"))
   ? fs
       .readdirSync(path.resolve(__dirname, "../app/api/admin"), { recursive: true })

@@ -38,6 +38,7 @@ const PAGES: { route: string; url: string; who: Who }[] = [
   { route: "/admin/events", url: "/admin/events", who: "admin" },
   { route: "/admin/invitations", url: "/admin/invitations", who: "admin" },
   { route: "/admin/auth-nodes", url: "/admin/auth-nodes", who: "admin" },
+  { route: "/admin/repositories", url: "/admin/repositories", who: "admin" },
   // An unknown link renders the page that says what to do instead: the longest text it shows.
   { route: "/invite/[token]", url: "/invite/no-such-invitation-link-0123456789abcdef", who: "anonymous" },
 ];

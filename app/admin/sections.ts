@@ -5,6 +5,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/users", label: "Users and tokens" },
   { href: "/admin/invitations", label: "Invitations" },
   { href: "/admin/policy", label: "SafeNet policy" },
+  { href: "/admin/repositories", label: "User repositories" },
   { href: "/admin/events", label: "Events" },
   { href: "/admin/auth-nodes", label: "Auth nodes" },
 ];

@@ -6,11 +6,14 @@ export function FormField(props: {
   label: string;
   error?: string;
   hint?: ReactNode;
+  /** Not an error (the form still saves): a caution about the value chosen, announced as it appears. */
+  warning?: ReactNode;
   children: (aria: { id: string; "aria-invalid": boolean; "aria-describedby"?: string }) => ReactNode;
 }) {
   const hintId = props.hint ? `${props.id}-hint` : undefined;
   const errorId = props.error ? `${props.id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const warningId = `${props.id}-warning`;
+  const describedBy = [hintId, errorId, props.warning ? warningId : undefined].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
@@ -23,6 +26,11 @@ export function FormField(props: {
       {props.error && (
         <p id={errorId} className="field-error">
           {props.error}
+        </p>
+      )}
+      {props.warning && (
+        <p id={warningId} role="alert" className="notice">
+          {props.warning}
         </p>
       )}
     </div>

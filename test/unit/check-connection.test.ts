@@ -7,6 +7,8 @@ import { checkOtpService, checkTmsApi, listRepositories, sameServiceUrl } from "
 // Real sockets on 127.0.0.1: the classification depends on what Node's HTTP stack reports.
 
 const KEY = "right-key";
+/** Contract v2: an LDAP repository whose server is down, with the status and message the MFA page warns with. */
+const LDAP_DOWN = { name: "example.com", kind: "LDAP", users: null, status: "unreachable", message: "ldap://10.0.0.9:389 refused the connection.", url: "ldap://10.0.0.9:389" };
 /** The settings as saved: this URL and the key that belongs to it. */
 const saved = (url: string, apiKey = KEY) => ({ url, apiKey });
 let base = "";
@@ -43,7 +45,7 @@ beforeAll(async () => {
         return bearer ? json(res, 200, { service: "TMSWebAPI", status: "ok", version: "1.2.3" }) : json(res, 401, { error: { code: "unauthorized" } });
       case "/TMSWebAPI/v1/repositories":
         return bearer
-          ? json(res, 200, { repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 12 }] })
+          ? json(res, 200, { repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 12 }, LDAP_DOWN] })
           : json(res, 401, { error: { code: "unauthorized" } });
       default:
         return json(res, 404, { error: { code: "not_found" } });
@@ -167,8 +169,9 @@ describe("checkTmsApi at the saved URL", () => {
 });
 
 describe("listRepositories", () => {
-  it("lists the repositories the TMS reports, with or without a trailing slash", async () => {
-    const expected = { ok: true, repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 12 }] };
+  it("lists the repositories the TMS reports with their live status, with or without a trailing slash", async () => {
+    const { url: _url, ...ldap } = LDAP_DOWN;
+    const expected = { ok: true, repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 12 }, ldap] };
     expect(await listRepositories(`${base}/TMSWebAPI/v1`, saved(`${base}/TMSWebAPI/v1`))).toEqual(expected);
     expect(await listRepositories(`${base}/TMSWebAPI/v1/`, saved(`${base}/TMSWebAPI/v1`))).toEqual(expected);
   });

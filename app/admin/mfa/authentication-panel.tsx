@@ -9,6 +9,15 @@ import styles from "./mfa.module.css";
 import { RadioGroup } from "./radio-group";
 
 type Field = "mode" | "tokenType" | "tmsUrl" | "userRepository" | "splitDelivery";
+type Listed = Extract<RepositoriesResult, { ok: true }>["repositories"][number];
+
+const statusLabel = (status: string | undefined) => (status ?? "ok").replace(/_/g, " ");
+
+/** Kind, live status and users, as the option names them. */
+function repositoryFacts(r: Listed): string {
+  const users = r.users === null ? "users not counted" : `${r.users} ${r.users === 1 ? "user" : "users"}`;
+  return [r.kind, r.status === undefined ? null : `status ${statusLabel(r.status)}`, users].filter(Boolean).join(", ");
+}
 
 /** The Authentication tab: mode (with its token type), TMS Web API URL and its check, user repository. */
 export function AuthenticationPanel(props: {
@@ -49,6 +58,8 @@ export function AuthenticationPanel(props: {
   const repos = props.repositories;
   const names = repos.ok ? repos.repositories.map((r) => r.name) : [];
   const keepCurrent = values.userRepository && !names.includes(values.userRepository);
+  const chosen = repos.ok ? repos.repositories.find((r) => r.name === values.userRepository) : undefined;
+  const notUsable = chosen?.status !== undefined && chosen.status !== "ok" ? chosen : undefined;
 
   return (
     <>
@@ -73,8 +84,13 @@ export function AuthenticationPanel(props: {
         error={errors.userRepository}
         hint={
           repos.ok
-            ? "The directory whose users sign in, as the TMS reports it."
+            ? "The directory whose users sign in, as the TMS reports it. LDAP directories are added under User repositories."
             : `The list of repositories is missing, so only the current one is offered: ${repos.message}`
+        }
+        warning={
+          notUsable
+            ? `${notUsable.name} cannot be used now (${statusLabel(notUsable.status)}): ${notUsable.message ?? "SafeNet did not say why."} Until it answers, its users cannot sign in; fix it under User repositories or choose another.`
+            : undefined
         }
       >
         {(aria) => (
@@ -84,7 +100,7 @@ export function AuthenticationPanel(props: {
             {repos.ok &&
               repos.repositories.map((r) => (
                 <option key={r.name} value={r.name}>
-                  {r.name} ({r.kind}, {r.users} {r.users === 1 ? "user" : "users"})
+                  {r.name} ({repositoryFacts(r)})
                 </option>
               ))}
           </select>

@@ -213,6 +213,13 @@ export async function listRepositories(url: string, saved: SavedTms, options: Ch
   }
   const repositories = list
     .filter((r): r is Repository => !!r && typeof r === "object" && typeof (r as Repository).name === "string")
-    .map((r) => ({ name: r.name, kind: String(r.kind ?? ""), users: Number(r.users) || 0 }));
+    .map((r) => ({
+      name: r.name,
+      kind: String(r.kind ?? ""),
+      users: typeof r.users === "number" ? r.users : null,
+      // Contract v2: an LDAP directory's live status, so the choice can warn about one that is down.
+      ...(typeof r.status === "string" && { status: r.status }),
+      ...(typeof r.message === "string" && { message: r.message }),
+    }));
   return { ok: true, repositories };
 }

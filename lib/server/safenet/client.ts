@@ -12,7 +12,9 @@ import {
   policySchema,
   provisionAnswerSchema,
   repositoriesAnswerSchema,
+  repositorySchema,
   repositorySummarySchema,
+  repositoryTestAnswerSchema,
   SafeNetError,
   tokenSchema,
   tokensPageSchema,
@@ -21,6 +23,9 @@ import {
   validationAnswerSchema,
   type AuthenticateRequest,
   type CreateAuthNodeRequest,
+  type CreateLdapRepositoryRequest,
+  type patchLdapRepositoryRequestSchema,
+  type testLdapRepositoryRequestSchema,
   type Policy,
   type ProvisionRequest,
   type Token,
@@ -131,6 +136,7 @@ export function safenetClient(endpoints: SafeNetEndpoints) {
   const user = (upn: string, tail = ""): Target => ({ path: `${repo}/users/${encodeURIComponent(upn)}${tail}`, label: `/repositories/{repo}/users/{upn}${tail}` });
   const token = (serial: string, tail = ""): Target => ({ path: `/tokens/${encodeURIComponent(serial)}${tail}`, label: `/tokens/{serial}${tail}` });
   const fixed = (path: string, query = ""): Target => ({ path: path + query, label: path });
+  const namedRepo = (name: string): Target => ({ path: `/repositories/${encodeURIComponent(name)}`, label: "/repositories/{name}" });
 
   return {
     /** The user, or null for a wrong name or password (SafeNet does not say which). */
@@ -167,6 +173,13 @@ export function safenetClient(endpoints: SafeNetEndpoints) {
     listAuthNodes: async () => (await tms(authNodesAnswerSchema, fixed("/authnodes"))).authNodes,
     createAuthNode: (body: CreateAuthNodeRequest) => post(authNodeSchema, fixed("/authnodes"), body),
     deleteAuthNode: (id: string): Promise<void> => tms(null, { path: `/authnodes/${encodeURIComponent(id)}`, label: "/authnodes/{id}" }, { method: "DELETE" }),
+    // LDAP repositories (contract v2). The bind password rides only on this client, which speaks to the
+    // saved TMS URL with the saved key: a credential goes only to the URL it was saved for.
+    createRepository: (body: CreateLdapRepositoryRequest) => post(repositorySchema, fixed("/repositories"), body),
+    patchRepository: (name: string, body: z.input<typeof patchLdapRepositoryRequestSchema>) =>
+      tms(repositorySchema, namedRepo(name), { method: "PATCH", json: body }),
+    deleteRepository: (name: string): Promise<void> => tms(null, namedRepo(name), { method: "DELETE" }),
+    testRepository: (body: z.input<typeof testLdapRepositoryRequestSchema>) => post(repositoryTestAnswerSchema, fixed("/repositories/test"), body),
     validate: (body: Omit<ValidationRequest, "organization">) =>
       call("POST to the OTP Service URL", endpoints.otpServiceUrl, validationAnswerSchema, {
         method: "POST",
