@@ -6,6 +6,6 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/invitations", label: "Invitations" },
   { href: "/admin/policy", label: "SafeNet policy" },
   { href: "/admin/repositories", label: "User repositories" },
-  { href: "/admin/events", label: "Events" },
   { href: "/admin/auth-nodes", label: "Auth nodes" },
+  { href: "/admin/events", label: "Events" },
 ];
