@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
+import { freePort } from "../test/support/free-port";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -31,17 +31,6 @@ function binDir(): string {
     if (versions.length) return path.join(base, versions[0], "bin");
   }
   throw new Error("PostgreSQL's binaries were not found under /usr/lib/postgresql/*/bin: install Debian's `postgresql` package (or set PG_BIN).");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const asRoot = process.getuid?.() === 0;
