@@ -88,7 +88,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
     child = proc;
     proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
     proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 45_000;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`The simulator exited early:\n${output}`);
       try {
@@ -98,7 +98,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`The simulator did not answer /health within 30 s:\n${output}`);
+    throw new Error(`The simulator did not answer /health within 45 s:\n${output}`);
   };
 
   const stopChild = async () => {
