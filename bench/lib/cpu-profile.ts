@@ -28,6 +28,8 @@ export interface SummaryOptions {
   top?: number;
   /** Paths under this directory are shown relative to it. */
   root?: string;
+  /** Leave out the samples of the first milliseconds (process start, module loading) to summarise the steady state. */
+  skipFirstMs?: number;
 }
 
 /** V8's pseudo-frames, kept apart from the code's own time. */
@@ -44,12 +46,15 @@ export function shortFile(url: string, root?: string): string {
 }
 
 /** Self time per node in microseconds: the time deltas of the samples that landed in it (hit counts when there are no samples). */
-function selfTimes(profile: CpuProfile): Map<number, number> {
+function selfTimes(profile: CpuProfile, skipFirstMs = 0): Map<number, number> {
   const self = new Map<number, number>();
   const { samples, timeDeltas } = profile;
   if (samples && timeDeltas && samples.length === timeDeltas.length && samples.length > 0) {
-    // A sample's delta is the time since the previous one; it belongs to the next sample's node as V8's DevTools count it.
+    // Sample i lasts until sample i+1 (timeDeltas[i+1]), as V8's DevTools count it.
+    let at = 0;
     for (let i = 0; i < samples.length; i++) {
+      at += timeDeltas[i];
+      if (at < skipFirstMs * 1000) continue;
       const delta = timeDeltas[i + 1] ?? 0;
       self.set(samples[i], (self.get(samples[i]) ?? 0) + Math.max(0, delta));
     }
@@ -79,7 +84,7 @@ const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\|/g, "\\|"
 
 export function summariseCpuProfile(profile: CpuProfile, options: SummaryOptions = {}): string {
   const top = options.top ?? 15;
-  const self = selfTimes(profile);
+  const self = selfTimes(profile, options.skipFirstMs);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const functions = new Map<string, Entry>();
   const files = new Map<string, Entry>();

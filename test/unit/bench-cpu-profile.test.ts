@@ -39,6 +39,14 @@ describe("CPU profile summary", () => {
     expect(md).not.toContain("bench/app.ts` | 1.00"); // top 2 only
   });
 
+  it("leaves out the first milliseconds when asked (process start)", () => {
+    // Samples at 0, 1, 2 … ms: skipping 4 ms drops the four "hot" ones.
+    const steady = summariseCpuProfile(profile, { top: 1, skipFirstMs: 4 });
+    expect(steady).toContain("6.00 ms sampled");
+    expect(steady).not.toContain("`hot`");
+    expect(steady).toContain("| 1 | `(anonymous)` |");
+  });
+
   it("falls back to hit counts when a profile has no samples", () => {
     const hits: CpuProfile = { startTime: 0, endTime: 4000, nodes: [{ id: 1, callFrame: { functionName: "f", url: "file:///x/a.js", lineNumber: 0 }, hitCount: 3 }, { id: 2, callFrame: { functionName: "(idle)", url: "", lineNumber: -1 }, hitCount: 1 }] };
     expect(summariseCpuProfile(hits)).toContain("| 1 | `f` | `/x/a.js:1` | 3.00 ms | 100.0 % |");
