@@ -133,11 +133,11 @@ function printPlan(selection: ReturnType<typeof selectBenches>, needsBuild: bool
   let total = needsBuild ? BUILD_BUDGET_SECONDS : 0;
   for (const spec of selection.run) {
     const present = fs.existsSync(path.join(ROOT, spec.file));
-    if (present) total += spec.budgetSeconds;
-    console.log(`  ${present ? "run    " : "missing"}     ${spec.name.padEnd(18)} ${spec.file}${present ? ` (budget ${spec.budgetSeconds} s)` : ""}`);
+    total += spec.budgetSeconds;
+    console.log(`  ${present ? "run    " : "missing"}     ${spec.name.padEnd(18)} ${spec.file} (budget ${spec.budgetSeconds} s)`);
   }
   for (const { spec, reason } of selection.skipped) console.log(`  skip        ${spec.name.padEnd(18)} ${reason}`);
-  console.log(`  time budget ${(total / 60).toFixed(1)} min in all`);
+  console.log(`  time budget ${(total / 60).toFixed(1)} min in all (missing benchmarks counted${needsBuild ? "" : "; no build needed"})`);
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BENCHES, selectBenches } from "../../bench/lib/bench-list";
+import { BENCHES, BUILD_BUDGET_SECONDS, selectBenches } from "../../bench/lib/bench-list";
 import { formatNumber, renderLatestRun, renderRow, replaceLatestRun, SECTION_END, SECTION_START, type RunReport } from "../../bench/lib/results-md";
 
 const report = (overrides: Partial<RunReport> = {}): RunReport => ({
@@ -104,5 +104,10 @@ describe("choosing the benchmarks", () => {
     expect(selectBenches(BENCHES, ["copy-to-postgres"], []).run.map((b) => b.name)).toEqual(["copy-to-postgres"]);
     expect(selectBenches(BENCHES, [], ["timeline"]).skipped.map((s) => s.spec.name)).toContain("timeline");
     expect(() => selectBenches(BENCHES, ["nope"], [])).toThrow(/Unknown benchmark nope/);
+  });
+
+  it("sizes the default run under 15 minutes on a fresh clone, build included", () => {
+    const { run } = selectBenches(BENCHES, [], []);
+    expect(BUILD_BUDGET_SECONDS + run.reduce((s, b) => s + b.budgetSeconds, 0)).toBeLessThan(15 * 60);
   });
 });
