@@ -123,6 +123,15 @@ async function stop(child: ChildProcess, p: Ports): Promise<number> {
   throw new Error(`the stack still answers ${STOP_LIMIT_MS / 1000} s after SIGTERM (ports ${p.portal}, ${p.safenet}, ${p.smtp}); stop it by hand`);
 }
 
+// The stack runs in its own process group: stopped here too when this bench is stopped (npm run bench's time limit, Ctrl-C).
+let running: { child: ChildProcess; ports: Ports } | undefined;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    const stack = running;
+    void (stack ? stop(stack.child, stack.ports).catch(() => undefined) : Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+
 /** One `npm start` on `dataDir`: ms until every service answers, and ms to stop. */
 async function startOnce(dataDir: string, log: string): Promise<{ readyMs: number; stopMs: number }> {
   const p = await ports();
@@ -130,6 +139,7 @@ async function startOnce(dataDir: string, log: string): Promise<{ readyMs: numbe
   const started = performance.now();
   const child = spawn("npm", ["start"], { cwd: ROOT, env: env(dataDir, p), detached: true, stdio: ["ignore", out, out] });
   fs.closeSync(out);
+  running = { child, ports: p };
   try {
     await waitReady(child, p);
     const readyMs = performance.now() - started;
