@@ -2,17 +2,23 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { startCluster } from "../scripts/pg-cluster";
+import { writeJsonResult } from "./lib/result";
 
 // How long `npm run db:copy` takes to move a synthetic directory of N users (and the portal's empty
 // database) from SQLite into a new PostgreSQL database: the command's own process, migration of both
 // ends included. Seeds with `npm run safenet:seed -- --users N` first. Prints figures; never fails on time.
-// Usage: npx tsx bench/copy-to-postgres.ts [users=100000] [runs=3]
+// Usage: npx tsx bench/copy-to-postgres.ts [users=100000] [runs=3] [--runs N] [--quick] [--json file]   (--quick: 10 000 users)
 
 const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");
-const users = Number(process.argv[2] ?? 100_000);
-const runs = Number(process.argv[3] ?? 3);
+const { values: options, positionals } = parseArgs({
+  options: { runs: { type: "string" }, quick: { type: "boolean", default: false }, json: { type: "string" } },
+  allowPositionals: true,
+});
+const users = Number(positionals[0] ?? (options.quick ? 10_000 : 100_000));
+const runs = Number(options.runs ?? positionals[1] ?? 3);
 const TIME = "/usr/bin/time";
 
 async function main() {
@@ -41,8 +47,14 @@ async function main() {
       console.log(`run ${run}: ${secs.toFixed(2)} s wall${cpu ? `, ${(Number(cpu[1]) + Number(cpu[2])).toFixed(2)} s CPU` : ""} (load average ${load} before)`);
       for (const line of out.split("\n").filter((l) => / copied /.test(l))) console.log(`  ${line}`);
     }
-    times.sort((a, b) => a - b);
-    console.log(`${users} users, safenet.sqlite ${(size / 2 ** 20).toFixed(1)} MiB: median ${times[Math.floor(times.length / 2)].toFixed(2)} s over ${runs} runs (${os.cpus().length} cores, node ${process.version})`);
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`${users} users, safenet.sqlite ${(size / 2 ** 20).toFixed(1)} MiB: median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} s over ${runs} runs (${os.cpus().length} cores, node ${process.version})`);
+    const n = users.toLocaleString("en").replace(/,/g, " ");
+    writeJsonResult(options.json, {
+      bench: "bench/copy-to-postgres.ts",
+      command: `npx tsx bench/copy-to-postgres.ts ${users} --runs ${runs}`,
+      rows: [{ group: "Copy to PostgreSQL", name: `npm run db:copy, ${n} users`, unit: "s", values: times, note: `safenet.sqlite ${(size / 2 ** 20).toFixed(1)} MiB; migrations of both ends included` }],
+    });
   } finally {
     await cluster.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import http from "node:http";
 import { hotp } from "../lib/otp";
+import { percentileOfSorted } from "./lib/stats";
 
 // A closed-loop load generator, run in its own process: `concurrency` workers, each owning a share
 // of the tokens and sending each token's next HOTP code in turn, for `seconds`. Prints JSON figures
@@ -73,8 +74,9 @@ async function main() {
   const deadline = started + job.seconds * 1000;
   await Promise.all(Array.from({ length: job.concurrency }, (_, i) => worker(i, deadline)));
   const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  // Nearest rank (bench/lib/stats.ts), as every benchmark states its percentiles.
+  const sorted = Float64Array.from(latencies).sort();
+  const pct = (p: number) => percentileOfSorted(sorted, p);
   const result: LoadResult = {
     requests: latencies.length,
     perSecond: latencies.length / elapsed,

@@ -1,12 +1,23 @@
+import { parseArgs } from "node:util";
 import { decide, type DecisionInput } from "../lib/mfa/decision";
 import { compileRules, normalizeEntry, type ExclusionSettings, type ListKind, type RuleEntry } from "../lib/mfa/rules";
+import { writeJsonResult, type BenchRow } from "./lib/result";
+import { median, percentileOfSorted } from "./lib/stats";
 
 // MFA decision cost: compile N mixed exclusion rules (a quarter per list; half the IPs ranges or
 // CIDRs, both families; half the MACs wildcarded), then time decide() on a mix of matching and
-// non-matching logons, each decision on its own clock. Prints figures; never fails on time.
-// Usage: npx tsx bench/mfa-decision.ts [decisions=1000000]
+// non-matching logons, each decision on its own clock. The rule counts take turns, run after run.
+// Prints figures; never fails on time.
+// Usage: npx tsx bench/mfa-decision.ts [decisions=1000000] [--runs 3] [--quick] [--json file]
+// (decisions per rule count and run; --quick: 100 000, whatever the count given)
 
-const DECISIONS = Number(process.argv[2] ?? 1_000_000);
+const { values: options, positionals } = parseArgs({
+  options: { runs: { type: "string", default: "3" }, quick: { type: "boolean", default: false }, json: { type: "string" } },
+  allowPositionals: true,
+});
+const DECISIONS = options.quick ? 100_000 : Number(positionals[0] ?? 1_000_000);
+const RUNS = Number(options.runs);
+const RULE_COUNTS = [0, 100, 10_000];
 
 let seed = 42;
 // mulberry32: small, seeded, evenly spread.
@@ -78,7 +89,7 @@ function run(ruleCount: number) {
     ns[i] = Number(process.hrtime.bigint() - t0);
   }
   ns.sort();
-  const at = (q: number) => ns[Math.min(ns.length - 1, Math.floor(ns.length * q))];
+  const at = (q: number) => percentileOfSorted(ns, q * 100);
   const mean = ns.reduce((a, b) => a + b, 0) / ns.length;
   return { ruleCount, compileMs, excludedShare: excluded / inputs.length, mean, p50: at(0.5), p99: at(0.99), p999: at(0.999), sink };
 }
@@ -93,13 +104,30 @@ function timerCost(): number {
   return ns.sort()[ns.length >> 1];
 }
 
-const rows = [0, 100, 10_000].map(run);
 const us = (ns: number) => `${(ns / 1000).toFixed(2).padStart(7)} µs`;
-console.log(`${DECISIONS.toLocaleString("en")} decisions per rule count, each timed on its own; the clock adds ${timerCost()} ns to every sample`);
-console.log("rules   compile    excluded        mean         p50         p99       p99.9");
-for (const r of rows) {
-  console.log(
-    `${String(r.ruleCount).padStart(6)}  ${r.compileMs.toFixed(1).padStart(6)} ms  ${(r.excludedShare * 100).toFixed(0).padStart(6)} %  ` +
-      `${us(r.mean)}  ${us(r.p50)}  ${us(r.p99)}  ${us(r.p999)}`,
-  );
+const results: ReturnType<typeof run>[][] = RULE_COUNTS.map(() => []);
+console.log(`${DECISIONS.toLocaleString("en")} decisions per rule count and run, each timed on its own; the clock adds ${timerCost()} ns to every sample`);
+console.log("run   rules   compile    excluded        mean         p50         p99       p99.9");
+for (let r = 1; r <= RUNS; r++) {
+  RULE_COUNTS.forEach((count, i) => {
+    const x = run(count);
+    results[i].push(x);
+    console.log(
+      `${String(r).padStart(3)}  ${String(x.ruleCount).padStart(6)}  ${x.compileMs.toFixed(1).padStart(6)} ms  ${(x.excludedShare * 100).toFixed(0).padStart(6)} %  ` +
+        `${us(x.mean)}  ${us(x.p50)}  ${us(x.p99)}  ${us(x.p999)}`,
+    );
+  });
 }
+
+const rows: BenchRow[] = RULE_COUNTS.flatMap((count, i) => {
+  const group = "MFA decision";
+  const of = (f: (x: ReturnType<typeof run>) => number) => results[i].map(f);
+  const label = `${count.toLocaleString("en").replace(/,/g, " ")} rules`;
+  return [
+    { group, name: `${label}: decide() p50`, unit: "µs", values: of((x) => x.p50 / 1000), note: `${DECISIONS.toLocaleString("en").replace(/,/g, " ")} decisions a run` },
+    { group, name: `${label}: decide() p99`, unit: "µs", values: of((x) => x.p99 / 1000) },
+    ...(count > 0 ? [{ group, name: `${label}: compile`, unit: "ms", values: of((x) => x.compileMs) }] : []),
+  ];
+});
+console.log(`median p50 at 10 000 rules: ${median(results[2].map((x) => x.p50 / 1000)).toFixed(2)} µs`);
+writeJsonResult(options.json, { bench: "bench/mfa-decision.ts", command: `npx tsx bench/mfa-decision.ts ${DECISIONS} --runs ${RUNS}`, rows });
