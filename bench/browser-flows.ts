@@ -21,7 +21,7 @@ import { writeJsonResult, type BenchRow } from "./lib/result";
 // check (scrypt) is timed over HTTP to the simulator with the same user, so that the password step's
 // budget applies to what the portal adds.
 //
-//   npx tsx bench/browser-flows.ts [--runs 3] [--iterations 10] [--json FILE] [--quick] [--no-profile]
+//   npx tsx bench/browser-flows.ts [--runs 3] [--iterations 10] [--json FILE] [--quick] [--no-profile | --profile password|provisioning] [--profile-only]
 
 const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -32,6 +32,8 @@ const WARMUP = quick ? 1 : 2;
 const PROFILE_ITERATIONS = quick ? 3 : 8;
 const JSON_FILE = flag("--json");
 const PROFILE = !args.includes("--no-profile");
+/** `--profile provisioning` profiles that flow instead of the slowest one. */
+const PROFILE_FLOW = flag("--profile");
 
 const READY_POLL_MS = 5;
 const FLOW_TIMEOUT_MS = 30_000;
@@ -251,6 +253,10 @@ async function profileFlow(flow: FlowName): Promise<string> {
 
 async function main() {
   const started = Date.now();
+  if (args.includes("--profile-only")) {
+    console.log(await profileFlow(PROFILE_FLOW === "provisioning" ? "provisioning → activation details" : "password step → OTP page"));
+    return;
+  }
   const stack = await startPortalStack();
   let result: { runs: Sample[][]; loads: string[] };
   try {
@@ -261,7 +267,8 @@ async function main() {
   const rows = rowsFromRuns(result.runs, result.loads);
   const flows = (Object.keys(FLOW_BUDGETS) as FlowName[]).filter((f) => !f.endsWith("New Account Info"));
   const slowest = flows.reduce((a, b) => (median(result.runs.map((r) => median(r.map((s) => s.flows[a]?.total ?? 0)))) >= median(result.runs.map((r) => median(r.map((s) => s.flows[b]?.total ?? 0)))) ? a : b));
-  const profile = PROFILE ? await profileFlow(slowest) : undefined;
+  const chosen = PROFILE_FLOW === "provisioning" ? "provisioning → activation details" : PROFILE_FLOW === "password" ? "password step → OTP page" : slowest;
+  const profile = PROFILE ? await profileFlow(chosen) : undefined;
   const command = `npx tsx bench/browser-flows.ts --runs ${RUNS} --iterations ${ITERATIONS}${quick ? " --quick" : ""}`;
   writeJsonResult(JSON_FILE, { bench: "bench/browser-flows.ts", command, rows, ...(profile && { profile }) });
   for (const row of rows) console.log(`${row.group} | ${row.name} | ${row.values.join(", ")} ${row.unit}${row.budget ? ` (budget ${row.budget.op} ${row.budget.value})` : ""}`);
