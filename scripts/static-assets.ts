@@ -15,6 +15,9 @@ import { pickEncoding, STATIC_TYPES, staticAssetPath, type AssetEncoding } from 
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 
+/** Printed once every file has its compressed copies (bench/lib/portal-stack.ts waits for it). */
+export const ASSETS_READY = "Build assets pre-compressed";
+
 interface Compressed {
   type: string;
   etag: string;
@@ -43,7 +46,9 @@ export function precompressedAssets(distDir: string): (req: IncomingMessage, res
   const staticDir = path.resolve(distDir, "static");
   const cache = new Map<string, Compressed>();
   if (fs.existsSync(staticDir)) {
-    warm(staticDir, cache).catch((error: unknown) => console.error(`Pre-compressing the build's assets failed; Next compresses them instead: ${String(error)}`));
+    warm(staticDir, cache)
+      .then(() => console.log(`${ASSETS_READY} (${cache.size} files)`))
+      .catch((error: unknown) => console.error(`Pre-compressing the build's assets failed; Next compresses them instead: ${String(error)}`));
   }
   return (req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") return false;

@@ -5,6 +5,7 @@ import { hotp } from "../../lib/otp";
 import { readPskc } from "../../lib/pskc";
 import { REPO, ROOT, startSimulator, type Simulator } from "../../test/integration/harness";
 import { startPortal, type Portal, type PortalOptions } from "../../test/resilience/support/portal";
+import { ASSETS_READY } from "../../scripts/static-assets";
 
 // The portal as users meet it, for the browser benchmarks: the real simulator (with its mail sink)
 // and the production build of the portal behind scripts/portal-server.ts, each on free ports with a
@@ -52,6 +53,15 @@ async function json<T>(res: Response, what: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
+/** Waits until the portal server has compressed the build's JS and CSS, so every run sees the same bytes. */
+async function assetsReady(portal: Portal, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!portal.output().includes(ASSETS_READY)) {
+    if (Date.now() > deadline) throw new Error(`The portal did not print "${ASSETS_READY}" within ${timeoutMs / 1000} s:\n${portal.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export async function startPortalStack(options: PortalOptions = {}): Promise<PortalStack> {
   ensureBuild();
   const sim = await startSimulator();
@@ -62,6 +72,7 @@ export async function startPortalStack(options: PortalOptions = {}): Promise<Por
     await sim.stop();
     throw error;
   }
+  await assetsReady(portal);
   const createUser = async (sam: string) => {
     const upn = `${sam}@corp.local`;
     await json(await sim.tms(`${REPO}/users`, { method: "POST", json: { upn, displayName: `Bench ${sam}`, email: upn, password: BENCH_PASSWORD, groups: [] } }), `create ${upn}`);
