@@ -4,7 +4,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { contractFetch } from "./support/contract-check";
-import { createPostgresDatabase } from "./support/portal-db";
 import { freePort } from "../support/free-port";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
@@ -55,7 +54,11 @@ export interface Simulator {
  * `extraEnv` names one in SAFENET_DATABASE_URL); otherwise on SQLite in its DATA_DIR.
  */
 export async function startSimulator(extraEnv: Record<string, string> = {}): Promise<Simulator> {
-  const database = "SAFENET_DATABASE_URL" in extraEnv || !process.env.TEST_POSTGRES_URL ? undefined : await createPostgresDatabase("sim");
+  // Imported only here: portal-db pulls in vitest, which the benchmarks (plain tsx scripts) must not load.
+  const database =
+    "SAFENET_DATABASE_URL" in extraEnv || !process.env.TEST_POSTGRES_URL
+      ? undefined
+      : await (await import("./support/portal-db")).createPostgresDatabase("sim");
   if (database) extraEnv = { ...extraEnv, SAFENET_DATABASE_URL: database.url };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-sim-"));
   const port = await freePort();
