@@ -76,7 +76,7 @@ async function setUp(nodeArgs: string[] = []): Promise<Setup> {
   const db = openPortalDb(target);
   const now = Date.now();
   // Simulator events come in with their own ids as remote_id: the synthetic ones stay far above.
-  await fillSyntheticEvents(db, EVENTS, { now, remoteIdBase: 1_000_000_000 });
+  await fillSyntheticEvents(db, EVENTS, { now, remoteIdBase: 1_000_000_000, rebuildIndexes: true });
   await db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   // The deep page starts where a reader who paged through half the timeline would be.
   const deep = await db.get<{ at: number; id: number }>(sql`SELECT at, id FROM events ORDER BY at DESC, id DESC LIMIT 1 OFFSET ${Math.floor(EVENTS / 2)}`);

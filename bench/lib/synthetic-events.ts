@@ -18,8 +18,11 @@ export interface SyntheticEventsOptions {
    * (source, remote_id) is already stored, so a database a live simulator feeds needs room below it.
    */
   remoteIdBase?: number;
-  /** Called after each committed slice of 50 000 rows, with the rows written so far. */
-  progress?: (written: number) => void;
+  /**
+   * SQLite, an empty table: drop the table's indexes while filling and build them again after, each
+   * from sorted keys at once instead of one B-tree insert per row and index (several times faster).
+   */
+  rebuildIndexes?: boolean;
 }
 
 /** A mulberry32 generator: consecutive draws are independent enough that users, kinds and results mix. */
@@ -61,6 +64,7 @@ export async function fillSyntheticEvents(db: PortalDb, count: number, options: 
     const result = pick([["success", 0.9], ["failure", 0.1]]);
     return row(i + 1, at, "portal", null, `${kind}.event`, kind, "admin@corp.local", user, null, result, null, null, ip, JSON.stringify({ note: "bench" }));
   };
+  const indexes = options.rebuildIndexes ? await dropEventIndexes(db) : [];
   for (let from = 0; from < count; from += 50_000) {
     const to = Math.min(count, from + 50_000);
     await db.transaction(async (tx) => {
@@ -70,6 +74,14 @@ export async function fillSyntheticEvents(db: PortalDb, count: number, options: 
           VALUES ${sql.join(rows)}`);
       }
     });
-    options.progress?.(to);
   }
+  for (const create of indexes) await db.exec(create);
+}
+
+/** Drops the events table's own indexes (not the primary key's or a UNIQUE constraint's) and returns their CREATE statements. */
+async function dropEventIndexes(db: PortalDb): Promise<string[]> {
+  if (db.dialect !== "sqlite") throw new Error("rebuildIndexes is for SQLite");
+  const rows = await db.all<{ name: string; sql: string }>(sql`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL`);
+  for (const r of rows) await db.exec(`DROP INDEX "${r.name}"`);
+  return rows.map((r) => r.sql);
 }
