@@ -60,7 +60,7 @@ async function launch(script: string[], env: NodeJS.ProcessEnv, base: string, re
   };
 }
 
-const baseEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME, SAFENET_TMS_API_KEY: TMS_KEY, SAFENET_AGENT_KEY: AGENT_KEY });
+const baseEnv = () => ({ NODE_ENV: "production" as const, PATH: process.env.PATH, HOME: process.env.HOME, SAFENET_TMS_API_KEY: TMS_KEY, SAFENET_AGENT_KEY: AGENT_KEY });
 
 /** `npm run safenet:seed -- --users N` on the simulator's DATA_DIR, before the simulator starts. Returns seconds. */
 export function seedDirectory(dataDir: string, users: number): number {
@@ -97,7 +97,6 @@ export async function startPortal(options: { safenetUrl: string; smtpPort: numbe
   const base = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...baseEnv(),
-    NODE_ENV: "production",
     DATA_DIR: options.dataDir,
     PORT: String(port),
     SAFENET_URL: options.safenetUrl,
