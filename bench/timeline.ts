@@ -8,7 +8,7 @@ import { migratePortal } from "../db/migrate";
 import { openPortalDb, type PortalDb } from "../db/index";
 import { authBuckets, ingestSafeNetEvents, listTimeline, timelineBatches, timelineSql } from "../db/queries/timeline";
 import { planBuckets } from "../lib/events/chart";
-import { sql, type Fragment } from "../lib/runtime/sql";
+import { sql } from "../lib/runtime/sql";
 import { csvStream } from "../lib/events/csv";
 import type { TimelineFilters, TimelinePage } from "../lib/events/filters";
 import type { SafeNetEventLike } from "../lib/events/safenet";
