@@ -45,7 +45,9 @@ const chromium = {
   },
 };
 
-// The specs the "chromium-tls" project runs again through the TLS terminator, plus its own.
+// The specs the "chromium-tls" project runs again through the TLS terminator, plus its own. Tests
+// tagged @http-only stay out of it: what they check (field refusals, resuming the wizard, delivery
+// and mode settings) does not depend on the scheme, and the full enrollment through TLS runs anyway.
 const tlsSpecs = ["sign-in.spec.ts", "enrollment.spec.ts", "my-token.spec.ts", "tls.spec.ts"];
 
 export default defineConfig({
@@ -69,6 +71,7 @@ export default defineConfig({
       // The portal behind a real TLS terminator (e2e/support/tls-proxy.ts) with an https NEXTAUTH_URL.
       name: "chromium-tls",
       testMatch: tlsSpecs,
+      grepInvert: /@http-only/,
       use: { ...chromium, baseURL: tlsPortalUrl, ignoreHTTPSErrors: true },
     },
   ],

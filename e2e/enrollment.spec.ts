@@ -154,7 +154,7 @@ test("an employee enrolls, activates MobilePASS, signs in with PIN + OTP and rep
   expect(["not_active", "no_token"]).toContain(answer.reason);
 });
 
-test("obvious and mismatched PINs and a bad email are refused next to their fields, and nothing is provisioned", async ({ page }) => {
+test("obvious and mismatched PINs and a bad email are refused next to their fields, and nothing is provisioned", { tag: "@http-only" }, async ({ page }) => {
   const upn = await newEmployee("refuse");
   await signIn(page, upn);
   await expect(page.getByRole("heading", { level: 1, name: "New Account Info" })).toBeVisible();
@@ -178,7 +178,7 @@ test("obvious and mismatched PINs and a bad email are refused next to their fiel
   expect((await tms<{ tokens: unknown[] }>(`/repositories/corp.local/users/${upn}`)).tokens).toEqual([]);
 });
 
-test("leaving the wizard and coming back resumes activation, and a new activation replaces the old one", async ({ page }) => {
+test("leaving the wizard and coming back resumes activation, and a new activation replaces the old one", { tag: "@http-only" }, async ({ page }) => {
   const upn = await newEmployee("resume");
   await signIn(page, upn);
   await expect(page.getByRole("heading", { level: 1, name: "New Account Info" })).toBeVisible();
@@ -216,7 +216,7 @@ test("leaving the wizard and coming back resumes activation, and a new activatio
   expect((await tms<{ state: string }>(`/tokens/${serial}`)).state).toBe("Assigned");
 });
 
-test("with split delivery the email leaves the activation key out and step 2 shows it", async ({ page }) => {
+test("with split delivery the email leaves the activation key out and step 2 shows it", { tag: "@http-only" }, async ({ page }) => {
   const upn = await newEmployee("split");
   await withMfaSettings({ splitDelivery: true }, async () => {
     await signIn(page, upn);
@@ -234,7 +234,7 @@ test("with split delivery the email leaves the activation key out and step 2 sho
   });
 });
 
-test("the authentication mode decides who may enroll", async ({ page }) => {
+test("the authentication mode decides who may enroll", { tag: "@http-only" }, async ({ page }) => {
   const upn = await newEmployee("modes");
   await signIn(page, upn);
   await expect(page.getByRole("heading", { level: 1, name: "New Account Info" })).toBeVisible();
