@@ -53,6 +53,9 @@ export default defineConfig({
   globalSetup: "./e2e/global-setup.ts",
   workers: 1,
   fullyParallel: false,
+  // A minute per test in CI: the longest specs (a dozen saves and checks in a row) take 20 s on an idle
+  // 2-core machine and came near the default 30 s beside the other suites.
+  timeout: ci ? 60_000 : 30_000,
   retries: ci ? 1 : 0,
   forbidOnly: ci,
   reporter: "list",

@@ -13,6 +13,7 @@ import { csvStream } from "../lib/events/csv";
 import type { TimelineFilters, TimelinePage } from "../lib/events/filters";
 import type { SafeNetEventLike } from "../lib/events/safenet";
 import { writeJsonResult, type BenchRow } from "./lib/result";
+import { fillSyntheticEvents } from "./lib/synthetic-events";
 
 // The event timeline at scale: a temp portal database with N events over 30 days, then each query
 // the page and the export run, with its plan. Prints figures; never fails on time. SQLite only (the
@@ -41,54 +42,6 @@ const WITHOUT_RESULT_INDEXES = options["without-result-indexes"];
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const START = NOW - 30 * DAY;
-const USERS = 2_000;
-
-// A fixed-seed generator, so two runs fill the same database.
-let seed = 42;
-const rand = () => {
-  // mulberry32: consecutive draws are independent enough that users, kinds and results mix.
-  let t = (seed = (seed + 0x6d2b79f5) | 0);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
-const pick = <T>(weighted: [T, number][]): T => {
-  let r = rand();
-  for (const [v, w] of weighted) if ((r -= w) < 0) return v;
-  return weighted[weighted.length - 1][0];
-};
-
-async function fill(db: PortalDb) {
-  const row = (...values: unknown[]) => sql`(${sql.join(values)})`;
-  const make = (i: number): Fragment => {
-    const at = START + Math.floor((i / N) * 30 * DAY + rand() * 1000);
-    const user = `user${String(Math.floor(rand() * rand() * USERS)).padStart(5, "0")}@corp.local`;
-    const kind = pick<string>([["validation", 0.7], ["sign-in", 0.12], ["token", 0.08], ["directory", 0.06], ["decision", 0.03], ["admin", 0.01]]);
-    const ip = `10.0.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}`;
-    if (kind === "validation") {
-      const result = pick([["success", 0.85], ["failure", 0.14], ["challenge", 0.01]]);
-      const code = result === "success" ? 1 : result === "failure" ? 0 : 5;
-      const reason = result === "failure" ? pick([["wrong_otp", 0.6], ["wrong_pin", 0.3], ["locked", 0.1]]) : null;
-      return row(i + 1, at, "safenet", i + 1, "auth", kind, null, user, "0123456789ABCDEF", result, code, reason, ip, null);
-    }
-    if (kind === "token" || kind === "directory") {
-      const type = kind === "token" ? pick([["token.provisioned", 0.5], ["token.suspend", 0.2], ["token.unlock", 0.3]]) : "directory.authenticate";
-      return row(i + 1, at, "safenet", i + 1, type, kind, null, user, null, "success", null, null, null, JSON.stringify({ otpMode: "event" }));
-    }
-    const result = pick([["success", 0.9], ["failure", 0.1]]);
-    return row(i + 1, at, "portal", null, `${kind}.event`, kind, "admin@corp.local", user, null, result, null, null, ip, JSON.stringify({ note: "bench" }));
-  };
-  for (let from = 0; from < N; from += 50_000) {
-    const to = Math.min(N, from + 50_000);
-    await db.transaction(async (tx) => {
-      for (let i = from; i < to; i += 500) {
-        const rows = Array.from({ length: Math.min(500, to - i) }, (_, k) => make(i + k));
-        await tx.run(sql`INSERT INTO events (id, at, source, remote_id, type, kind, actor, "user", serial, result, code, reason, client_ip, detail)
-          VALUES ${sql.join(rows)}`);
-      }
-    });
-  }
-}
 
 async function time<T>(fn: () => Promise<T>, runs = 7): Promise<{ ms: number; value: T }> {
   const samples: number[] = [];
@@ -234,7 +187,7 @@ async function main() {
   try {
     if (WITHOUT_RESULT_INDEXES) await db.exec("DROP INDEX events_kind_result_at; DROP INDEX events_result_at");
     const t0 = Date.now();
-    await fill(db);
+    await fillSyntheticEvents(db, N, { now: NOW, rebuildIndexes: true });
     await db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     console.log(`filled ${N} events in ${((Date.now() - t0) / 1000).toFixed(1)} s; database ${(fs.statSync(target.file).size / 2 ** 20).toFixed(0)} MiB\n`);
     const list = await cases(db);

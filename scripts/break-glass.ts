@@ -1,8 +1,4 @@
-import { describeTarget, openPortalDb, portalTarget } from "../db";
-import { ADMIT_DEFAULT_MINUTES, ADMIT_MAX_MINUTES, grantAdmission } from "../db/queries/break-glass";
-import { recordEvent } from "../db/queries/events";
-import { getMfaSettings, saveMfaSettings } from "../db/queries/settings";
-import { defaultMfaSettings } from "../lib/mfa/settings";
+import { ADMIT_DEFAULT_MINUTES, ADMIT_MAX_MINUTES } from "../db/queries/break-glass-limits";
 import { env } from "../lib/runtime/env";
 
 // `npm run break-glass -- reset-safenet | admit <upn> [--minutes N]`, for the host's operator when
@@ -66,6 +62,14 @@ async function main(argv: string[]): Promise<string> {
   if (command === "reset-safenet" && args.length > 0) refuse("reset-safenet takes no arguments.");
   const admit = command === "admit" ? parseAdmit(args) : null;
 
+  // The database layer loads only once the command line is sound: a mistyped command answers at once.
+  const [{ openPortalDb, portalTarget }, { grantAdmission }, { recordEvent }, { getMfaSettings, saveMfaSettings }, { defaultMfaSettings }] = await Promise.all([
+    import("../db"),
+    import("../db/queries/break-glass"),
+    import("../db/queries/events"),
+    import("../db/queries/settings"),
+    import("../lib/mfa/settings"),
+  ]);
   const db = openPortalDb(portalTarget(), { mustExist: true });
   try {
     const defaults = defaultMfaSettings(env().SAFENET_URL);
@@ -110,8 +114,9 @@ try {
   // No .env here: the environment says it all.
 }
 /** The database for the message, without a password; a malformed DATABASE_URL is its own message. */
-function databaseName(): string {
+async function databaseName(): Promise<string> {
   try {
+    const { describeTarget, portalTarget } = await import("../db");
     return describeTarget(portalTarget());
   } catch {
     return "named by DATABASE_URL";
@@ -120,7 +125,7 @@ function databaseName(): string {
 
 main(process.argv.slice(2)).then(
   (report) => console.log(report),
-  (err: unknown) => {
+  async (err: unknown) => {
     if (err instanceof Refusal) {
       console.error(err.message);
       process.exitCode = err.exitCode;
@@ -129,7 +134,7 @@ main(process.argv.slice(2)).then(
     const message = err instanceof Error ? err.message : String(err);
     console.error(
       /unable to open|does not exist|SQLITE_CANTOPEN|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|no such table|relation .* does not exist/i.test(message)
-        ? `The portal database ${databaseName()} cannot be opened: check DATA_DIR (or DATABASE_URL), or run npm start once to create it.`
+        ? `The portal database ${await databaseName()} cannot be opened: check DATA_DIR (or DATABASE_URL), or run npm start once to create it.`
         : message,
     );
     process.exitCode = 1;

@@ -3,6 +3,7 @@ import path from "node:path";
 import next from "next";
 import { ACTION_BODY_LIMIT, refuseActionBody, refuseHead, type Refusal } from "../lib/runtime/request-guard";
 import { PEER_HEADER } from "../lib/net/forwarded";
+import { precompressedAssets } from "./static-assets";
 
 // The portal's HTTP server: Next's request handler behind a plain node:http server, so that the
 // socket's peer reaches the app in a header no client can forge (see lib/auth/request-info.ts),
@@ -99,8 +100,11 @@ async function main(): Promise<void> {
   const app = next({ dev, dir: root, hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // The dev server rebuilds its chunks; only a production build's are immutable.
+  const assets = dev ? () => false : precompressedAssets(path.join(root, process.env.NEXT_DIST_DIR || ".next"));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     stampPeer(req);
+    if (assets(req, res)) return;
     screen(req, res)
       .then((screened) => screened && handle(screened, res))
       .catch((error: unknown) => {

@@ -5,9 +5,9 @@ import { startCluster, type Cluster } from "./pg-cluster";
 
 // `npm run test:postgres`: the suites again with both processes on PostgreSQL, on a throwaway
 // cluster (scripts/pg-cluster.ts) that is stopped whatever happens.
-//   1. the integration tests: each simulator the harness starts gets a fresh database, and the
-//      portal's database tests make their own, all from TEST_POSTGRES_URL; with them the unit test
-//      files that have PostgreSQL cases (the SQL kit's);
+//   1. the integration tests whose databases this moves (postgresTests): each simulator the harness
+//      starts gets a fresh database, and the portal's database tests make their own, all from
+//      TEST_POSTGRES_URL; with them the unit test files that have PostgreSQL cases (the SQL kit's);
 //   2. the e2e suite (a data-layer subset, see E2E_SPECS) with the portal and the simulator on
 //      fresh databases of their own, reusing the build `npm test` made;
 //   3. the two-instance tests (test/multi-instance): two portals and two simulators on one cluster.
@@ -56,18 +56,40 @@ function command(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
-/** The unit test files with PostgreSQL cases of their own (they skip them without TEST_POSTGRES_URL). */
-function postgresUnitTests(): string[] {
+/** Test files under `dirs` whose text matches `pattern`. */
+function testFilesMatching(dirs: string[], pattern: RegExp): string[] {
   const found: string[] = [];
   const visit = (dir: string) => {
     for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = path.join(dir, entry.name);
       if (entry.isDirectory()) visit(rel);
-      else if (entry.name.endsWith(".test.ts") && fs.readFileSync(path.join(root, rel), "utf8").includes("TEST_POSTGRES_URL")) found.push(rel);
+      else if (entry.name.endsWith(".test.ts") && pattern.test(fs.readFileSync(path.join(root, rel), "utf8"))) found.push(rel);
     }
   };
-  for (const dir of ["test/unit", "lib"]) if (fs.existsSync(path.join(root, dir))) visit(dir);
+  for (const dir of dirs) if (fs.existsSync(path.join(root, dir))) visit(dir);
   return found;
+}
+
+/**
+ * Integration test files that keep SQLite on purpose even under TEST_POSTGRES_URL: running them here
+ * would repeat what `npm test` ran. rotate-key.test.ts rotates a SQLite DATA_DIR (its PostgreSQL case
+ * is rotate-key-postgres.test.ts).
+ */
+export const SQLITE_ONLY = ["rotate-key.test.ts"];
+
+/**
+ * The test files whose databases move to PostgreSQL under TEST_POSTGRES_URL: those that start a
+ * simulator through the harness (it gives each one a fresh PostgreSQL database), open the portal's
+ * database per dialect, or have PostgreSQL cases of their own (the SQL kit's unit tests). The rest
+ * (the .env race, file modes, the data dir lock, the RADIUS codec server, the supervisor…) touch
+ * no database this switch changes, and `npm test` ran them already.
+ */
+function postgresTests(): string[] {
+  const usesPostgres = /startSimulator|portalDialects|freshPortalDb|createPostgresDatabase|TEST_POSTGRES_URL/;
+  return [
+    ...testFilesMatching(["test/integration"], usesPostgres).filter((f) => !SQLITE_ONLY.includes(path.basename(f))),
+    ...testFilesMatching(["test/unit", "lib"], /TEST_POSTGRES_URL/),
+  ];
 }
 
 /** A complete build (what `npm test` leaves): Next writes BUILD_ID last. */
@@ -83,14 +105,17 @@ async function ensureBuild(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 function steps(adminUrl: string): Step[] {
-  const base: NodeJS.ProcessEnv = { ...process.env, TEST_POSTGRES_URL: adminUrl };
+  // TEST_DIALECTS: the portal's dual-dialect tests run their PostgreSQL half only; `npm test` ran the SQLite half.
+  const base: NodeJS.ProcessEnv = { ...process.env, TEST_POSTGRES_URL: adminUrl, TEST_DIALECTS: "postgres" };
   // Never let a developer's own database settings leak into a suite.
   delete base.DATABASE_URL;
   delete base.SAFENET_DATABASE_URL;
   return [
     {
       name: "integration",
-      run: () => command(bin("vitest"), ["run", "test/integration", ...postgresUnitTests()], base),
+      // A minute per test rather than 20 s: here every simulator start also creates and migrates a
+      // PostgreSQL database, and CI runs this beside the resilience proofs on two cores.
+      run: () => command(bin("vitest"), ["run", "--testTimeout=60000", ...postgresTests()], base),
     },
     {
       name: "e2e",

@@ -1,10 +1,10 @@
 "use client";
 
-import { signOut } from "next-auth/react";
+import { signOutTo } from "@/lib/auth/auth-client";
 
 export function SignOutButton() {
   return (
-    <button type="button" className="link-button" onClick={() => void signOut({ callbackUrl: "/login" })}>
+    <button type="button" className="link-button" onClick={() => void signOutTo("/login")}>
       Sign out
     </button>
   );

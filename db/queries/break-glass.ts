@@ -1,4 +1,5 @@
 import type { PortalDb } from "../index";
+import { ADMIT_MAX_MINUTES } from "./break-glass-limits";
 import { readSetting, writeSetting } from "./settings";
 
 // Break-glass admissions (`npm run break-glass -- admit <upn>`): the host's operator lets one named
@@ -7,8 +8,7 @@ import { readSetting, writeSetting } from "./settings";
 // transaction (every instance on PostgreSQL; SQLite's write lock already), so two sign-ins cannot both use it.
 
 const KEY = "break-glass";
-export const ADMIT_DEFAULT_MINUTES = 15;
-export const ADMIT_MAX_MINUTES = 60;
+export { ADMIT_DEFAULT_MINUTES, ADMIT_MAX_MINUTES } from "./break-glass-limits";
 
 export interface AdmitGrant {
   upn: string;

@@ -4,7 +4,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { contractFetch } from "./support/contract-check";
-import { createPostgresDatabase } from "./support/portal-db";
 import { freePort } from "../support/free-port";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
@@ -55,7 +54,11 @@ export interface Simulator {
  * `extraEnv` names one in SAFENET_DATABASE_URL); otherwise on SQLite in its DATA_DIR.
  */
 export async function startSimulator(extraEnv: Record<string, string> = {}): Promise<Simulator> {
-  const database = "SAFENET_DATABASE_URL" in extraEnv || !process.env.TEST_POSTGRES_URL ? undefined : await createPostgresDatabase("sim");
+  // Imported only here: portal-db pulls in vitest, which the benchmarks (plain tsx scripts) must not load.
+  const database =
+    "SAFENET_DATABASE_URL" in extraEnv || !process.env.TEST_POSTGRES_URL
+      ? undefined
+      : await (await import("./support/portal-db")).createPostgresDatabase("sim");
   if (database) extraEnv = { ...extraEnv, SAFENET_DATABASE_URL: database.url };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "safenet-sim-"));
   const port = await freePort();
@@ -88,7 +91,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
     child = proc;
     proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
     proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 45_000;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`The simulator exited early:\n${output}`);
       try {
@@ -98,7 +101,7 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`The simulator did not answer /health within 30 s:\n${output}`);
+    throw new Error(`The simulator did not answer /health within 45 s:\n${output}`);
   };
 
   const stopChild = async () => {

@@ -1,8 +1,8 @@
 "use client";
 
-import { getSession, signIn } from "next-auth/react";
-import { useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { InputField } from "@/app/components/form-field";
+import { csrfTokenCache, fetchSessionMfa, postSignInStep } from "@/lib/auth/auth-client";
 import { landingPath } from "./landing";
 import { UNREACHABLE } from "./messages";
 
@@ -13,6 +13,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  // Fetched while the user types, so that the submit is one round trip to the password check.
+  const csrfToken = useMemo(() => csrfTokenCache(), []);
+  useEffect(() => void csrfToken().catch(() => undefined), [csrfToken]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -22,7 +25,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     setErrors(next);
     if (next.username || next.password) return;
     setBusy(true);
-    const result = await signIn("credentials", { redirect: false, username, password }).catch(() => undefined);
+    const result = await csrfToken()
+      .then((token) => postSignInStep("credentials", { username, password }, token))
+      .catch(() => undefined);
     if (!result || result.error) {
       setBusy(false);
       setPassword("");
@@ -31,8 +36,8 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     }
     // A user with an active token continues with PIN + OTP; one who must enroll goes to New Account Info.
     // A full load: nothing the router kept from before sign-in (header, pages, title) outlives it.
-    const session = await getSession();
-    window.location.replace(landingPath(session?.user.mfa, callbackUrl, window.location.origin));
+    const mfa = await fetchSessionMfa().catch(() => undefined);
+    window.location.replace(landingPath(mfa, callbackUrl, window.location.origin));
   }
 
   return (

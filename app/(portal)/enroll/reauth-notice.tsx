@@ -1,6 +1,6 @@
 "use client";
 
-import { signOut } from "next-auth/react";
+import { signOutTo } from "@/lib/auth/auth-client";
 import { useEffect, useRef } from "react";
 
 // Enrolling needs a recent sign-in; signing out and in again is the way back.
@@ -18,7 +18,7 @@ export function ReauthNotice({ callbackUrl = "/enroll", focus = false }: { callb
         Enrolling or changing a token needs a sign-in less than 20 minutes old, and yours is older. Sign out and sign in again
         with your domain password; you come back here afterwards.
       </p>
-      <button type="button" onClick={() => void signOut({ callbackUrl: `/login?callbackUrl=${callbackUrl}` })}>
+      <button type="button" onClick={() => void signOutTo(`/login?callbackUrl=${callbackUrl}`)}>
         Sign out and sign in again
       </button>
     </section>

@@ -17,9 +17,14 @@ const ROOT = path.resolve(__dirname, "../../..");
 
 export type PortalDialect = "sqlite" | "postgres";
 
-/** The dialects to run the portal's database tests on: `describe.each(portalDialects())`. */
+/**
+ * The dialects to run the portal's database tests on: `describe.each(portalDialects())`. SQLite
+ * always, and PostgreSQL with TEST_POSTGRES_URL; TEST_DIALECTS=postgres (set by `npm run
+ * test:postgres`, after `npm test` ran the SQLite half) leaves SQLite out.
+ */
 export function portalDialects(): PortalDialect[] {
-  return process.env.TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
+  if (!process.env.TEST_POSTGRES_URL) return ["sqlite"];
+  return process.env.TEST_DIALECTS === "postgres" ? ["postgres"] : ["sqlite", "postgres"];
 }
 
 /** A new, empty PostgreSQL database on TEST_POSTGRES_URL's cluster; resolves to its URL and a way to drop it. */

@@ -57,7 +57,13 @@ export interface Portal {
 /** The portal's NEXTAUTH_SECRET here: no answer may carry it. */
 export const PORTAL_NEXTAUTH_SECRET = "resilience-nextauth-secret-0123456789";
 
-export async function startPortal(safenetUrl: string, smtpPort: number): Promise<Portal> {
+/** `env` adds to (or overrides) the portal's environment; `nodeArgs` go to node before the script (e.g. --cpu-prof). */
+export interface PortalOptions {
+  env?: NodeJS.ProcessEnv;
+  nodeArgs?: string[];
+}
+
+export async function startPortal(safenetUrl: string, smtpPort: number, options: PortalOptions = {}): Promise<Portal> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   if (!fs.existsSync(path.join(ROOT, distDir, "BUILD_ID"))) throw new Error(`No portal build in ${distDir}: run "npm run build" first.`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-resilience-"));
@@ -78,11 +84,12 @@ export async function startPortal(safenetUrl: string, smtpPort: number): Promise
     NEXTAUTH_URL: base,
     NEXT_TELEMETRY_DISABLED: "1",
     ...(process.env.NEXT_DIST_DIR && { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR }),
+    ...options.env,
   };
   execFileSync(process.execPath, ["--import", "tsx", "db/migrate.ts"], { cwd: ROOT, env });
   let output = "";
   // The portal's own server in front of Next, as npm start and the e2e stack run it (node, not the tsx wrapper, so a SIGKILL reaches it).
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/portal-server.ts", "-H", "127.0.0.1", "-p", String(port)], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "scripts/portal-server.ts", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,8 +1,8 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { csrfTokenCache, postSignInStep } from "@/lib/auth/auth-client";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 import { UNREACHABLE } from "../messages";
 import { OUTER_WINDOW_PREFIX, PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
@@ -15,6 +15,9 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   const [busy, setBusy] = useState(false);
   const [tries, setTries] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
+  // Fetched while the user reads their token, so that the submit is one round trip to SafeNet.
+  const csrfToken = useMemo(() => csrfTokenCache(), []);
+  useEffect(() => void csrfToken().catch(() => undefined), [csrfToken]);
 
   // The passcode is the one thing this page asks for: focus it at once, and again after each refusal.
   useEffect(() => inputRef.current?.focus(), [tries]);
@@ -27,7 +30,9 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
       return;
     }
     setBusy(true);
-    const result = await signIn("otp", { redirect: false, passcode, state: resyncState ?? "" }).catch(() => undefined);
+    const result = await csrfToken()
+      .then((token) => postSignInStep("otp", { passcode, state: resyncState ?? "" }, token))
+      .catch(() => undefined);
     setBusy(false);
     setPasscode("");
     setTries((n) => n + 1);
