@@ -101,8 +101,9 @@ export function summariseCpuProfile(profile: CpuProfile, options: SummaryOptions
     }
     const file = shortFile(url, options.root);
     const name = functionName || "(anonymous)";
-    // Line numbers in a profile are 0-based.
-    addTo(functions, `${name}@${file}:${lineNumber}`, name, url ? `${file}:${lineNumber + 1}` : file, us);
+    // Line numbers in a profile are 0-based; in TypeScript run through tsx they are the transpiled output's, so left out.
+    const line = url && !/\.tsx?$/.test(file) ? lineNumber + 1 : undefined;
+    addTo(functions, `${name}@${file}:${line ?? ""}`, name, line === undefined ? file : `${file}:${line}`, us);
     addTo(files, file, file, file, us);
   }
   const busy = total - (pseudo.get("(idle)") ?? 0);

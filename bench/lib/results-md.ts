@@ -104,7 +104,7 @@ export function renderLatestRun(report: RunReport): string {
     `- command: \`${report.command}\``,
     `- total wall time: ${formatNumber(report.wallSeconds)} s (${report.outcomes.map((o) => `${o.result.bench} ${formatNumber(o.wallSeconds)} s`).join(", ") || "no benchmark ran"})`,
     "",
-    "Medians over the runs shown (targets alternate within each run); spread is the lowest and highest run.",
+    "Medians over the runs shown (targets alternate within each run); spread is the lowest and highest run; percentiles within a run are nearest-rank (`bench/lib/stats.ts`).",
     "",
     "| group | measure | median | spread (min–max) | runs | budget | met? |",
     "|---|---|---|---|---|---|---|",

@@ -32,6 +32,19 @@ export function percentile(values: readonly number[], p: number): number {
   return s[rank - 1];
 }
 
+/**
+ * The q-quantile (0 ≤ q ≤ 1) linearly interpolated between the two nearest ranks (type 7 of Hyndman
+ * and Fan, numpy's default): for a smooth per-run figure from few samples (the browser flows' p95 of
+ * 10 iterations), where nearest rank would jump from sample to sample.
+ */
+export function interpolatedQuantile(values: readonly number[], q: number): number {
+  if (!(q >= 0 && q <= 1)) throw new Error(`quantile ${q} is outside 0–1`);
+  const s = sorted(values);
+  const at = (s.length - 1) * q;
+  const low = Math.floor(at);
+  return s[low] + (s[Math.ceil(at)] - s[low]) * (at - low);
+}
+
 /** Nearest-rank percentile of values that are already sorted ascending (for large latency arrays). */
 export function percentileOfSorted(sortedValues: ArrayLike<number>, p: number): number {
   if (sortedValues.length === 0) return 0;

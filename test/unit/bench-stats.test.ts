@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { max, median, min, percentile, percentileOfSorted, summarise } from "../../bench/lib/stats";
+import { interpolatedQuantile, max, median, min, percentile, percentileOfSorted, summarise } from "../../bench/lib/stats";
 
 describe("bench stats", () => {
   it("takes the middle value of an odd count and the mean of the two middle ones of an even count", () => {
@@ -38,5 +38,13 @@ describe("bench stats", () => {
     const sorted = Float64Array.from(values).sort();
     for (const p of [1, 25, 50, 90, 99, 100]) expect(percentileOfSorted(sorted, p)).toBe(percentile(values, p));
     expect(percentileOfSorted([], 50)).toBe(0);
+  });
+
+  it("interpolates between the nearest ranks when asked to (few samples a run)", () => {
+    expect(interpolatedQuantile([10, 20, 30, 40], 0.5)).toBe(25);
+    expect(interpolatedQuantile([10, 20, 30, 40], 0.5)).toBe(median([10, 20, 30, 40]));
+    expect(interpolatedQuantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.95)).toBe(10.5);
+    expect(interpolatedQuantile([7], 0.95)).toBe(7);
+    expect(() => interpolatedQuantile([1], 1.5)).toThrow(/outside/);
   });
 });
