@@ -1,5 +1,5 @@
 // The benchmarks `npm run bench` runs, in order, each with the wall-time budget its default runs are
-// sized for. With the build they add up to 830 s, under the issue's 15 minutes on a 2-core machine;
+// sized for. With the build they add up to 850 s, under the issue's 15 minutes on a 2-core machine;
 // a bench is stopped at twice its budget (test/unit/bench-results-md.test.ts checks the sum).
 
 export interface BenchSpec {
@@ -18,16 +18,25 @@ export interface BenchSpec {
 }
 
 export const BENCHES: BenchSpec[] = [
-  // 3 targets × 3 runs × 8 s of load, plus seeding, 200 provisioned tokens and one profiled run.
-  { name: "validator", file: "bench/validator.ts", args: ["200", "32", "8"], budgetSeconds: 120 },
+  // 4 targets × 3 runs × 8 s of load, plus seeding, a PostgreSQL cluster, 2 × 200 provisioned tokens
+  // and one profiled run. Two instances on one PostgreSQL (pg2) only in `npm run bench:validator`.
+  { name: "validator", file: "bench/validator.ts", args: ["200", "32", "8", "--targets", "bare,sqlite,radius,pg"], budgetSeconds: 160 },
   // 300 000 decisions per rule count and run: 2.7 million in all, about 35 s at the 12 µs mean of a loaded machine.
   { name: "mfa-decision", file: "bench/mfa-decision.ts", args: ["300000"], budgetSeconds: 40 },
   { name: "seed-directory", file: "bench/seed-directory.ts", budgetSeconds: 30 },
-  { name: "timeline", file: "bench/timeline.ts", budgetSeconds: 100 },
+  {
+    name: "timeline",
+    file: "bench/timeline.ts",
+    budgetSeconds: 100,
+    skippedByDefault:
+      "the same queries, chart and CSV export at 1 000 000 events in-process; admin-pages measures them over HTTP as the pages run them, so this one is left out of the 15-minute run; `--only timeline` runs it",
+  },
   { name: "start-time", file: "bench/start-time.ts", needsBuild: true, budgetSeconds: 60 },
   { name: "browser-flows", file: "bench/browser-flows.ts", needsBuild: true, budgetSeconds: 120 },
   { name: "page-weight", file: "bench/page-weight.ts", needsBuild: true, budgetSeconds: 30 },
-  { name: "admin-pages", file: "bench/admin-pages.ts", needsBuild: true, budgetSeconds: 120 },
+  // Setup (100 000 users, 1 000 000 events) about 65 s on a quiet machine, then 3 runs of 30 requests
+  // per page and one CSV export of 1 000 000 rows each, and a profiled pass.
+  { name: "admin-pages", file: "bench/admin-pages.ts", needsBuild: true, budgetSeconds: 200 },
   {
     name: "copy-to-postgres",
     file: "bench/copy-to-postgres.ts",

@@ -97,12 +97,12 @@ describe("replacing the Latest run section", () => {
 });
 
 describe("choosing the benchmarks", () => {
-  it("runs the default list, skips copy-to-postgres unless named, and rejects unknown names", () => {
+  it("runs the default list, skips timeline and copy-to-postgres unless named, and rejects unknown names", () => {
     const all = selectBenches(BENCHES, [], []);
-    expect(all.run.map((b) => b.name)).toEqual(["validator", "mfa-decision", "seed-directory", "timeline", "start-time", "browser-flows", "page-weight", "admin-pages"]);
-    expect(all.skipped.map((s) => s.spec.name)).toEqual(["copy-to-postgres"]);
+    expect(all.run.map((b) => b.name)).toEqual(["validator", "mfa-decision", "seed-directory", "start-time", "browser-flows", "page-weight", "admin-pages"]);
+    expect(all.skipped.map((s) => s.spec.name)).toEqual(["timeline", "copy-to-postgres"]);
     expect(selectBenches(BENCHES, ["copy-to-postgres"], []).run.map((b) => b.name)).toEqual(["copy-to-postgres"]);
-    expect(selectBenches(BENCHES, [], ["timeline"]).skipped.map((s) => s.spec.name)).toContain("timeline");
+    expect(selectBenches(BENCHES, [], ["admin-pages"]).skipped.map((s) => s.spec.name)).toContain("admin-pages");
     expect(() => selectBenches(BENCHES, ["nope"], [])).toThrow(/Unknown benchmark nope/);
   });
 
