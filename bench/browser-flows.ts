@@ -40,6 +40,40 @@ const FLOW_TIMEOUT_MS = 30_000;
 
 type FlowName = "password step → OTP page" | "OTP step → home" | "password step → New Account Info" | "provisioning → activation details";
 
+/** A flow's window on the page's clock, broken down once its requests have all been reported. */
+type Windows = [FlowName, { from: number; to: number; total: number }][];
+
+/**
+ * Playwright reports a finished request a little after the page has used its answer: a server
+ * action's response ends as the page renders it. So the breakdown waits until the page's network
+ * is idle (after the timed window, which it does not change) before it reads the requests.
+ */
+async function breakDownAll(page: Page, requests: Issued[], windows: Windows, sample: Sample) {
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+  for (const [flow, { from, to, total }] of windows) {
+    const finished = requests.slice(from, to).flatMap((r) => (r.timed ? [r.timed] : []));
+    sample.flows[flow] = breakDown(finished, total);
+  }
+}
+
+/** A request in the order the page issued it; `timed` once it has finished. */
+interface Issued {
+  timed?: TimedRequest;
+}
+
+/**
+ * Runs `step` (a click that submits) and times it until ready, noting which requests it issued. It
+ * starts once the page's own requests (link prefetches, the CSRF token) are done, as a person who
+ * types for a few seconds would find it, so that the breakdown holds only the step's requests.
+ */
+async function timedStep(page: Page, requests: Issued[], step: () => Promise<void>, ready: () => Promise<[number, number]>) {
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+  const from = requests.length;
+  await step();
+  const [submitAt, readyAt] = await ready();
+  return { from, to: requests.length, total: readyAt - submitAt };
+}
+
 /** One iteration's measurements: each flow's total and breakdown, and the directory's own password check. */
 interface Sample {
   flows: Partial<Record<FlowName, Breakdown>>;
@@ -53,14 +87,22 @@ const SUBMIT_CLOCK = () => {
   document.addEventListener("submit", () => sessionStorage.setItem("bench:submitAt", String(performance.timeOrigin + performance.now())), true);
 };
 
-async function newContext(browser: Browser, requests: TimedRequest[]): Promise<BrowserContext> {
+async function newContext(browser: Browser, requests: Issued[]): Promise<BrowserContext> {
   const context = await browser.newContext();
   await context.addInitScript(SUBMIT_CLOCK);
+  const issued = new Map<Request, Issued>();
+  context.on("request", (request: Request) => {
+    const entry: Issued = {};
+    issued.set(request, entry);
+    requests.push(entry);
+  });
   context.on("requestfinished", (request: Request) => {
+    const entry = issued.get(request);
+    if (!entry) return;
     const timing = request.timing();
     const headers = request.headers();
     const url = new URL(request.url());
-    requests.push({
+    entry.timed = {
       method: request.method(),
       path: url.pathname + url.search,
       type: request.resourceType(),
@@ -68,7 +110,7 @@ async function newContext(browser: Browser, requests: TimedRequest[]): Promise<B
       action: headers["next-action"] !== undefined,
       start: timing.startTime,
       end: timing.startTime + Math.max(timing.responseEnd, 0),
-    });
+    };
   });
   return context;
 }
@@ -103,18 +145,18 @@ async function submitPassword(page: Page, username: string) {
 
 /** Password step then OTP step for a user with an Active token. */
 async function signInWithOtp(browser: Browser, stack: PortalStack, token: EventToken, sample: Sample) {
-  const requests: TimedRequest[] = [];
+  const requests: Issued[] = [];
   const context = await newContext(browser, requests);
   try {
     const page = await context.newPage();
     await openLogin(page, stack.base);
-    await submitPassword(page, token.upn);
-    const [a0, a1] = await readyTimes(page, /^\/login\/otp(\?|$)/, "PIN and one-time password", true);
-    sample.flows["password step → OTP page"] = breakDown(requests, a0, a1);
+    const windows: Windows = [];
+    const password = await timedStep(page, requests, () => submitPassword(page, token.upn), () => readyTimes(page, /^\/login\/otp(\?|$)/, "PIN and one-time password", true));
+    windows.push(["password step → OTP page", password]);
     await page.getByLabel("Passcode (PIN + one-time password)").fill(nextPasscode(token));
-    await page.getByRole("button", { name: "Continue" }).click();
-    const [b0, b1] = await readyTimes(page, /^\/$/, "Signed in as", false);
-    sample.flows["OTP step → home"] = breakDown(requests, b0, b1);
+    const otp = await timedStep(page, requests, () => page.getByRole("button", { name: "Continue" }).click(), () => readyTimes(page, /^\/$/, "Signed in as", false));
+    windows.push(["OTP step → home", otp]);
+    await breakDownAll(page, requests, windows, sample);
   } finally {
     await context.close();
   }
@@ -122,19 +164,19 @@ async function signInWithOtp(browser: Browser, stack: PortalStack, token: EventT
 
 /** Password step of a new user (to New Account Info), then the token's provisioning. */
 async function enroll(browser: Browser, stack: PortalStack, upn: string, sample: Sample) {
-  const requests: TimedRequest[] = [];
+  const requests: Issued[] = [];
   const context = await newContext(browser, requests);
   try {
     const page = await context.newPage();
     await openLogin(page, stack.base);
-    await submitPassword(page, upn);
-    const [a0, a1] = await readyTimes(page, /^\/enroll$/, "New Account Info", true);
-    sample.flows["password step → New Account Info"] = breakDown(requests, a0, a1);
+    const windows: Windows = [];
+    const password = await timedStep(page, requests, () => submitPassword(page, upn), () => readyTimes(page, /^\/enroll$/, "New Account Info", true));
+    windows.push(["password step → New Account Info", password]);
     await page.getByLabel("OTP PIN", { exact: true }).fill(BENCH_PIN);
     await page.getByLabel("OTP PIN again").fill(BENCH_PIN);
-    await page.getByRole("button", { name: "Issue my token" }).click();
-    const [c0, c1] = await readyTimes(page, /^\/enroll$/, "Step 2 of 3: Activate your token", false);
-    sample.flows["provisioning → activation details"] = breakDown(requests, c0, c1);
+    const issue = await timedStep(page, requests, () => page.getByRole("button", { name: "Issue my token" }).click(), () => readyTimes(page, /^\/enroll$/, "Step 2 of 3: Activate your token", false));
+    windows.push(["provisioning → activation details", issue]);
+    await breakDownAll(page, requests, windows, sample);
   } finally {
     await context.close();
   }

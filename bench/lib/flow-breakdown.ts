@@ -56,16 +56,16 @@ export interface Breakdown {
   browser: number;
 }
 
-/** The breakdown of one flow that began at `submitAt` and was ready at `readyAt` (epoch ms). */
-export function breakDown(requests: readonly TimedRequest[], submitAt: number, readyAt: number): Breakdown {
-  const within = requests
-    .filter((r) => r.start >= submitAt - 1 && r.start <= readyAt)
-    .map((r) => ({ ...r, end: Math.min(r.end, readyAt) }));
+/**
+ * The breakdown of one flow that took `total` ms, from the requests the page made between the submit
+ * and ready (chosen by the order they were issued in, since the page's clock and the network's are
+ * not the same clock: only their durations and their order on the network's clock are used).
+ */
+export function breakDown(requests: readonly TimedRequest[], total: number): Breakdown {
   const spans: Record<string, number> = {};
   const byKind = new Map<string, TimedRequest[]>();
-  for (const r of within) byKind.set(requestKind(r), [...(byKind.get(requestKind(r)) ?? []), r]);
+  for (const r of requests) byKind.set(requestKind(r), [...(byKind.get(requestKind(r)) ?? []), r]);
   for (const [kind, list] of byKind) spans[kind] = Math.max(...list.map((r) => r.end)) - Math.min(...list.map((r) => r.start));
-  const total = readyAt - submitAt;
-  const network = unionLength(within);
+  const network = Math.min(unionLength(requests), total);
   return { total, spans, network, browser: total - network };
 }

@@ -21,18 +21,20 @@ describe("unionLength", () => {
 });
 
 describe("breakDown", () => {
-  it("keeps the requests made between submit and ready, and splits the rest off as browser time", () => {
+  it("spans each kind of request, counts overlapping requests once and leaves the rest to the browser", () => {
     const requests = [
-      req({ path: "/login", type: "document", start: 0, end: 50 }), // before the submit: not part of the flow
       req({ method: "POST", path: "/api/auth/callback/credentials", start: 110, end: 400 }),
       req({ type: "document", path: "/login/otp", start: 420, end: 500 }),
       req({ type: "script", path: "/a.js", start: 510, end: 540 }),
       req({ type: "script", path: "/b.js", start: 520, end: 560 }),
     ];
-    const b = breakDown(requests, 100, 600);
+    const b = breakDown(requests, 500);
     expect(b.total).toBe(500);
     expect(b.spans).toEqual({ "POST /api/auth/callback/credentials": 290, "document GET /login/otp": 80, "JS chunks": 50 });
     expect(b.network).toBe(290 + 80 + 50);
     expect(b.browser).toBe(500 - 420);
+  });
+  it("never gives the network more time than the flow took", () => {
+    expect(breakDown([req({ start: 0, end: 900 })], 600).browser).toBe(0);
   });
 });
