@@ -5,7 +5,6 @@ import { FormField, InputField } from "@/app/components/form-field";
 import { PskcError } from "@/lib/pskc/errors";
 import type { PskcKey } from "@/lib/pskc/types";
 import { toBase64 } from "@/lib/pskc/base64";
-import { readPskc } from "@/lib/pskc/decrypt";
 import { addToken, type OpenToken, type TokenData } from "./token-store";
 import styles from "./mobilepass.module.css";
 
@@ -87,6 +86,9 @@ export function AddTokenForm(props: { onAdded: (token: OpenToken, others: number
     setErrors({});
     setBusy(true);
     try {
+      // The PSKC reader (XML, PBKDF2, AES) loads when a file is opened, not with the page: most visits
+      // only show a token already added.
+      const { readPskc } = await import("@/lib/pskc/decrypt");
       const keys = await readPskc(await file!.text(), key);
       const data = keys.map(tokenDataOf);
       const problem = data.find((d): d is string => typeof d === "string");

@@ -1,15 +1,10 @@
 import { z } from "zod";
+import { MODES, TOKEN_TYPES } from "./labels";
 
 // The RAS "Multi-factor authentication" settings: provider, SafeNet properties, exclusion defaults.
 // Pure: the caller supplies the environment's SafeNet URL for the defaults.
 
-export const MODES = {
-  mandatory: "Mandatory for all users",
-  create_token: "Create token for Domain Authenticated Users",
-  account_only: "Use only for users with a SafeNet account",
-} as const;
-
-export const TOKEN_TYPES = { time: "MobilePASS, time-based", event: "MobilePASS, event-based" } as const;
+export { MODES, TOKEN_TYPES };
 
 const httpUrl = (what: string) =>
   z

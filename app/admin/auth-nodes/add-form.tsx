@@ -5,7 +5,8 @@ import { FormField, FormStatus, InputField } from "@/app/components/form-field";
 import { PasscodeField } from "@/app/components/passcode-field";
 import { IDLE } from "@/lib/forms/state";
 import { addAuthNode } from "./actions";
-import { SECRET_HINT, type AddState } from "./schemas";
+import { SECRET_HINT } from "./hints";
+import type { AddState } from "./schemas";
 import styles from "./auth-nodes.module.css";
 
 // The add form; after an add, the node's secret, this once, with a copy button.

@@ -5,7 +5,7 @@ import { parseNodeAddress } from "@/lib/radius/node-address";
 
 // Form schemas and answers of the auth nodes page (a "use server" file may only export async functions).
 
-export const SECRET_HINT = `Leave empty and the portal makes one (32 random bytes, base64url). Your own: ${RADIUS_SECRET_LIMITS.min} to ${RADIUS_SECRET_LIMITS.max} printable characters without spaces, as the NAS is configured.`;
+export { SECRET_HINT } from "./hints";
 
 export const addAuthNodeSchema = z.object({
   name: z.string().trim().min(1, "Enter a name for the node, such as vpn-gateway-1.").max(64, "Use at most 64 characters for the name.").prefault(""),

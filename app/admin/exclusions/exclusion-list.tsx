@@ -6,7 +6,7 @@ import { RemoveButtons } from "@/app/components/remove-buttons";
 import { IDLE } from "@/lib/forms/state";
 import type { ListKind } from "@/lib/mfa/rules";
 import { addExclusion, removeExclusion } from "./actions";
-import { CONFIRM_KEY } from "./schemas";
+import { CONFIRM_KEY } from "./form-keys";
 import styles from "./exclusions.module.css";
 
 export interface ListEntry {

@@ -15,8 +15,7 @@ const listKind = z.enum(["users", "clientIps", "macs", "gateways"], { error: "Ch
 // `addAnyway` carries the (normalized) value an administrator confirmed after a warning; only that value.
 export const addExclusionSchema = z.object({ kind: listKind, value: z.string({ error: "Type a value to add." }), addAnyway: z.string().prefault("") });
 
-/** The field-error key under which a warned add names the value "Add anyway" would confirm. */
-export const CONFIRM_KEY = "value-confirm";
+export { CONFIRM_KEY } from "./form-keys";
 
 export const removeExclusionSchema = z.object({
   id: z.coerce.number({ error: "Choose the entry to remove." }).int().positive("Choose the entry to remove."),

@@ -1,7 +1,7 @@
 "use client";
 
 import { FormField } from "@/app/components/form-field";
-import { MODES, TOKEN_TYPES } from "@/lib/mfa/settings";
+import { MODES, TOKEN_TYPES } from "@/lib/mfa/labels";
 import type { ReactNode } from "react";
 import type { RepositoriesResult } from "@/lib/server/safenet/check-connection";
 import { CheckButton, type CheckAnswer } from "./check-button";

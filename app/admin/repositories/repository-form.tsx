@@ -4,10 +4,12 @@ import { startTransition, useActionState, useRef, useState, useTransition, type 
 import { FormStatus, InputField } from "@/app/components/form-field";
 import { PasscodeField } from "@/app/components/passcode-field";
 import { IDLE, type ActionState } from "@/lib/forms/state";
-import { DEFAULT_LDAP_ATTRIBUTES, type Repository } from "@/lib/safenet/contract";
+import type { Repository } from "@/lib/safenet/contract";
+import { DEFAULT_LDAP_ATTRIBUTES } from "@/lib/safenet/contract/limits";
 import { addRepository, editRepository, testRepositoryConnection } from "./actions";
 import styles from "./repositories.module.css";
-import { ATTRIBUTE_FIELDS, type TestState } from "./schemas";
+import { ATTRIBUTE_FIELDS } from "./fields";
+import type { TestState } from "./schemas";
 import { TestResult } from "./test-result";
 
 type Field = "name" | "url" | "bindDn" | "baseDn" | "userFilter" | (typeof ATTRIBUTE_FIELDS)[keyof typeof ATTRIBUTE_FIELDS];

@@ -8,6 +8,7 @@ import {
   type RepositoryTestAnswer,
 } from "@/lib/safenet/contract";
 import type { ActionFailure } from "@/lib/forms/state";
+import { ATTRIBUTE_FIELDS } from "./fields";
 
 // The LDAP repository form: its fields with a sentence each, and the TMS bodies built from it. Pure
 // (a "use server" file may only export async functions), so the unit tests read it too.
@@ -34,12 +35,7 @@ const attribute = (key: keyof LdapAttributes) =>
       if (!/^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(v)) ctx.addIssue({ code: "custom", message: "Enter an attribute name: a letter, then letters, digits or dashes." });
     });
 
-export const ATTRIBUTE_FIELDS = {
-  upn: "upnAttribute",
-  displayName: "displayNameAttribute",
-  email: "emailAttribute",
-  groups: "groupsAttribute",
-} as const satisfies Record<keyof LdapAttributes, string>;
+export { ATTRIBUTE_FIELDS };
 
 const directoryShape = {
   url: field(contract.url, "Enter the directory's address as ldap://host:port or ldaps://host:port, with nothing after the port."),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RADIUS_SECRET_LIMITS } from "./limits";
 
 // Contract v2: auth nodes, SafeNet's name for RADIUS clients. The shared secret is accepted on
 // write and never returned; `address` is one IP address or a CIDR block (normalised on write).
@@ -16,8 +17,7 @@ export type AuthNode = z.infer<typeof authNodeSchema>;
 export const authNodesAnswerSchema = z.object({ authNodes: z.array(authNodeSchema) });
 export type AuthNodesAnswer = z.infer<typeof authNodesAnswerSchema>;
 
-/** RFC 2865 §3 asks for at least 16 octets; printable ASCII so it can be typed into any NAS. */
-export const RADIUS_SECRET_LIMITS = { min: 16, max: 128 } as const;
+export { RADIUS_SECRET_LIMITS };
 
 export const createAuthNodeRequestSchema = z
   .object({

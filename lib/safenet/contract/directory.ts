@@ -35,7 +35,7 @@ export const ldapAttributesSchema = z
   })
   .strict();
 export type LdapAttributes = z.infer<typeof ldapAttributesSchema>;
-export const DEFAULT_LDAP_ATTRIBUTES: LdapAttributes = { upn: "userPrincipalName", displayName: "displayName", email: "mail", groups: "memberOf" };
+export { DEFAULT_LDAP_ATTRIBUTES } from "./limits";
 
 /**
  * A repository's live status: "ok", or why it cannot be used now ("unreachable", "timeout",
