@@ -32,7 +32,7 @@ describe.skipIf(!TEST_POSTGRES_URL)("two simulators on one PostgreSQL database",
     (await expectJson(await sim.tms(`${TMS}/events?type=${type}&user=${encodeURIComponent(user)}`))).events as unknown[];
 
   it("seeded the demo directory once, and one of the two printed its accounts", async () => {
-    expect(await expectJson(await b.tms(`${TMS}/repositories`))).toEqual({ repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 5 }] });
+    expect(await expectJson(await b.tms(`${TMS}/repositories`))).toEqual({ repositories: [{ name: "corp.local", kind: "ActiveDirectory", users: 5, status: "ok" }] });
     const printed = [a, b].map((s) => s.output().includes("alice@corp.local"));
     expect(printed.filter(Boolean)).toHaveLength(1);
   });
