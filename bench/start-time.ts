@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import dgram from "node:dgram";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildIsStale } from "../scripts/start";
-import { freePort } from "../test/support/free-port";
+import { freePort, freeUdpPort } from "../test/support/free-port";
 import { writeJsonResult, type BenchRow } from "./lib/result";
 
 // How long `npm start` takes until every service answers: the portal's /api/health, the simulator's
@@ -30,13 +29,6 @@ interface Ports {
   radius: number;
 }
 
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
 
 async function ports(): Promise<Ports> {
   return { portal: await freePort(), safenet: await freePort(), smtp: await freePort(), radius: await freeUdpPort() };

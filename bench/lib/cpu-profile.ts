@@ -3,7 +3,7 @@ import { formatNumber } from "./results-md";
 // Turns a V8 .cpuprofile (node --cpu-prof) into a markdown summary for RESULTS.md: where the
 // sampled time went by function (self time) and by file. Pure: takes the parsed JSON.
 
-interface CallFrame {
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;

@@ -1,24 +1,13 @@
 // A V8 CPU profile (node --cpu-prof's .cpuprofile) as a markdown summary: self time per function and
 // per area (a package, Node's internals, the app's bundle), over a window of the process's monotonic
 // clock — the same clock as process.hrtime() in another process on this machine — so that start-up
-// is left out. (Helper A's bench/lib/cpu-profile.ts may take this over at merge.)
+// is left out. bench/lib/cpu-profile.ts summarises whole profiles by file; this one adds the window
+// and the areas, for the browser flows' portal process.
 
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
-interface ProfileNode {
-  id: number;
-  callFrame: CallFrame;
-}
-export interface CpuProfile {
-  nodes: ProfileNode[];
-  startTime: number;
-  endTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
+import type { CallFrame, CpuProfile as BaseCpuProfile } from "./cpu-profile";
+
+/** A profile with its samples (node --cpu-prof always writes them; this summary needs their times). */
+export type CpuProfile = BaseCpuProfile & { samples: number[]; timeDeltas: number[] };
 
 export interface SummaryOptions {
   /** Window on the monotonic clock in µs; samples outside are left out (all, when it holds none). */

@@ -1,6 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
 import crypto from "node:crypto";
-import dgram from "node:dgram";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,7 +7,7 @@ import pg from "pg";
 import { hotp } from "../../lib/otp";
 import { readPskc } from "../../lib/pskc";
 import type { Cluster } from "../../scripts/pg-cluster";
-import { freePort } from "../../test/support/free-port";
+import { freePort, freeUdpPort } from "../../test/support/free-port";
 import { waitFor } from "../wait-for";
 
 // The processes bench/validator.ts measures: simulators (SQLite or PostgreSQL, HTTP and RADIUS),
@@ -42,14 +41,6 @@ export interface Sim {
 
 export const cleanups: (() => Promise<void> | void)[] = [];
 
-/** A UDP port on 127.0.0.1 that was free a moment ago. */
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
 
 export interface SimOptions {
   extra?: Record<string, string>;

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import dgram from "node:dgram";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { contractFetch } from "./support/contract-check";
-import { freePort } from "../support/free-port";
+import { freePort, freeUdpPort } from "../support/free-port";
 
 // Starts the real simulator as a child process on free ports with its own DATA_DIR, for tests
 // that talk to it over HTTP and SMTP exactly as the portal does. Every answer `tms` and `validate`
@@ -18,16 +17,8 @@ export const VALIDATOR = "/TokenValidator/TokenValidator.asmx";
 export const TMS = "/TMSWebAPI/v1";
 export const REPO = `${TMS}/repositories/corp.local`;
 
-export { freePort };
+export { freePort, freeUdpPort };
 
-/** A UDP port free on 127.0.0.1 now (the RADIUS front end's; also for a client sending twice from one port). */
-export async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
 
 export interface Simulator {
   base: string;
