@@ -143,43 +143,42 @@ async function submitPassword(page: Page, username: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Password step then OTP step for a user with an Active token. */
-async function signInWithOtp(browser: Browser, stack: PortalStack, token: EventToken, sample: Sample) {
+/** A fresh context on the sign-in page; `steps` times its windows, which are then broken down by request. */
+async function fromSignInPage(browser: Browser, stack: PortalStack, sample: Sample, steps: (page: Page, requests: Issued[], windows: Windows) => Promise<void>) {
   const requests: Issued[] = [];
   const context = await newContext(browser, requests);
   try {
     const page = await context.newPage();
     await openLogin(page, stack.base);
     const windows: Windows = [];
-    const password = await timedStep(page, requests, () => submitPassword(page, token.upn), () => readyTimes(page, /^\/login\/otp(\?|$)/, "PIN and one-time password", true));
-    windows.push(["password step → OTP page", password]);
-    await page.getByLabel("Passcode (PIN + one-time password)").fill(nextPasscode(token));
-    const otp = await timedStep(page, requests, () => page.getByRole("button", { name: "Continue" }).click(), () => readyTimes(page, /^\/$/, "Signed in as", false));
-    windows.push(["OTP step → home", otp]);
+    await steps(page, requests, windows);
     await breakDownAll(page, requests, windows, sample);
   } finally {
     await context.close();
   }
 }
 
+/** Password step then OTP step for a user with an Active token. */
+async function signInWithOtp(browser: Browser, stack: PortalStack, token: EventToken, sample: Sample) {
+  await fromSignInPage(browser, stack, sample, async (page, requests, windows) => {
+    const password = await timedStep(page, requests, () => submitPassword(page, token.upn), () => readyTimes(page, /^\/login\/otp(\?|$)/, "PIN and one-time password", true));
+    windows.push(["password step → OTP page", password]);
+    await page.getByLabel("Passcode (PIN + one-time password)").fill(nextPasscode(token));
+    const otp = await timedStep(page, requests, () => page.getByRole("button", { name: "Continue" }).click(), () => readyTimes(page, /^\/$/, "Signed in as", false));
+    windows.push(["OTP step → home", otp]);
+  });
+}
+
 /** Password step of a new user (to New Account Info), then the token's provisioning. */
 async function enroll(browser: Browser, stack: PortalStack, upn: string, sample: Sample) {
-  const requests: Issued[] = [];
-  const context = await newContext(browser, requests);
-  try {
-    const page = await context.newPage();
-    await openLogin(page, stack.base);
-    const windows: Windows = [];
+  await fromSignInPage(browser, stack, sample, async (page, requests, windows) => {
     const password = await timedStep(page, requests, () => submitPassword(page, upn), () => readyTimes(page, /^\/enroll$/, "New Account Info", true));
     windows.push(["password step → New Account Info", password]);
     await page.getByLabel("OTP PIN", { exact: true }).fill(BENCH_PIN);
     await page.getByLabel("OTP PIN again").fill(BENCH_PIN);
     const issue = await timedStep(page, requests, () => page.getByRole("button", { name: "Issue my token" }).click(), () => readyTimes(page, /^\/enroll$/, "Step 2 of 3: Activate your token", false));
     windows.push(["provisioning → activation details", issue]);
-    await breakDownAll(page, requests, windows, sample);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** The simulator's own password check (scrypt) for `upn`, over HTTP as the portal asks it. */
