@@ -93,3 +93,48 @@ test("nobody is sent to sign in from the admin console", async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fadmin%2Fevents$/);
   await expectNoSeriousViolations(page);
 });
+
+/**
+ * Holds the page's scripts back until the returned function is called: the page is shown from the
+ * server's HTML and stays unhydrated, as it is for a moment on a slow connection.
+ */
+async function holdScripts(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/_next\/static\/.+\.js(\?|$)/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+test("what is typed before the page is ready is neither sent by the browser nor lost", async ({ page }) => {
+  const release = await holdScripts(page);
+  const visited: string[] = [];
+  const loads: string[] = [];
+  page.on("request", (request) => {
+    visited.push(request.url());
+    if (request.isNavigationRequest()) loads.push(`${request.method()} ${new URL(request.url()).pathname}`);
+  });
+  await page.goto("/login", { waitUntil: "domcontentloaded" });
+  await page.getByLabel("User name").fill("bob");
+  await page.getByLabel("Password").fill(ADMIN.password);
+  // Until React runs, Sign in is disabled, so neither a click nor Enter makes the browser submit the form itself.
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+  await page.getByLabel("Password").press("Enter");
+  release();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  expect(loads, "the browser submitted the form on its own").toEqual(["GET /login"]);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login\/otp(\?|$)/);
+
+  // The same on the OTP step: the passcode filled in before hydration is the one sent.
+  const releaseOtp = await holdScripts(page);
+  await page.reload({ waitUntil: "domcontentloaded" });
+  await page.getByLabel("Passcode (PIN + one-time password)").fill(nextPasscode(ADMIN.upn));
+  await expect(page.getByRole("button", { name: "Continue" })).toBeDisabled();
+  releaseOtp();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: /^Signed in as/ })).toBeVisible();
+  expect(visited.filter((url) => url.includes(encodeURIComponent(ADMIN.password)) || /[?&](password|passcode)=/.test(url))).toEqual([]);
+});

@@ -1,15 +1,14 @@
 "use client";
 
-import { useState, useSyncExternalStore, type KeyboardEvent, type ReactNode } from "react";
-
-const noSubscribe = () => () => {};
+import { useState, type KeyboardEvent, type ReactNode } from "react";
+import { useHydrated } from "./use-hydrated";
 
 /**
  * The header's account links behind a "Menu" button on narrow screens. Until the page is hydrated
  * (or without JavaScript) the links stay visible and wrap, so nothing is ever out of reach.
  */
 export function HeaderMenu({ children }: { children: ReactNode }) {
-  const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
+  const hydrated = useHydrated();
   const [open, setOpen] = useState(false);
   const closeOnEscape = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== "Escape" || !open) return;

@@ -4,15 +4,16 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { csrfTokenCache, postSignInStep } from "@/lib/auth/auth-client";
 import { safeRedirectPath } from "@/lib/auth/redirect";
+import { useHydrated } from "@/app/components/use-hydrated";
 import { UNREACHABLE } from "../messages";
 import { OUTER_WINDOW_PREFIX, PASSCODE_HINT, readPasscode } from "@/lib/auth/passcode";
 
 export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
-  const [passcode, setPasscode] = useState("");
   const [error, setError] = useState<string>();
   const [resyncState, setResyncState] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const [tries, setTries] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
   // Fetched while the user reads their token, so that the submit is one round trip to SafeNet.
@@ -22,8 +23,11 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   // The passcode is the one thing this page asks for: focus it at once, and again after each refusal.
   useEffect(() => inputRef.current?.focus(), [tries]);
 
-  async function submit(e: FormEvent) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    // The field is uncontrolled and read here: a passcode typed (or filled in) before hydration is
+    // kept, where a controlled field is reset to React's empty state on hydration.
+    const passcode = String(new FormData(e.currentTarget).get("passcode") ?? "");
     if (!readPasscode(passcode)) {
       setError(PASSCODE_HINT);
       setTries((n) => n + 1);
@@ -34,7 +38,7 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
       .then((token) => postSignInStep("otp", { passcode, state: resyncState ?? "" }, token))
       .catch(() => undefined);
     setBusy(false);
-    setPasscode("");
+    if (inputRef.current) inputRef.current.value = "";
     setTries((n) => n + 1);
     if (result?.error?.startsWith(OUTER_WINDOW_PREFIX)) {
       setResyncState(result.error.slice(OUTER_WINDOW_PREFIX.length));
@@ -51,7 +55,8 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    // POST, so that even a submit the browser made on its own never puts the passcode in a URL.
+    <form method="post" onSubmit={(e) => void submit(e)} noValidate>
       <div className="field">
         <label htmlFor="passcode">Passcode (PIN + one-time password)</label>
         <input
@@ -61,8 +66,6 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
           type="password"
           inputMode="numeric"
           autoComplete="one-time-code"
-          value={passcode}
-          onChange={(e) => setPasscode(e.target.value)}
           aria-invalid={!!error}
           aria-describedby="passcode-error"
         />
@@ -70,7 +73,7 @@ export function OtpForm({ callbackUrl }: { callbackUrl: string }) {
           {error}
         </p>
       </div>
-      <button type="submit" disabled={busy} aria-busy={busy}>
+      <button type="submit" disabled={busy || !hydrated} aria-busy={busy}>
         {busy ? "Checking…" : resyncState ? "Send the next passcode" : "Continue"}
       </button>
     </form>
