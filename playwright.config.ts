@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/support/browser";
 import { E2E, RADIUS_SECRET, PORTAL_URL as portalUrl, SAFENET_URL as safenetUrl, TLS_CERT_DIR, TLS_PORTAL_URL as tlsPortalUrl } from "./e2e/support/stack";
 
 const ci = Boolean(process.env.CI);
@@ -32,16 +33,8 @@ const sharedEnv = {
 const chromium = {
   ...devices["Desktop Chrome"],
   launchOptions: {
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
   },
 };
 
@@ -52,6 +45,8 @@ const tlsSpecs = ["sign-in.spec.ts", "enrollment.spec.ts", "my-token.spec.ts", "
 
 export default defineConfig({
   testDir: "e2e",
+  // Per slot: the shards of scripts/e2e.ts run at once, and each cleans its output directory at start.
+  outputDir: E2E.slot ? `test-results/slot-${E2E.slot}` : "test-results",
   globalSetup: "./e2e/global-setup.ts",
   workers: 1,
   fullyParallel: false,

@@ -12,6 +12,7 @@ import { isPostgresUrl } from "../../lib/runtime/sql/types";
 
 const slot = Number(process.env.E2E_SLOT ?? 0);
 export const E2E = {
+  slot,
   portalPort: 3100 + slot,
   safenetPort: 4110 + slot,
   smtpPort: 2625 + slot,

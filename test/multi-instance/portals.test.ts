@@ -4,6 +4,7 @@ import { ACCOUNT_LIMIT } from "../../lib/auth/throttle";
 import { TMS, type Simulator } from "../integration/harness";
 import { activeToken, newUser, otpFor, type Provisioned } from "../integration/provision";
 import { Client, database, ENABLED, newClient, twoPortals, twoSimulators, type Database, type Portal } from "./stack";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../e2e/support/browser";
 
 // Two portals on one PostgreSQL database, each in front of its own simulator (the simulators share
 // another database): the sign-in throttle, sessions, settings, invitations and the events timeline
@@ -34,7 +35,7 @@ async function adminContext(portal: Portal): Promise<BrowserContext> {
 
 /** A browser context carrying `client`'s cookies and address. */
 async function browserFor(portal: Portal, client: Client): Promise<BrowserContext> {
-  browser ??= await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  browser ??= await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ baseURL: portal.base, extraHTTPHeaders: { "x-forwarded-for": client.address } });
   const cookies = client.jar
     .header()
