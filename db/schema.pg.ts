@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 // The portal's database on PostgreSQL: the same tables and column names as db/schema.ts (SQLite),
 // so one SQL text in db/queries serves both. Times are epoch milliseconds (bigint), flags are
@@ -92,6 +92,16 @@ export const events = pgTable(
     index("events_result_at").on(t.result, t.at),
     uniqueIndex("events_remote").on(t.source, t.remoteId),
   ],
+);
+
+export const validationHours = pgTable(
+  "validation_hours",
+  {
+    hour: ms("hour").notNull(),
+    result: text("result").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.result] })],
 );
 
 export const invitations = pgTable(

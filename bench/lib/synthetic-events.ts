@@ -1,4 +1,5 @@
 import type { PortalDb } from "../../db/index";
+import { recountValidationHours } from "../../db/queries/timeline";
 import { sql, type Fragment } from "../../lib/runtime/sql";
 
 // The timeline's synthetic events at scale, straight into the portal's `events` table: a fixed-seed
@@ -77,6 +78,7 @@ export async function fillSyntheticEvents(db: PortalDb, count: number, options: 
     });
   }
   for (const create of indexes) await db.exec(create);
+  await recountValidationHours(db);
 }
 
 /** Drops the events table's own indexes (not the primary key's or a UNIQUE constraint's) and returns their CREATE statements. */

@@ -4,7 +4,7 @@ import type { TimelineFilters, TimelinePage } from "../../lib/events/filters";
 import { PORTAL_KINDS } from "../../lib/events/kinds";
 import type { TimelineRecord } from "../../lib/events/record";
 import { fromSafeNetEvent, type SafeNetEventLike } from "../../lib/events/safenet";
-import { sql, type Dialect, type Fragment } from "../../lib/runtime/sql";
+import { sql, type Dialect, type Fragment, type Sql } from "../../lib/runtime/sql";
 import type { PortalDb } from "../index";
 import type { EventKind } from "./events";
 
@@ -75,17 +75,81 @@ export async function* timelineBatches(db: PortalDb, filters: TimelineFilters, b
   }
 }
 
+const HOUR = 3_600_000;
+
+/** Adds the validations among `rows` (just inserted into events) to validation_hours, in the caller's transaction. */
+async function countValidations(tx: Sql, rows: { at: number | string; kind: string; result: string }[]): Promise<void> {
+  const counts = new Map<string, { hour: number; result: string; count: number }>();
+  for (const r of rows) {
+    if (r.kind !== "validation") continue;
+    const at = Number(r.at);
+    const hour = at - (at % HOUR);
+    const key = `${hour} ${r.result}`;
+    const entry = counts.get(key) ?? counts.set(key, { hour, result: r.result, count: 0 }).get(key)!;
+    entry.count += 1;
+  }
+  if (!counts.size) return;
+  await tx.run(sql`
+    INSERT INTO validation_hours (hour, result, count)
+    VALUES ${sql.join([...counts.values()].map((c) => sql`(${c.hour}, ${c.result}, ${c.count})`))}
+    ON CONFLICT (hour, result) DO UPDATE SET count = validation_hours.count + excluded.count`);
+}
+
+/**
+ * Counts validation_hours again from the events, for rows written into events by other means than
+ * ingestion (the benchmarks' synthetic timeline). The same statement as the migration's backfill.
+ */
+export async function recountValidationHours(db: PortalDb): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run(sql`DELETE FROM validation_hours`);
+    await tx.run(sql`
+      INSERT INTO validation_hours (hour, result, count)
+      SELECT at - at % 3600000, result, count(*) FROM events WHERE kind = 'validation' GROUP BY at - at % 3600000, result`);
+  });
+}
+
 /**
  * Successful and failed SafeNet validations per bucket of `plan`. Portal sign-in events are left
  * out: each OTP sign-in already reaches the simulator as a validation, so counting both would double it.
+ * Over all users with buckets of an hour or more, the whole hours come from validation_hours (one
+ * query for the range) and only the range's unaligned ends, under an hour each, from the events.
  */
 export async function authBuckets(db: PortalDb, plan: BucketPlan, user?: string): Promise<Bucket[]> {
+  const whole = { start: Math.ceil(plan.start / HOUR) * HOUR, end: Math.floor(plan.end / HOUR) * HOUR };
+  if (user !== undefined || plan.size % HOUR !== 0 || whole.start >= whole.end) return authBucketsFromEvents(db, plan, user);
+  const spans = bucketSpans(plan);
+  const buckets: Bucket[] = spans.map((span) => ({ ...span, success: 0, failure: 0 }));
+  const add = (at: number, result: string, n: number) => {
+    if (result !== "success" && result !== "failure") return;
+    const i = Math.min(buckets.length - 1, Math.max(0, Math.floor((at - plan.origin) / plan.size)));
+    buckets[i][result] += n;
+  };
+  const hours = await db.all<{ hour: number | string; result: string; count: number | string }>(sql`
+    SELECT hour, result, count FROM validation_hours
+    WHERE hour >= ${whole.start} AND hour < ${whole.end} AND result IN ('success', 'failure')`);
+  for (const h of hours) add(Number(h.hour), h.result, Number(h.count));
+  // The range's ends inside an hour: [start, first whole hour) and [last whole hour, end).
+  for (const edge of [{ start: plan.start, end: whole.start }, { start: whole.end, end: plan.end }]) {
+    if (edge.start >= edge.end) continue;
+    const row = await db.get<{ success: number | string; failure: number | string }>(sql`
+      SELECT ${validationCount("success", edge)} AS success, ${validationCount("failure", edge)} AS failure`);
+    add(edge.start, "success", Number(row?.success ?? 0));
+    add(edge.start, "failure", Number(row?.failure ?? 0));
+  }
+  return buckets;
+}
+
+const validationCount = (result: "success" | "failure", span: { start: number; end: number }) =>
+  sql`(SELECT count(*) FROM events WHERE kind = 'validation' AND result = ${sql.raw(`'${result}'`)} AND at >= ${span.start} AND at < ${span.end})`;
+
+/** The same counts taken from the events alone, two index ranges per bucket: for one user, and for buckets under an hour. */
+export async function authBucketsFromEvents(db: PortalDb, plan: BucketPlan, user?: string): Promise<Bucket[]> {
   // One count per bucket and result: an index range each, and index-only once (kind, result, at) exists.
   const plus = notIndexed(db.dialect, user !== undefined);
   const count = (result: "success" | "failure", span: { start: number; end: number }) =>
     user !== undefined
       ? sql`(SELECT count(*) FROM events WHERE "user" = ${user} AND ${plus}kind = 'validation' AND ${plus}result = ${sql.raw(`'${result}'`)} AND at >= ${span.start} AND at < ${span.end})`
-      : sql`(SELECT count(*) FROM events WHERE kind = 'validation' AND result = ${sql.raw(`'${result}'`)} AND at >= ${span.start} AND at < ${span.end})`;
+      : validationCount(result, span);
   const buckets: Bucket[] = [];
   for (const span of bucketSpans(plan)) {
     const row = await db.get<{ success: number; failure: number }>(sql`SELECT ${count("success", span)} AS success, ${count("failure", span)} AS failure`);
@@ -136,10 +200,15 @@ export async function ingestSafeNetEvents(db: PortalDb, fetchPage: FetchPage, op
           const r = fromSafeNetEvent(e, receivedAt);
           return sql`(${r.at}, 'safenet', ${r.remoteId}, ${r.type}, ${r.kind}, ${r.user}, ${r.serial}, ${r.result}, ${r.code}, ${r.reason}, ${r.clientIp}, ${r.detail})`;
         });
-        inserted += await tx.run(sql`
+        // RETURNING gives the rows this insert added (not those another ingestion already had), and
+        // their validations are counted in the same transaction.
+        const added = await tx.all<{ at: number; kind: string; result: string }>(sql`
           INSERT INTO events (at, source, remote_id, type, kind, "user", serial, result, code, reason, client_ip, detail)
           VALUES ${sql.join(rows)}
-          ON CONFLICT (source, remote_id) DO NOTHING`);
+          ON CONFLICT (source, remote_id) DO NOTHING
+          RETURNING at, kind, result`);
+        await countValidations(tx, added);
+        inserted += added.length;
       }
       const last = Math.max(0, ...events.map((e) => e.id));
       if (last > 0) {

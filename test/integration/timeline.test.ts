@@ -1,7 +1,9 @@
+import fs from "node:fs";
+import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PortalDb } from "../../db/index";
 import { recordEvent } from "../../db/queries/events";
-import { authBuckets, CURSOR_SETTING, ingestSafeNetEvents, listTimeline, safenetCursor, timelineBatches, timelineSql } from "../../db/queries/timeline";
+import { authBuckets, authBucketsFromEvents, CURSOR_SETTING, ingestSafeNetEvents, listTimeline, recountValidationHours, safenetCursor, timelineBatches, timelineSql } from "../../db/queries/timeline";
 import { planBuckets } from "../../lib/events/chart";
 import { decodeCursor, type TimelineCursor } from "../../lib/events/cursor";
 import type { TimelineRecord } from "../../lib/events/record";
@@ -18,7 +20,7 @@ const T0 = Date.UTC(2026, 10, 28, 10, 0);
 const MIN = 60_000;
 
 describe.each(portalDialects())("timeline (%s)", (dialect) => {
-  const suite = portalDbPerSuite(dialect, ["events"]);
+  const suite = portalDbPerSuite(dialect, ["events", "validation_hours"]);
   let db: PortalDb;
 
   beforeEach(async () => {
@@ -221,17 +223,38 @@ describe.each(portalDialects())("timeline (%s)", (dialect) => {
   });
 
   describe("authBuckets", () => {
+    /** SafeNet validations as ingestion copies them in (the hourly counts come with them). */
+    async function ingestValidations(rows: { at: number; result: string; user?: string }[], firstId = 1) {
+      const log = rows.map((r, i) => simEvent(firstId + i, { at: new Date(r.at).toISOString(), result: r.result, user: r.user ?? "a" }));
+      const result = await ingestSafeNetEvents(db, fakeEvents(log).fetchPage, { pageSize: 500, maxPages: 1000, budgetMs: 60_000 });
+      expect(result.error).toBeUndefined();
+    }
+
+    async function hourlyCounts() {
+      return (await db.all<{ hour: number | string; result: string; count: number | string }>(sql`SELECT hour, result, count FROM validation_hours ORDER BY hour, result`)).map(
+        (r) => `${Number(r.hour)} ${r.result} ${Number(r.count)}`,
+      );
+    }
+
+    async function countedFromEvents() {
+      return (
+        await db.all<{ hour: number | string; result: string; count: number | string }>(
+          sql`SELECT at - at % 3600000 AS hour, result, count(*) AS count FROM events WHERE kind = 'validation' GROUP BY at - at % 3600000, result ORDER BY 1, 2`,
+        )
+      ).map((r) => `${Number(r.hour)} ${r.result} ${Number(r.count)}`);
+    }
+
     it("counts successful and failed validations per bucket, and nothing else", async () => {
       const at = (h: number) => T0 + h * 3_600_000 + 1;
-      await insertRaw([
-        { at: at(0), kind: "validation", result: "success", user: "a" },
-        { at: at(0), kind: "validation", result: "success", user: "b" },
-        { at: at(0), kind: "validation", result: "failure", user: "a" },
-        { at: at(0), kind: "validation", result: "challenge", user: "a" },
-        { at: at(0), kind: "sign-in", result: "success", user: "a" },
-        { at: at(2), kind: "validation", result: "failure", user: "b" },
-        { at: at(30), kind: "validation", result: "failure", user: "b" },
+      await ingestValidations([
+        { at: at(0), result: "success", user: "a" },
+        { at: at(0), result: "success", user: "b" },
+        { at: at(0), result: "failure", user: "a" },
+        { at: at(0), result: "challenge", user: "a" },
+        { at: at(2), result: "failure", user: "b" },
+        { at: at(30), result: "failure", user: "b" },
       ]);
+      await insertRaw([{ at: at(0), kind: "sign-in", result: "success", user: "a" }]);
       const plan = planBuckets({ start: T0, end: T0 + 24 * 3_600_000 });
       const buckets = await authBuckets(db, plan);
       expect(buckets).toHaveLength(24);
@@ -239,6 +262,60 @@ describe.each(portalDialects())("timeline (%s)", (dialect) => {
       expect(buckets[2]).toMatchObject({ success: 0, failure: 1 });
       expect(buckets.reduce((n, b) => n + b.success + b.failure, 0)).toBe(4);
       expect((await authBuckets(db, plan, "a"))[0]).toMatchObject({ success: 1, failure: 1 });
+      expect(await authBucketsFromEvents(db, plan)).toEqual(buckets);
+    });
+
+    it("keeps the hourly counts equal to the validations stored, with duplicates and two ingestions racing", async () => {
+      const rows = Array.from({ length: 600 }, (_, i) => ({ at: T0 + ((i * 7_919_000) % (50 * 3_600_000)), result: ["success", "failure", "challenge"][i % 3] }));
+      const log = rows.map((r, i) => simEvent(i + 1, { at: new Date(r.at).toISOString(), result: r.result }));
+      // Tokens and directory events are not validations; the same page twice, and two ingestions at once.
+      log.push(simEvent(601, { type: "token.lock" }), simEvent(602, { type: "user.create" }));
+      await Promise.all([
+        ingestSafeNetEvents(db, fakeEvents(log).fetchPage, { pageSize: 37, maxPages: 100, budgetMs: 60_000 }),
+        ingestSafeNetEvents(db, fakeEvents(log).fetchPage, { pageSize: 53, maxPages: 100, budgetMs: 60_000 }),
+      ]);
+      await db.run(sql`DELETE FROM settings WHERE key = ${CURSOR_SETTING}`);
+      await ingestSafeNetEvents(db, fakeEvents(log).fetchPage, { pageSize: 100, maxPages: 100, budgetMs: 60_000 });
+      expect(await hourlyCounts()).toEqual(await countedFromEvents());
+      expect((await countedFromEvents()).length).toBeGreaterThan(90);
+    });
+
+    it("gives the same chart from the hourly counts as from the events, for ranges at any minute", async () => {
+      const H = 3_600_000;
+      const rows = Array.from({ length: 1500 }, (_, i) => ({ at: T0 - 20 * 24 * H + ((i * 104_729 * 1013) % (45 * 24 * H)), result: i % 5 === 0 ? "failure" : "success" }));
+      await ingestValidations(rows);
+      const ranges = [
+        { start: T0, end: T0 + 24 * H },
+        { start: T0 + 23 * MIN, end: T0 + 24 * H + 23 * MIN },
+        { start: T0 - 30 * 24 * H + 7 * MIN, end: T0 + 11 * H + 59 * MIN },
+        { start: T0 - 19 * 24 * H - 1, end: T0 + 21 * 24 * H + 1 },
+        { start: T0 + 5 * MIN, end: T0 + 2 * H + 10 * MIN },
+        { start: T0 + 5 * MIN, end: T0 + 55 * MIN },
+        { start: T0 - 3 * 24 * H + 17 * MIN, end: T0 + 4 * 24 * H + 3 * MIN },
+      ];
+      for (const range of ranges) {
+        const plan = planBuckets(range);
+        const buckets = await authBuckets(db, plan);
+        expect(buckets, JSON.stringify(range)).toEqual(await authBucketsFromEvents(db, plan));
+      }
+      const all = await authBuckets(db, planBuckets({ start: T0 - 21 * 24 * H, end: T0 + 26 * 24 * H }));
+      expect(all.reduce((n, b) => n + b.success + b.failure, 0)).toBe(rows.length);
+    });
+
+    it("the migration that made the hourly counts fills them from the validations already stored", async () => {
+      await ingestValidations(Array.from({ length: 300 }, (_, i) => ({ at: T0 + i * 11 * MIN, result: i % 4 ? "success" : "failure" })));
+      await insertRaw([{ at: T0, kind: "sign-in", result: "success" }]);
+      const kept = await hourlyCounts();
+      await db.run(sql`DELETE FROM validation_hours`);
+      const dir = dialect === "postgres" ? "db/migrations-pg" : "db/migrations";
+      const file = fs.readdirSync(dir).find((f) => f.endsWith("_validation_hours.sql"))!;
+      const backfill = fs.readFileSync(path.join(dir, file), "utf8").split("--> statement-breakpoint").pop()!;
+      await db.exec(backfill);
+      expect(await hourlyCounts()).toEqual(kept);
+      // And the recount the benchmarks use after writing events directly.
+      await recountValidationHours(db);
+      expect(await hourlyCounts()).toEqual(kept);
+      expect(kept.length).toBeGreaterThan(40);
     });
   });
 });

@@ -1,0 +1,10 @@
+CREATE TABLE `validation_hours` (
+	`hour` integer NOT NULL,
+	`result` text NOT NULL,
+	`count` integer NOT NULL,
+	PRIMARY KEY(`hour`, `result`)
+);
+--> statement-breakpoint
+-- The validations already in the timeline, counted once; from here on ingestion keeps the counts.
+INSERT INTO `validation_hours` (`hour`, `result`, `count`)
+SELECT `at` - `at` % 3600000, `result`, count(*) FROM `events` WHERE `kind` = 'validation' GROUP BY `at` - `at` % 3600000, `result`;
