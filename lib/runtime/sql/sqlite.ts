@@ -32,6 +32,15 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
     }
     return { stmt, params };
   };
+  // The fixed transaction statements run on every unit of work (a validation runs SAVEPOINT and
+  // RELEASE): prepared once, as better-sqlite3's own transaction() does, instead of parsed by exec()
+  // each time. Nested savepoints keep exec(): their names are unique, so caching them would grow.
+  const control = new Map<string, Database.Statement>();
+  const tx = (text: string) => {
+    let stmt = control.get(text);
+    if (!stmt) control.set(text, (stmt = db.prepare(text)));
+    stmt.run();
+  };
   const direct = {
     all<T>(q: Fragment): T[] {
       const { stmt, params } = prepare(q);
@@ -78,9 +87,9 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
     if (batch !== b) return;
     batch = null;
     try {
-      db.exec("COMMIT");
+      tx("COMMIT");
     } catch (err) {
-      if (db.inTransaction) db.exec("ROLLBACK");
+      if (db.inTransaction) tx("ROLLBACK");
       b.reject(err);
       return;
     }
@@ -91,7 +100,7 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
     let reject!: (err: unknown) => void;
     const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
     done.catch(() => undefined); // every unit awaits it; this only keeps an unawaited copy quiet
-    db.exec("BEGIN IMMEDIATE");
+    tx("BEGIN IMMEDIATE");
     const b = { done, resolve, reject };
     setImmediate(() => void exclusive(() => flush(b)));
     return b;
@@ -147,14 +156,14 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
         const result = await exclusive(async () => {
           batch ??= openBatch();
           joined = batch;
-          db.exec("SAVEPOINT unit");
+          tx("SAVEPOINT unit");
           try {
             const r = await work(inside);
-            db.exec("RELEASE unit");
+            tx("RELEASE unit");
             return r;
           } catch (err) {
-            db.exec("ROLLBACK TO unit");
-            db.exec("RELEASE unit");
+            tx("ROLLBACK TO unit");
+            tx("RELEASE unit");
             throw err;
           }
         });
@@ -163,13 +172,13 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
       }
       return exclusive(async () => {
         if (batch) flush(batch);
-        db.exec("BEGIN IMMEDIATE");
+        tx("BEGIN IMMEDIATE");
         try {
           const result = await work(inside);
-          db.exec("COMMIT");
+          tx("COMMIT");
           return result;
         } catch (err) {
-          if (db.inTransaction) db.exec("ROLLBACK");
+          if (db.inTransaction) tx("ROLLBACK");
           throw err;
         }
       });
