@@ -6,8 +6,8 @@ import readline from "node:readline";
 // a stack of its own. A shard is a Playwright process with `--shard=i/n` and E2E_SLOT = base + i - 1,
 // so it gets its own ports, data dir and output dir (e2e/support/stack.ts, playwright.config.ts): the
 // specs change the stack's settings, so two of them never share one. Inside a shard the specs run one
-// at a time, as before. On the 2-core machine the 402 tests took 4.2 min in two shards (with the
-// headless shell, e2e/support/browser.ts) where one run took 16.7 min (README, "How long CI takes").
+// at a time, as before. On one 2-core machine the 402 tests took 7.9 min in one run and 6.8 min in two
+// shards with the full browser, 4.0–4.2 min in two shards with the headless shell (e2e/support/browser.ts).
 //
 //   E2E_SHARDS=n   how many shards (default 2; 1 runs Playwright once, as plain `playwright test`)
 //   E2E_SLOT=k     the first shard's slot (default 0): shards use k, k+1, …
