@@ -1,4 +1,4 @@
-import { bucketSpans, type Bucket, type BucketPlan } from "../../lib/events/chart";
+import { bucketIndex, bucketSpans, hourOf, wholeHours, type Bucket, type BucketPlan } from "../../lib/events/chart";
 import { encodeCursor, type TimelineCursor } from "../../lib/events/cursor";
 import type { TimelineFilters, TimelinePage } from "../../lib/events/filters";
 import { PORTAL_KINDS } from "../../lib/events/kinds";
@@ -75,15 +75,12 @@ export async function* timelineBatches(db: PortalDb, filters: TimelineFilters, b
   }
 }
 
-const HOUR = 3_600_000;
-
 /** Adds the validations among `rows` (just inserted into events) to validation_hours, in the caller's transaction. */
 async function countValidations(tx: Sql, rows: { at: number | string; kind: string; result: string }[]): Promise<void> {
   const counts = new Map<string, { hour: number; result: string; count: number }>();
   for (const r of rows) {
     if (r.kind !== "validation") continue;
-    const at = Number(r.at);
-    const hour = at - (at % HOUR);
+    const hour = hourOf(Number(r.at));
     const key = `${hour} ${r.result}`;
     const entry = counts.get(key) ?? counts.set(key, { hour, result: r.result, count: 0 }).get(key)!;
     entry.count += 1;
@@ -115,14 +112,11 @@ export async function recountValidationHours(db: PortalDb): Promise<void> {
  * query for the range) and only the range's unaligned ends, under an hour each, from the events.
  */
 export async function authBuckets(db: PortalDb, plan: BucketPlan, user?: string): Promise<Bucket[]> {
-  const whole = { start: Math.ceil(plan.start / HOUR) * HOUR, end: Math.floor(plan.end / HOUR) * HOUR };
-  if (user !== undefined || plan.size % HOUR !== 0 || whole.start >= whole.end) return authBucketsFromEvents(db, plan, user);
-  const spans = bucketSpans(plan);
-  const buckets: Bucket[] = spans.map((span) => ({ ...span, success: 0, failure: 0 }));
+  const whole = user === undefined ? wholeHours(plan) : null;
+  if (!whole) return authBucketsFromEvents(db, plan, user);
+  const buckets: Bucket[] = bucketSpans(plan).map((span) => ({ ...span, success: 0, failure: 0 }));
   const add = (at: number, result: string, n: number) => {
-    if (result !== "success" && result !== "failure") return;
-    const i = Math.min(buckets.length - 1, Math.max(0, Math.floor((at - plan.origin) / plan.size)));
-    buckets[i][result] += n;
+    if (result === "success" || result === "failure") buckets[bucketIndex(plan, at)][result] += n;
   };
   const hours = await db.all<{ hour: number | string; result: string; count: number | string }>(sql`
     SELECT hour, result, count FROM validation_hours

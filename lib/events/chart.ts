@@ -4,7 +4,7 @@ import type { TimelineFilters } from "./filters";
 // spans the database counts in.
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+export const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 export const MAX_BUCKETS = 40;
 export const DEFAULT_CHART_SPAN = DAY;
@@ -69,6 +69,28 @@ export function bucketSpans(plan: BucketPlan): ChartRange[] {
     const start = plan.origin + i * plan.size;
     return { start: Math.max(start, plan.start), end: Math.min(start + plan.size, plan.end) };
   });
+}
+
+/** The start of the UTC hour `at` falls in: the key of validation_hours. */
+export function hourOf(at: number): number {
+  return at - (at % HOUR);
+}
+
+/**
+ * The whole hours inside a plan whose buckets are whole hours (validation_hours can count them), or
+ * null when its buckets are under an hour or the range holds no whole hour. The range's ends outside
+ * it, [start, whole.start) and [whole.end, end), are under an hour each and fall in the first and last
+ * bucket.
+ */
+export function wholeHours(plan: BucketPlan): ChartRange | null {
+  if (plan.size % HOUR !== 0) return null;
+  const whole = { start: Math.ceil(plan.start / HOUR) * HOUR, end: Math.floor(plan.end / HOUR) * HOUR };
+  return whole.start < whole.end ? whole : null;
+}
+
+/** The index of the bucket of `plan` that `at` falls in (clamped to the plan's buckets). */
+export function bucketIndex(plan: BucketPlan, at: number): number {
+  return Math.min(plan.count - 1, Math.max(0, Math.floor((at - plan.origin) / plan.size)));
 }
 
 /** The axis top: the smallest 1, 2 or 5 × 10^k at or above `n` (at least 1). */

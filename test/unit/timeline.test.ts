@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketLabel, bucketSpans, chartRange, niceCeiling, planBuckets } from "../../lib/events/chart";
+import { bucketIndex, bucketLabel, bucketSpans, chartRange, HOUR, hourOf, niceCeiling, planBuckets, wholeHours } from "../../lib/events/chart";
 import { csvCell, csvLine, csvStream, CSV_COLUMNS, eventCsvLine, exportFilename } from "../../lib/events/csv";
 import { decodeCursor, encodeCursor } from "../../lib/events/cursor";
 import { parseTimelineFilters, parseUtcDateTime, timelineQuery, DEFAULT_PAGE_SIZE } from "../../lib/events/filters";
@@ -8,7 +8,6 @@ import { kindOfSafeNetType } from "../../lib/events/kinds";
 import type { TimelineRecord } from "../../lib/events/record";
 import { fromSafeNetEvent } from "../../lib/events/safenet";
 
-const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T = Date.UTC(2026, 10, 28, 14, 30);
 
@@ -201,6 +200,39 @@ describe("chart buckets", () => {
     expect(bucketLabel(T, HOUR, true)).toBe("11-28 14:30");
     expect(bucketLabel(Date.UTC(2026, 10, 29), HOUR, false)).toBe("11-29 00:00");
     expect(bucketLabel(T, DAY, false)).toBe("2026-11-28");
+  });
+});
+
+describe("whole hours of a chart (validation_hours)", () => {
+  const T = Date.UTC(2026, 10, 2, 1, 0);
+  const MIN = 60_000;
+
+  it("keys an instant by the start of its UTC hour", () => {
+    expect(hourOf(T)).toBe(T);
+    expect(hourOf(T + 59 * MIN + 59_999)).toBe(T);
+    expect(hourOf(T + HOUR)).toBe(T + HOUR);
+  });
+
+  it("takes the whole hours inside a range of hourly or longer buckets, leaving the ends under an hour", () => {
+    const plan = planBuckets({ start: T + 23 * MIN, end: T + 30 * 24 * HOUR + 23 * MIN });
+    expect(wholeHours(plan)).toEqual({ start: T + HOUR, end: T + 30 * 24 * HOUR });
+    expect(wholeHours(planBuckets({ start: T, end: T + 24 * HOUR }))).toEqual({ start: T, end: T + 24 * HOUR });
+  });
+
+  it("has none for buckets under an hour or a range without a whole hour", () => {
+    expect(wholeHours(planBuckets({ start: T + 5 * MIN, end: T + 55 * MIN }))).toBeNull();
+    const planned = planBuckets({ start: T + 5 * MIN, end: T + 2 * HOUR + 10 * MIN });
+    expect(planned.size % HOUR).not.toBe(0);
+    expect(wholeHours(planned)).toBeNull();
+  });
+
+  it("finds each instant's bucket, the range's clipped ends included", () => {
+    const plan = planBuckets({ start: T + 23 * MIN, end: T + 24 * HOUR + 23 * MIN });
+    const spans = bucketSpans(plan);
+    for (const at of [plan.start, T + HOUR, T + 5 * HOUR + 1, T + 24 * HOUR, plan.end - 1]) {
+      const span = spans[bucketIndex(plan, at)];
+      expect(at >= span.start && at < span.end, `${at} in ${JSON.stringify(span)}`).toBe(true);
+    }
   });
 });
 

@@ -36,7 +36,7 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
   // RELEASE): prepared once, as better-sqlite3's own transaction() does, instead of parsed by exec()
   // each time. Nested savepoints keep exec(): their names are unique, so caching them would grow.
   const control = new Map<string, Database.Statement>();
-  const tx = (text: string) => {
+  const runControl = (text: string) => {
     let stmt = control.get(text);
     if (!stmt) control.set(text, (stmt = db.prepare(text)));
     stmt.run();
@@ -87,9 +87,9 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
     if (batch !== b) return;
     batch = null;
     try {
-      tx("COMMIT");
+      runControl("COMMIT");
     } catch (err) {
-      if (db.inTransaction) tx("ROLLBACK");
+      if (db.inTransaction) runControl("ROLLBACK");
       b.reject(err);
       return;
     }
@@ -100,7 +100,7 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
     let reject!: (err: unknown) => void;
     const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
     done.catch(() => undefined); // every unit awaits it; this only keeps an unawaited copy quiet
-    tx("BEGIN IMMEDIATE");
+    runControl("BEGIN IMMEDIATE");
     const b = { done, resolve, reject };
     setImmediate(() => void exclusive(() => flush(b)));
     return b;
@@ -156,14 +156,14 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
         const result = await exclusive(async () => {
           batch ??= openBatch();
           joined = batch;
-          tx("SAVEPOINT unit");
+          runControl("SAVEPOINT unit");
           try {
             const r = await work(inside);
-            tx("RELEASE unit");
+            runControl("RELEASE unit");
             return r;
           } catch (err) {
-            tx("ROLLBACK TO unit");
-            tx("RELEASE unit");
+            runControl("ROLLBACK TO unit");
+            runControl("RELEASE unit");
             throw err;
           }
         });
@@ -172,13 +172,13 @@ export function openSqlite(file: string, options: { mustExist?: boolean } = {}):
       }
       return exclusive(async () => {
         if (batch) flush(batch);
-        tx("BEGIN IMMEDIATE");
+        runControl("BEGIN IMMEDIATE");
         try {
           const result = await work(inside);
-          tx("COMMIT");
+          runControl("COMMIT");
           return result;
         } catch (err) {
-          if (db.inTransaction) tx("ROLLBACK");
+          if (db.inTransaction) runControl("ROLLBACK");
           throw err;
         }
       });
