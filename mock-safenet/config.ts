@@ -51,9 +51,16 @@ export type SimulatorConfig = {
   importThread: "worker" | "main";
 };
 
-/** Reads `.env` from the working directory without overriding variables already set. */
-export function loadDotEnv(cwd = process.cwd()): void {
-  const file = path.join(cwd, ".env");
+/**
+ * Reads `.env` from the working directory (or the file SAFENET_ENV_FILE names; set to "" for none)
+ * without overriding variables already set. The test harness sets it to "": a developer's `.env`,
+ * written by `npm start` in the same checkout, must not hand its master key or database to the
+ * simulators the tests start.
+ */
+export function loadDotEnv(cwd = process.cwd(), env: Record<string, string | undefined> = process.env): void {
+  const named = env.SAFENET_ENV_FILE;
+  if (named === "") return;
+  const file = named ?? path.join(cwd, ".env");
   if (fs.existsSync(file)) process.loadEnvFile(file);
 }
 

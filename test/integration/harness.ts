@@ -65,6 +65,8 @@ export async function startSimulator(extraEnv: Record<string, string> = {}): Pro
       cwd: ROOT,
       env: {
         NODE_ENV: "test",
+        // Never the checkout's .env (npm start writes one with its own master key).
+        SAFENET_ENV_FILE: "",
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         SAFENET_PORT: String(port),
